@@ -1,0 +1,172 @@
+//! Command-line definitions (clap): raw flag values only. `settings` validates and
+//! resolves them before any work starts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::ListFormat;
+
+const EXAMPLES: &str = "\
+Examples:
+  fleetwatch check Jaguar                     Is a ship called Jaguar listed? (bundled lists, offline)
+  fleetwatch check \"IMO 9293002\" --format json
+  fleetwatch lists                            Which list versions are in force
+  fleetwatch lists import UK-Sanctions-List.csv --source uk
+  fleetwatch completions bash > ~/.local/share/bash-completion/completions/fleetwatch
+
+Exit codes: 0 success (check: something listed matched), 1 check: nothing listed matched,
+2 usage or input error, 3 a source could not be refreshed.";
+
+/// Sanctions and shadow-fleet vessel tracking: check ships against the EU, UK, US and
+/// other lists, and follow their names, flags and port calls.
+#[derive(Debug, Parser)]
+#[command(name = "fleetwatch", version, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The store directory [default: $FLEETWATCH_DATA_DIR, else the platform data directory]
+    #[arg(long, global = true, value_name = "DIR", env = "FLEETWATCH_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Output format [default: table on a terminal, csv otherwise]
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<FormatArg>,
+    /// No progress or summary messages on stderr
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Is this ship listed? QUERY is a name, an IMO number or an MMSI
+    #[command(after_help = "\
+Each QUERY is screened on its own: quote names with blanks (\"Mikhail Ulyanov\").
+Names match after normalisation (case, accents, Cyrillic and Greek, MT/MV prefixes,
+punctuation) with a typo-tolerant score; numbers must agree (AURA 1 is not AURA 2).
+Every hull that ever bore a matching name is shown with all of its listings.
+
+Examples:
+  fleetwatch check Jaguar
+  fleetwatch check \"MT JAGUAR\" 9354301 --format csv
+  fleetwatch check \"IMO 9293002\" --format json
+  fleetwatch check \"Michail Uljanov\" --min-score 0.85
+
+Exit codes: 0 at least one listed match, 1 nothing listed matched, 2 a bad query
+(an IMO that fails its check digit suggests the listed IMOs one typo away).")]
+    Check(CheckArgs),
+    /// Add vessel records, AIS position files or port-call records to the store
+    Ingest(IngestArgs),
+    /// Show the sanctions lists in force, or import one
+    Lists(ListsArgs),
+    /// Fetch the configured sources, validate them, swap them in atomically
+    Refresh(RefreshArgs),
+    /// Reports: port calls, renames, flag changes, listed vessels, one vessel, list changes
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// What the store holds
+    Status,
+    /// Print a shell completion script
+    #[command(after_help = "Example:\n  fleetwatch completions bash > ~/.local/share/bash-completion/completions/fleetwatch")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Names, IMO numbers (`9293002`, `IMO 9293002`) or MMSIs
+    #[arg(required = true, value_name = "QUERY")]
+    pub queries: Vec<String>,
+    /// Lowest name-match score shown (0..1)
+    #[arg(long, default_value_t = crate::matching::screen::DEFAULT_MIN_SCORE, value_name = "SCORE")]
+    pub min_score: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Stop at the first bad row (exit 2) instead of skipping it
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ListsArgs {
+    #[command(subcommand)]
+    pub command: Option<ListsCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListsCommand {
+    /// Load a list file (EU, UK, OFAC, OpenSanctions, custom CSV) as a new version
+    #[command(after_help = "\
+The format is recognised from the file's content; --input-format forces it.
+An EU amending regulation (amendedCelex,amendmentCelex,...) is applied to the list
+in force for the source and stored as a new version.
+
+Examples:
+  fleetwatch lists import sdn.csv --source ofac
+  fleetwatch lists import UK-Sanctions-List.csv --source uk
+  fleetwatch lists import 32026R1848.csv --source eu
+  fleetwatch lists import watchlist.csv --source mylist --version 2026-11-01")]
+    Import(ListsImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListsImportArgs {
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Short name of the list (eu, uk, ofac, opensanctions, or a name of your own)
+    #[arg(long, value_name = "NAME")]
+    pub source: String,
+    /// The file's format, when detection from content is not wanted
+    #[arg(long, value_enum)]
+    pub input_format: Option<ListFormat>,
+    /// The date this version describes [default: the date the file states, else today]
+    #[arg(long, value_name = "DATE")]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    #[arg(value_name = "SOURCE")]
+    pub sources: Vec<String>,
+    /// Exit 1 when any list changed
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Port calls detected from positions and ingested port-call records
+    PortCalls,
+    /// Name changes per vessel
+    Renames,
+    /// Flag changes per vessel
+    Flags,
+    /// Every ingested vessel that matches a list
+    Listed,
+    /// One vessel's profile
+    Vessel {
+        #[arg(value_name = "QUERY")]
+        query: String,
+    },
+    /// What list refreshes added, removed or changed
+    Changes,
+}

@@ -1,0 +1,64 @@
+//! `fleetwatch check QUERY...`: is this ship listed? Screens each query against the
+//! lists in force (bundled, or newer versions in the store) and writes the matches.
+
+use std::io::Write;
+
+use crate::cli::CheckArgs;
+use crate::error::{Outcome, UserError};
+use crate::matching::{Query, QueryError, Screen};
+use crate::model::ImoError;
+use crate::report::check::{self, QueryResult};
+use crate::report::Format;
+use crate::settings::{Settings, check_score};
+use crate::store::ListCatalog;
+
+pub fn run(settings: &Settings, args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let min_score = check_score("--min-score", args.min_score)?;
+    let lists = ListCatalog::open(&settings.data_dir)?.effective()?;
+    let screen = Screen::new(&lists);
+    let mut results = Vec::new();
+    for text in &args.queries {
+        let query = Query::parse(text).map_err(|e| query_error(&screen, text, e))?;
+        let imo_asked = match &query {
+            Query::Imo(imo) => Some(imo.to_string()),
+            _ => None,
+        };
+        results.push(QueryResult {
+            query: text.clone(),
+            imo_asked,
+            hulls: screen.find(&query, min_score),
+        });
+    }
+    match settings.format {
+        Format::Table => check::write_table(&results, &lists, out)?,
+        format => check::rows(&results).write(format, out)?,
+    }
+    out.flush()?;
+    Ok(if results.iter().any(QueryResult::any_listed) {
+        Outcome::Success
+    } else {
+        Outcome::NothingListed
+    })
+}
+
+/// A query that cannot be screened; a mistyped IMO gets the listed IMOs one typo away.
+fn query_error(screen: &Screen<'_>, text: &str, err: QueryError) -> anyhow::Error {
+    let message = format!("query '{text}': {err}");
+    let hint = match &err {
+        QueryError::Imo(ImoError::CheckDigit { digits, .. }) => {
+            let near = screen.imo_suggestions(digits);
+            if near.is_empty() {
+                "no listed IMO is one digit or one swap away; check the number at its source".to_string()
+            } else {
+                let list: Vec<String> = near.iter().map(|(imo, name)| format!("IMO {imo} ({name})")).collect();
+                format!("did you mean {}?", list.join(" or "))
+            }
+        }
+        QueryError::Imo(ImoError::NotSevenDigits(_)) | QueryError::Digits(_) => {
+            "an IMO number has 7 digits (IMO 9293002), an MMSI 9 (626313000)".to_string()
+        }
+        QueryError::Mmsi(_) => "ship MMSIs start with a flag state's MID, 201 to 775".to_string(),
+        QueryError::Empty => "give a vessel name, an IMO number or an MMSI".to_string(),
+    };
+    UserError::new(message).hint(hint).into()
+}

@@ -1,0 +1,39 @@
+//! One module per subcommand, and the one dispatch over them. Commands are the only
+//! code that writes to stdout and stderr.
+
+pub mod check;
+pub mod lists;
+
+use std::io::Write;
+
+use crate::cli::{Cli, Command, ListsCommand};
+use crate::error::{Outcome, UserError};
+use crate::settings::Settings;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
+    if let Command::Completions { shell } = cli.command {
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(shell, &mut cmd, "fleetwatch", out);
+        return Ok(Outcome::Success);
+    }
+    let settings = Settings::resolve(&cli.global)?;
+    match &cli.command {
+        Command::Check(args) => check::run(&settings, args, out),
+        Command::Lists(args) => match &args.command {
+            None => lists::show(&settings, out),
+            Some(ListsCommand::Import(a)) => lists::import(&settings, a, err),
+        },
+        Command::Ingest(_) => not_built("ingest"),
+        Command::Refresh(_) => not_built("refresh"),
+        Command::Report(_) => not_built("report"),
+        Command::Status => not_built("status"),
+        Command::Completions { .. } => unreachable!("handled above"),
+    }
+}
+
+fn not_built(command: &str) -> anyhow::Result<Outcome> {
+    Err(UserError::new(format!("'fleetwatch {command}' is not built yet in this version"))
+        .hint("`fleetwatch check` and `fleetwatch lists` work now; see the README for what is planned")
+        .into())
+}

@@ -1,0 +1,25 @@
+//! The `fleetwatch` binary: parse the command line, run it, map the outcome to an exit
+//! code. A closed stdout ends the program quietly.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use fleetwatch::cli::Cli;
+use fleetwatch::{commands, error};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut err = io::stderr();
+    let result = commands::run(cli, &mut out, &mut err).and_then(|o| out.flush().map(|()| o).map_err(Into::into));
+    match result {
+        Ok(outcome) => ExitCode::from(outcome.code()),
+        Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(err, "{}", error::render(&e));
+            ExitCode::from(error::exit_code(&e))
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Domain types with no I/O: validated identifiers, flags, sanctions listings.
+
+pub mod flag;
+pub mod imo;
+pub mod listing;
+pub mod mmsi;
+
+pub use imo::{Imo, ImoError};
+pub use listing::{ListFormat, ListVersion, Listing, NameKind};
+pub use mmsi::{Mmsi, MmsiError};

@@ -1,0 +1,186 @@
+//! Turning results into rows with fixed columns, and writing them as CSV, JSON or an
+//! aligned table. Writers take any `Write`; only commands hand them stdout.
+
+pub mod check;
+pub mod citation;
+
+use std::io::{self, Write};
+
+use serde_json::{Map, Value};
+
+/// How results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+/// One typed cell: strings are escaped for spreadsheets in CSV, numbers and booleans
+/// keep their type in JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Str(String),
+    /// A number with the decimals it is shown with.
+    Num(f64, usize),
+    Int(i64),
+    Bool(bool),
+    Null,
+}
+
+impl Cell {
+    pub fn opt(v: Option<impl Into<String>>) -> Self {
+        v.map_or(Self::Null, |s| Self::Str(s.into()))
+    }
+
+    /// The text of the cell as CSV and tables show it (unescaped).
+    pub fn text(&self) -> String {
+        match self {
+            Self::Str(s) => s.clone(),
+            Self::Num(v, decimals) => format!("{v:.decimals$}"),
+            Self::Int(v) => v.to_string(),
+            Self::Bool(b) => b.to_string(),
+            Self::Null => String::new(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        match self {
+            Self::Str(s) => Value::String(s.clone()),
+            Self::Num(v, decimals) => {
+                // Round-trip through the shown text so JSON and CSV agree.
+                let shown: f64 = format!("{v:.decimals$}").parse().unwrap_or(*v);
+                serde_json::Number::from_f64(shown).map_or(Value::Null, Value::Number)
+            }
+            Self::Int(v) => Value::from(*v),
+            Self::Bool(b) => Value::Bool(*b),
+            Self::Null => Value::Null,
+        }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Self::Str(s.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Self::Str(s)
+    }
+}
+
+/// Rows under fixed columns, already in their documented order.
+#[derive(Debug, Clone)]
+pub struct Rows {
+    pub columns: &'static [&'static str],
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Rows {
+    pub fn new(columns: &'static [&'static str]) -> Self {
+        Self { columns, rows: Vec::new() }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.columns.len(), "row width matches the columns");
+        self.rows.push(row);
+    }
+
+    /// Writes in `format`; `Table` gives aligned columns.
+    pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
+        match format {
+            Format::Csv => self.write_csv(out),
+            Format::Json => self.write_json(out),
+            Format::Table => self.write_table(out),
+        }
+    }
+
+    pub fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(self.columns)?;
+        for row in &self.rows {
+            w.write_record(row.iter().map(|c| match c {
+                Cell::Str(s) => escape_formula(s),
+                other => other.text(),
+            }))?;
+        }
+        w.flush()
+    }
+
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        let array: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|row| {
+                let mut obj = Map::new();
+                for (k, c) in self.columns.iter().zip(row) {
+                    obj.insert((*k).to_string(), c.json());
+                }
+                Value::Object(obj)
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &array)?;
+        writeln!(out)
+    }
+
+    pub fn write_table(&self, out: &mut dyn Write) -> io::Result<()> {
+        let texts: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(Cell::text).collect()).collect();
+        let widths: Vec<usize> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| texts.iter().map(|r| r[i].chars().count()).chain([c.len()]).max().unwrap_or(0))
+            .collect();
+        let line = |cells: Vec<&str>| -> String {
+            let padded: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
+            padded.join("  ").trim_end().to_string()
+        };
+        writeln!(out, "{}", line(self.columns.to_vec()))?;
+        for r in &texts {
+            writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
+        }
+        Ok(())
+    }
+}
+
+/// A cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab, CR)
+/// gets a leading apostrophe. Numbers (`-1.5`) are values, not formulas, and stay.
+pub fn escape_formula(s: &str) -> String {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_escaped_numbers_are_not() {
+        assert_eq!(escape_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(escape_formula("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(escape_formula("-1.5"), "-1.5");
+        assert_eq!(escape_formula("\tx"), "'\tx");
+        assert_eq!(escape_formula("ARGENT"), "ARGENT");
+    }
+
+    #[test]
+    fn json_keeps_types_and_csv_keys() {
+        let mut rows = Rows::new(&["a", "b", "c"]);
+        rows.push(vec![Cell::from("x"), Cell::Num(0.857_14, 2), Cell::Bool(true)]);
+        let mut out = Vec::new();
+        rows.write_json(&mut out).unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v[0]["b"], serde_json::json!(0.86));
+        assert_eq!(v[0]["c"], serde_json::json!(true));
+    }
+}

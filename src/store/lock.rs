@@ -1,0 +1,40 @@
+//! One writer at a time: an exclusive advisory lock on `DATA_DIR/.lock`, held for the
+//! life of the guard and released by the OS if the process dies.
+
+use std::fs::{self, File, TryLockError};
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::error::UserError;
+
+/// Holds the store's write lock until dropped.
+#[derive(Debug)]
+pub struct WriteLock {
+    _file: File,
+}
+
+impl WriteLock {
+    /// Takes the lock, or fails at once with a message naming the store when another
+    /// process holds it.
+    pub fn acquire(dir: &Path) -> anyhow::Result<Self> {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+        let path = dir.join(".lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Self { _file: file }),
+            Err(TryLockError::WouldBlock) => Err(UserError::new(format!(
+                "another fleetwatch process is writing to the store at {}",
+                dir.display()
+            ))
+            .hint("wait for it to finish, then run this command again")
+            .into()),
+            Err(TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
+        }
+    }
+}

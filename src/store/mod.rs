@@ -1,0 +1,9 @@
+//! The on-disk store: a data directory holding list versions (and, as it grows, the
+//! ingested tables), a write lock, and atomic file replacement. Nothing here prints.
+
+pub mod atomic;
+pub mod lists;
+pub mod lock;
+
+pub use lists::{Imported, ListCatalog, StoredVersion};
+pub use lock::WriteLock;
