@@ -1,6 +1,8 @@
 //! Command-line definitions (clap): raw flag values only. `settings` validates and
 //! resolves them before any work starts.
 
+#![allow(clippy::doc_markdown, reason = "doc comments here are --help text, shown as written")]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -31,7 +33,7 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// The store directory [default: $FLEETWATCH_DATA_DIR, else the platform data directory]
+    /// The store directory [default: `$FLEETWATCH_DATA_DIR`, else the platform data directory]
     #[arg(long, global = true, value_name = "DIR", env = "FLEETWATCH_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// Output format [default: table on a terminal, csv otherwise]
@@ -79,7 +81,9 @@ Exit codes: 0 at least one listed match, 1 nothing listed matched, 2 a bad query
     /// What the store holds
     Status,
     /// Print a shell completion script
-    #[command(after_help = "Example:\n  fleetwatch completions bash > ~/.local/share/bash-completion/completions/fleetwatch")]
+    #[command(
+        after_help = "Example:\n  fleetwatch completions bash > ~/.local/share/bash-completion/completions/fleetwatch"
+    )]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
@@ -124,7 +128,7 @@ Examples:
   fleetwatch lists import sdn.csv --source ofac
   fleetwatch lists import UK-Sanctions-List.csv --source uk
   fleetwatch lists import 32026R1848.csv --source eu
-  fleetwatch lists import watchlist.csv --source mylist --version 2026-11-01")]
+  fleetwatch lists import watchlist.csv --source mylist --version-date 2026-11-01")]
     Import(ListsImportArgs),
 }
 
@@ -140,7 +144,7 @@ pub struct ListsImportArgs {
     pub input_format: Option<ListFormat>,
     /// The date this version describes [default: the date the file states, else today]
     #[arg(long, value_name = "DATE")]
-    pub version: Option<String>,
+    pub version_date: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -169,4 +173,12 @@ pub enum ReportCommand {
     },
     /// What list refreshes added, removed or changed
     Changes,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_consistent() {
+        <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
 }

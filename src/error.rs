@@ -3,6 +3,7 @@
 //! --exit-code), 2 usage or input error, 3 a source could not be refreshed.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::io;
 
 /// An error with what to do about it.
@@ -73,7 +74,8 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 /// reader has what it wanted, so the tool stops quietly.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
             || e.downcast_ref::<csv::Error>()
                 .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe))
     })
@@ -83,10 +85,14 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 pub fn render(err: &anyhow::Error) -> String {
     let mut out = format!("error: {err}");
     for cause in err.chain().skip(1) {
-        out.push_str(&format!("\n  caused by: {cause}"));
+        let _ = write!(out, "\n  caused by: {cause}");
     }
-    if let Some(hint) = err.chain().find_map(|e| e.downcast_ref::<UserError>()).and_then(|u| u.hint.as_ref()) {
-        out.push_str(&format!("\n  hint: {hint}"));
+    if let Some(hint) = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<UserError>())
+        .and_then(|u| u.hint.as_ref())
+    {
+        let _ = write!(out, "\n  hint: {hint}");
     }
     out
 }

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr();
-    let result = commands::run(cli, &mut out, &mut err).and_then(|o| out.flush().map(|()| o).map_err(Into::into));
+    let result = commands::run(&cli, &mut out, &mut err).and_then(|o| out.flush().map(|()| o).map_err(Into::into));
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,

@@ -27,12 +27,18 @@ impl Settings {
                 .map(|d| d.join("fleetwatch"))
                 .ok_or_else(|| UserError::new("no data directory: set --data-dir or FLEETWATCH_DATA_DIR"))?,
         };
+        let on_terminal = std::io::stdout().is_terminal();
         let format = match global.format {
             Some(FormatArg::Table) => Format::Table,
-            Some(FormatArg::Csv) => Format::Csv,
             Some(FormatArg::Json) => Format::Json,
-            None if std::io::stdout().is_terminal() => Format::Table,
-            None => Format::Csv,
+            Some(FormatArg::Csv) => Format::Csv,
+            None => {
+                if on_terminal {
+                    Format::Table
+                } else {
+                    Format::Csv
+                }
+            }
         };
         Ok(Self {
             data_dir,

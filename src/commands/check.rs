@@ -7,8 +7,8 @@ use crate::cli::CheckArgs;
 use crate::error::{Outcome, UserError};
 use crate::matching::{Query, QueryError, Screen};
 use crate::model::ImoError;
-use crate::report::check::{self, QueryResult};
 use crate::report::Format;
+use crate::report::check::{self, QueryResult};
 use crate::settings::{Settings, check_score};
 use crate::store::ListCatalog;
 
@@ -18,7 +18,7 @@ pub fn run(settings: &Settings, args: &CheckArgs, out: &mut dyn Write) -> anyhow
     let screen = Screen::new(&lists);
     let mut results = Vec::new();
     for text in &args.queries {
-        let query = Query::parse(text).map_err(|e| query_error(&screen, text, e))?;
+        let query = Query::parse(text).map_err(|e| query_error(&screen, text, &e))?;
         let imo_asked = match &query {
             Query::Imo(imo) => Some(imo.to_string()),
             _ => None,
@@ -42,9 +42,9 @@ pub fn run(settings: &Settings, args: &CheckArgs, out: &mut dyn Write) -> anyhow
 }
 
 /// A query that cannot be screened; a mistyped IMO gets the listed IMOs one typo away.
-fn query_error(screen: &Screen<'_>, text: &str, err: QueryError) -> anyhow::Error {
+fn query_error(screen: &Screen<'_>, text: &str, err: &QueryError) -> anyhow::Error {
     let message = format!("query '{text}': {err}");
-    let hint = match &err {
+    let hint = match err {
         QueryError::Imo(ImoError::CheckDigit { digits, .. }) => {
             let near = screen.imo_suggestions(digits);
             if near.is_empty() {

@@ -35,12 +35,20 @@ pub fn show(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<Outcome>
 
 pub fn import(settings: &Settings, args: &ListsImportArgs, err: &mut dyn Write) -> anyhow::Result<Outcome> {
     let source = args.source.trim();
-    if source.is_empty() || !source.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if source.is_empty()
+        || !source
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         return Err(UserError::new(format!("--source '{source}' is not a list name"))
             .hint("use letters, digits, - and _: eu, uk, ofac, opensanctions, or a name of your own")
             .into());
     }
-    let version = args.version.as_deref().map(|v| parse_date_flag("--version", v)).transpose()?;
+    let version = args
+        .version_date
+        .as_deref()
+        .map(|v| parse_date_flag("--version-date", v))
+        .transpose()?;
     let path = &args.file;
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let format = match args.input_format {
@@ -50,7 +58,9 @@ pub fn import(settings: &Settings, args: &ListsImportArgs, err: &mut dyn Write) 
                 .hint("name the format with --input-format")
         })?,
     };
-    let origin = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let origin = path
+        .file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let imported = ListCatalog::import(&settings.data_dir, &bytes, format, source, &origin, version)
         .with_context(|| format!("cannot import {} as {}", path.display(), format.as_str()))?;
     if !settings.quiet {
@@ -67,14 +77,25 @@ pub fn import(settings: &Settings, args: &ListsImportArgs, err: &mut dyn Write) 
                 )?;
                 let skipped = notes.iter().filter(|n| n.skipped).count();
                 if !notes.is_empty() {
-                    writeln!(err, "{skipped} rows skipped, {} kept with a note:", notes.len() - skipped)?;
+                    writeln!(
+                        err,
+                        "{skipped} rows skipped, {} kept with a note:",
+                        notes.len() - skipped
+                    )?;
                     for n in &notes {
                         writeln!(err, "  {}:{}: {}", path.display(), n.line, n.reason)?;
                     }
                 }
             }
             Imported::AlreadyThere(v) => {
-                writeln!(err, "{} is already stored as {} version {} ({}); nothing added", path.display(), v.source, v.version, v.id)?;
+                writeln!(
+                    err,
+                    "{} is already stored as {} version {} ({}); nothing added",
+                    path.display(),
+                    v.source,
+                    v.version,
+                    v.id
+                )?;
             }
         }
     }

@@ -11,10 +11,10 @@ use crate::error::{Outcome, UserError};
 use crate::settings::Settings;
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
-    if let Command::Completions { shell } = cli.command {
+pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
+    if let Command::Completions { shell } = &cli.command {
         let mut cmd = <Cli as clap::CommandFactory>::command();
-        clap_complete::generate(shell, &mut cmd, "fleetwatch", out);
+        clap_complete::generate(*shell, &mut cmd, "fleetwatch", out);
         return Ok(Outcome::Success);
     }
     let settings = Settings::resolve(&cli.global)?;
@@ -33,7 +33,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
 }
 
 fn not_built(command: &str) -> anyhow::Result<Outcome> {
-    Err(UserError::new(format!("'fleetwatch {command}' is not built yet in this version"))
-        .hint("`fleetwatch check` and `fleetwatch lists` work now; see the README for what is planned")
-        .into())
+    Err(
+        UserError::new(format!("'fleetwatch {command}' is not built yet in this version"))
+            .hint("`fleetwatch check` and `fleetwatch lists` work now; see the README for what is planned")
+            .into(),
+    )
 }

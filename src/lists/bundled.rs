@@ -30,7 +30,9 @@ pub fn eu() -> ListVersion {
     ListVersion {
         source: "eu".into(),
         version: date(EU_VERSION),
-        origin: "bundled: EU Annex XLII (OpenSanctions transcription of the Official Journal) + Regulation (EU) 2026/1848".into(),
+        origin:
+            "bundled: EU Annex XLII (OpenSanctions transcription of the Official Journal) + Regulation (EU) 2026/1848"
+                .into(),
         format: ListFormat::EuJournal,
         entries: eu::apply_amendment(&base.entries, &amendment.entries),
     }
@@ -43,7 +45,9 @@ pub fn eu() -> ListVersion {
 /// # Panics
 /// Never on the bundled file; a test parses it.
 pub fn ofac() -> ListVersion {
-    let mut entries = custom::parse(OFAC_VESSELS, "ofac").expect("bundled OFAC list parses").entries;
+    let mut entries = custom::parse(OFAC_VESSELS, "ofac")
+        .expect("bundled OFAC list parses")
+        .entries;
     for e in &mut entries {
         e.listed_on = None;
         e.program = ofac::programs(&e.program.replace(';', "] ["));
@@ -75,7 +79,11 @@ mod tests {
         let stormbringer = eu.entries.iter().find(|e| e.record == "629").unwrap();
         assert_eq!(stormbringer.name, "STORMBRINGER");
         assert_eq!(stormbringer.former_names, vec!["KRITI VIGOR"]);
-        assert!(stormbringer.legal_basis.ends_with("as amended by Council Regulation (EU) 2026/1848"));
+        assert!(
+            stormbringer
+                .legal_basis
+                .ends_with("as amended by Council Regulation (EU) 2026/1848")
+        );
     }
 
     #[test]
@@ -83,7 +91,11 @@ mod tests {
         let ofac = ofac();
         assert_eq!(ofac.entries.len(), 1450);
         assert_eq!(ofac.with_imo(), 1450);
-        let z = ofac.entries.iter().find(|e| e.imo.as_deref() == Some("9354301")).unwrap();
+        let z = ofac
+            .entries
+            .iter()
+            .find(|e| e.imo.as_deref() == Some("9354301"))
+            .unwrap();
         assert_eq!(z.name, "ZALIV AMERIKA");
         assert_eq!(z.flag.as_deref(), Some("PA"));
         assert_eq!(z.program, "RUSSIA-EO14024;UKRAINE-EO13662");

@@ -7,6 +7,7 @@ use crate::model::{Listing, flag};
 
 pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let lines = super::LineIndex::new(text);
     let cols = Columns::new(reader.headers()?);
     let c_imo = cols.require(&["imo", "imo_number", "imoNumber"])?;
     let c_name = cols.require(&["name", "vessel_name", "ship_name", "vessel"])?;
@@ -16,7 +17,13 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
     let c_mmsi = cols.find(&["mmsi"]);
     let c_call = cols.find(&["call_sign", "callsign"]);
     let c_type = cols.find(&["vessel_type", "ship_type", "type"]);
-    let c_date = cols.find(&["listed_on", "listing_date", "date_listed", "designation_date", "start_date"]);
+    let c_date = cols.find(&[
+        "listed_on",
+        "listing_date",
+        "date_listed",
+        "designation_date",
+        "start_date",
+    ]);
     let c_basis = cols.find(&["legal_basis"]);
     let c_reason = cols.find(&["reason"]);
     let c_program = cols.find(&["program", "programs", "programme"]);
@@ -24,7 +31,7 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
     let mut parsed = Parsed::default();
     for row in reader.records() {
         let row = row?;
-        let line = row.position().map_or(0, csv::Position::line);
+        let line = lines.line(&row);
         let Some(name) = field(&row, Some(c_name)) else {
             parsed.notes.push(RowNote {
                 line,
@@ -43,7 +50,9 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
             imo,
             name,
             former_names: field(&row, c_former).map(|v| split_multi(&v, true)).unwrap_or_default(),
-            aliases: field(&row, c_aliases).map(|v| split_multi(&v, false)).unwrap_or_default(),
+            aliases: field(&row, c_aliases)
+                .map(|v| split_multi(&v, false))
+                .unwrap_or_default(),
             flag: field(&row, c_flag).and_then(|f| {
                 if f.len() == 2 && flag::name(&f.to_uppercase()).is_some() {
                     Some(f.to_uppercase())

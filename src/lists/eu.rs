@@ -1,13 +1,15 @@
-//! EU Official Journal transcriptions (OpenSanctions `journal_sanctions`): consolidated
+//! EU Official Journal transcriptions (`OpenSanctions` `journal_sanctions`): consolidated
 //! regulations (`celex,recordId,...`) and amending regulations (`amendedCelex,
 //! amendmentCelex,...`). Columns are found by header name, so the 11-column vessel
 //! extract and the 45-column all-annex file read alike; only `schema=Vessel` rows count.
 
 use super::{Columns, LoadError, Parsed, RowNote, field, list_imo, parse_date, split_multi};
 use crate::model::Listing;
+use std::fmt::Write as _;
 
 pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let lines = super::LineIndex::new(text);
     let cols = Columns::new(reader.headers()?);
     let c_celex = cols.find(&["celex", "amendedCelex"]);
     let c_amendment = cols.find(&["amendmentCelex"]);
@@ -27,7 +29,7 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
     let mut parsed = Parsed::default();
     for row in reader.records() {
         let row = row?;
-        let line = row.position().map_or(0, csv::Position::line);
+        let line = lines.line(&row);
         if let Some(schema) = field(&row, c_schema)
             && !schema.eq_ignore_ascii_case("vessel")
         {
@@ -54,13 +56,13 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
         let annex = field(&row, c_annex).unwrap_or_default();
         let mut legal_basis = regulation_title(&celex).unwrap_or(celex);
         if !annex.is_empty() {
-            legal_basis.push_str(&format!(", Annex {annex}"));
+            let _ = write!(legal_basis, ", Annex {annex}");
         }
         if !record.is_empty() {
-            legal_basis.push_str(&format!(", entry {record}"));
+            let _ = write!(legal_basis, ", entry {record}");
         }
         if let Some(amending) = field(&row, c_amendment).and_then(|c| regulation_title(&c)) {
-            legal_basis.push_str(&format!(", as amended by {amending}"));
+            let _ = write!(legal_basis, ", as amended by {amending}");
         }
         let listed_on = field(&row, c_start).and_then(|d| parse_date(&d, true));
         let imo = list_imo(field(&row, c_imo), line, &mut parsed.notes);
@@ -71,7 +73,9 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
             name,
             former_names,
             aliases: field(&row, c_alias).map(|a| split_multi(&a, false)).unwrap_or_default(),
-            flag: field(&row, c_flag).and_then(|f| crate::model::flag::from_name(&f)).map(str::to_string),
+            flag: field(&row, c_flag)
+                .and_then(|f| crate::model::flag::from_name(&f))
+                .map(str::to_string),
             mmsi: field(&row, c_mmsi),
             call_sign: None,
             vessel_type: None,
@@ -170,9 +174,18 @@ mod tests {
 
     #[test]
     fn celex_numbers_become_titles() {
-        assert_eq!(regulation_title("32014R0833").unwrap(), "Council Regulation (EU) No 833/2014");
-        assert_eq!(regulation_title("32026R1848").unwrap(), "Council Regulation (EU) 2026/1848");
-        assert_eq!(regulation_title("32017R1509").unwrap(), "Council Regulation (EU) 2017/1509");
+        assert_eq!(
+            regulation_title("32014R0833").unwrap(),
+            "Council Regulation (EU) No 833/2014"
+        );
+        assert_eq!(
+            regulation_title("32026R1848").unwrap(),
+            "Council Regulation (EU) 2026/1848"
+        );
+        assert_eq!(
+            regulation_title("32017R1509").unwrap(),
+            "Council Regulation (EU) 2017/1509"
+        );
         assert_eq!(regulation_title("junk"), None);
     }
 
@@ -186,7 +199,10 @@ mod tests {
         assert_eq!(e.former_names, vec!["Jaguar"]);
         assert_eq!(e.imo.as_deref(), Some("9293002"));
         assert_eq!(e.listed_on.unwrap().to_string(), "2025-05-21");
-        assert_eq!(e.legal_basis, "Council Regulation (EU) No 833/2014, Annex XLII, entry 215");
+        assert_eq!(
+            e.legal_basis,
+            "Council Regulation (EU) No 833/2014, Annex XLII, entry 215"
+        );
         assert!(p.notes.is_empty());
     }
 

@@ -1,4 +1,4 @@
-//! FollowTheMoney entities as JSON lines (OpenSanctions exports): one object a line with
+//! `FollowTheMoney` entities as JSON lines (`OpenSanctions` exports): one object a line with
 //! `schema`, `properties` (`name`, `imoNumber`, `mmsi`, `flag`, `previousName`, `alias`,
 //! `callSign`, `startDate`...) and `datasets`. Vessel entities only.
 
@@ -33,7 +33,12 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
             props
                 .get(key)
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(|s| s.trim().to_string()).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(|s| s.trim().to_string())
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let first = |key: &str| all(key).into_iter().next();

@@ -38,7 +38,9 @@ pub struct RowNote {
 /// Why a list file could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("not a sanctions list fleetwatch recognises (expected EU journal CSV, OFAC sdn.csv, UK Sanctions List CSV, OpenSanctions maritime.csv, FollowTheMoney JSON lines, or a CSV with imo and name columns)")]
+    #[error(
+        "not a sanctions list fleetwatch recognises (expected EU journal CSV, OFAC sdn.csv, UK Sanctions List CSV, OpenSanctions maritime.csv, FollowTheMoney JSON lines, or a CSV with imo and name columns)"
+    )]
     UnknownFormat,
     #[error("the file is not UTF-8 text")]
     NotUtf8,
@@ -112,6 +114,33 @@ pub fn parse(bytes: &[u8], format: ListFormat, source: &str) -> Result<Parsed, L
     Ok(parsed)
 }
 
+/// Line numbers from byte offsets. The csv crate's own line count does not advance on
+/// CRLF line ends, which real lists use, so lines are counted here.
+pub(crate) struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        Self(memchr_newlines(text.as_bytes()))
+    }
+
+    /// The 1-based line of a record.
+    pub fn line(&self, record: &csv::StringRecord) -> u64 {
+        let byte = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        u64::try_from(self.0.partition_point(|&nl| nl <= byte)).unwrap_or(u64::MAX) + 1
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> Vec<usize> {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The comparison key for a column header: lower-case letters and digits only.
 pub(crate) fn header_key(h: &str) -> String {
     h.trim()
@@ -173,22 +202,26 @@ pub(crate) fn list_imo(raw: Option<String>, line: u64, notes: &mut Vec<RowNote>)
 /// ambiguous slash form.
 pub fn parse_date(text: &str, day_first: bool) -> Option<NaiveDate> {
     let t = text.trim();
-    let t = t.get(..10).filter(|p| p.len() == 10 && t.as_bytes()[4] == b'-').unwrap_or(t);
+    let t = t
+        .get(..10)
+        .filter(|p| p.len() == 10 && t.as_bytes()[4] == b'-')
+        .unwrap_or(t);
     if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return Some(d);
     }
     let sep = if t.contains('.') { '.' } else { '/' };
     let parts: Vec<&str> = t.split(sep).collect();
-    let [a, b, y] = parts.as_slice() else {
+    let [first, second, year] = parts.as_slice() else {
         return None;
     };
-    let (a, b, y): (u32, u32, i32) = (a.parse().ok()?, b.parse().ok()?, y.parse().ok()?);
-    let (d, m) = if sep == '.' || a > 12 || (day_first && b <= 12) {
-        (a, b)
+    let (first, second): (u32, u32) = (first.parse().ok()?, second.parse().ok()?);
+    let year: i32 = year.parse().ok()?;
+    let (day, month) = if sep == '.' || first > 12 || (day_first && second <= 12) {
+        (first, second)
     } else {
-        (b, a)
+        (second, first)
     };
-    NaiveDate::from_ymd_opt(y, m, d)
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// Splits a multi-valued cell on `;` (and ` / ` when `slash` is set), trimming blanks.
@@ -226,9 +259,18 @@ mod tests {
     #[test]
     fn detects_each_format_from_its_first_line() {
         assert_eq!(detect(b"celex,recordId,programKey\n"), Some(ListFormat::EuJournal));
-        assert_eq!(detect(b"amendedCelex,amendmentCelex,recordId\n"), Some(ListFormat::EuAmendment));
-        assert_eq!(detect(b"Report Date: 01-Jan-2026\nLast Updated\n"), Some(ListFormat::Uk));
-        assert_eq!(detect(b"type,caption,imo,risk,countries,flag,mmsi,id,url,datasets,aliases\n"), Some(ListFormat::OpensanctionsCsv));
+        assert_eq!(
+            detect(b"amendedCelex,amendmentCelex,recordId\n"),
+            Some(ListFormat::EuAmendment)
+        );
+        assert_eq!(
+            detect(b"Report Date: 01-Jan-2026\nLast Updated\n"),
+            Some(ListFormat::Uk)
+        );
+        assert_eq!(
+            detect(b"type,caption,imo,risk,countries,flag,mmsi,id,url,datasets,aliases\n"),
+            Some(ListFormat::OpensanctionsCsv)
+        );
         assert_eq!(detect(b"{\"id\":\"x\"}\n"), Some(ListFormat::Ftm));
         assert_eq!(detect(b"imo,name\n9293002,ARGENT\n"), Some(ListFormat::Custom));
         assert_eq!(detect(b"hello,world\n"), None);

@@ -39,10 +39,11 @@ pub fn parse_sdn(text: &str, source: &str) -> Result<Parsed, LoadError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
+    let lines = super::LineIndex::new(text);
     let mut parsed = Parsed::default();
     for row in reader.records() {
         let row = row?;
-        let line = row.position().map_or(0, csv::Position::line);
+        let line = lines.line(&row);
         let get = |i: usize| row.get(i).map(str::trim).filter(|v| !v.is_empty() && *v != "-0-");
         if line == 1 && get(ENT_NUM).is_some_and(|v| v.eq_ignore_ascii_case("ID")) {
             continue;
@@ -127,9 +128,10 @@ impl Remarks {
         let mut r = Self::default();
         for item in text.split(';').map(|s| s.trim().trim_end_matches('.').trim()) {
             if let Some(rest) = item.strip_prefix("Vessel Registration Identification IMO") {
-                r.imo = Some(rest.trim().to_string());
+                // Sometimes followed by a note: `IMO 9256860 (Russia)`.
+                r.imo = rest.split_whitespace().next().map(str::to_string);
             } else if let Some(rest) = item.strip_prefix("MMSI") {
-                r.mmsi = Some(rest.trim().to_string());
+                r.mmsi = rest.split_whitespace().next().map(str::to_string);
             } else if let Some(rest) = item.strip_prefix("f.k.a.") {
                 r.former_names.push(unquote(rest));
             } else if let Some(rest) = item.strip_prefix("a.k.a.") {
@@ -170,7 +172,10 @@ mod tests {
 
     #[test]
     fn programs_are_split_and_sorted() {
-        assert_eq!(programs("UKRAINE-EO13662] [RUSSIA-EO14024"), "RUSSIA-EO14024;UKRAINE-EO13662");
+        assert_eq!(
+            programs("UKRAINE-EO13662] [RUSSIA-EO14024"),
+            "RUSSIA-EO14024;UKRAINE-EO13662"
+        );
         assert_eq!(programs("CUBA"), "CUBA");
     }
 }

@@ -1,4 +1,4 @@
-//! OpenSanctions `maritime.csv`: `type,caption,imo,risk,countries,flag,mmsi,id,url,
+//! `OpenSanctions` `maritime.csv`: `type,caption,imo,risk,countries,flag,mmsi,id,url,
 //! datasets,aliases`. Vessel rows only; the datasets that list a vessel become its
 //! programme, the risk tags its reason.
 
@@ -7,6 +7,7 @@ use crate::model::{Listing, flag};
 
 pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let lines = super::LineIndex::new(text);
     let cols = Columns::new(reader.headers()?);
     let c_type = cols.find(&["type"]);
     let c_caption = cols.require(&["caption"])?;
@@ -20,14 +21,16 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
     let mut parsed = Parsed::default();
     for row in reader.records() {
         let row = row?;
-        let line = row.position().map_or(0, csv::Position::line);
+        let line = lines.line(&row);
         if field(&row, c_type).is_some_and(|t| !t.eq_ignore_ascii_case("vessel")) {
             continue;
         }
         let Some(name) = field(&row, Some(c_caption)) else {
             continue;
         };
-        let datasets = field(&row, c_datasets).map(|d| split_multi(&d, false)).unwrap_or_default();
+        let datasets = field(&row, c_datasets)
+            .map(|d| split_multi(&d, false))
+            .unwrap_or_default();
         let program = datasets.join(";");
         parsed.entries.push(Listing {
             list: source.to_string(),
@@ -58,7 +61,7 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
     Ok(parsed)
 }
 
-/// OpenSanctions writes flags as lower-case ISO codes (`ga`), sometimes several.
+/// `OpenSanctions` writes flags as lower-case ISO codes (`ga`), sometimes several.
 pub(crate) fn flag_code(v: &str) -> Option<String> {
     let first = split_multi(v, false).into_iter().next()?;
     if first.len() == 2 && flag::name(&first.to_uppercase()).is_some() {

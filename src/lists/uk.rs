@@ -3,6 +3,7 @@
 //! `Unique ID`. Ships are the rows whose `Designation Type` is `Ship`.
 
 use chrono::NaiveDate;
+use std::fmt::Write as _;
 
 use super::{Columns, LoadError, Parsed, RowNote, field, list_imo, parse_date};
 use crate::model::{Listing, flag};
@@ -17,10 +18,11 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
         _ => (text, 0),
     };
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(body.as_bytes());
+    let lines = super::LineIndex::new(body);
     let cols = Columns::new(reader.headers()?);
     let c_id = cols.require(&["Unique ID"])?;
     let c_type = cols.require(&["Designation Type"])?;
-    let c_name6 = cols.find(&["Name 6"]);
+    let c_whole_name = cols.find(&["Name 6"]);
     let c_names: Vec<Option<usize>> = ["Name 1", "Name 2", "Name 3", "Name 4", "Name 5"]
         .iter()
         .map(|n| cols.find(&[n]))
@@ -36,7 +38,7 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
 
     for row in reader.records() {
         let row = row?;
-        let line = row.position().map_or(0, csv::Position::line) + line_offset;
+        let line = lines.line(&row) + line_offset;
         if !field(&row, Some(c_type)).is_some_and(|t| t.eq_ignore_ascii_case("ship")) {
             continue;
         }
@@ -48,7 +50,7 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
             });
             continue;
         };
-        let name = field(&row, c_name6).or_else(|| {
+        let name = field(&row, c_whole_name).or_else(|| {
             let parts: Vec<String> = c_names.iter().filter_map(|c| field(&row, *c)).collect();
             (!parts.is_empty()).then(|| parts.join(" "))
         });
@@ -77,7 +79,7 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
             legal_basis = format!("UK Sanctions List, {regime} regime, {id}");
         }
         if let Some(s) = field(&row, c_sanctions) {
-            legal_basis.push_str(&format!(" ({s})"));
+            let _ = write!(legal_basis, " ({s})");
         }
         parsed.entries.push(Listing {
             list: source.to_string(),
@@ -86,7 +88,9 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
             aliases: if is_primary { vec![] } else { vec![name.clone()] },
             name,
             former_names: vec![],
-            flag: field(&row, c_flag).and_then(|f| flag::from_name(&f)).map(str::to_string),
+            flag: field(&row, c_flag)
+                .and_then(|f| flag::from_name(&f))
+                .map(str::to_string),
             mmsi: None,
             call_sign: None,
             vessel_type: field(&row, c_ship_type),
@@ -111,6 +115,9 @@ mod tests {
 
     #[test]
     fn report_date_line_is_the_version() {
-        assert_eq!(report_date("Report Date: 09-May-2025"), NaiveDate::from_ymd_opt(2025, 5, 9));
+        assert_eq!(
+            report_date("Report Date: 09-May-2025"),
+            NaiveDate::from_ymd_opt(2025, 5, 9)
+        );
     }
 }

@@ -80,7 +80,11 @@ pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_ascii() {
-            out.push(if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { separator(c) });
+            out.push(if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                separator(c)
+            });
             continue;
         }
         for u in c.to_uppercase() {
@@ -88,7 +92,11 @@ pub fn fold(text: &str) -> String {
                 out.push_str(t);
             } else {
                 for d in u.nfd().filter(|d| !is_combining_mark(*d)) {
-                    out.push(if d.is_ascii_alphanumeric() { d.to_ascii_uppercase() } else { ' ' });
+                    out.push(if d.is_ascii_alphanumeric() {
+                        d.to_ascii_uppercase()
+                    } else {
+                        ' '
+                    });
                 }
             }
         }
@@ -174,14 +182,13 @@ fn cyrillic(c: char) -> Option<&'static str> {
         'А' => "A",
         'Б' => "B",
         'В' => "V",
-        'Г' => "G",
-        'Ґ' => "G",
+        'Г' | 'Ґ' => "G",
         'Д' => "D",
         'Е' | 'Ё' | 'Э' => "E",
         'Є' => "YE",
         'Ж' => "ZH",
         'З' => "Z",
-        'И' | 'І' => "I",
+        'И' | 'І' | 'İ' => "I",
         'Ї' => "YI",
         'Й' | 'Ы' => "Y",
         'К' => "K",
@@ -246,7 +253,6 @@ fn special(c: char) -> Option<&'static str> {
         'Ł' => "L",
         'Đ' => "D",
         'Þ' => "TH",
-        'İ' => "I",
         '\u{2019}' | '\u{2bc}' => "",
         _ => return None,
     })
@@ -264,7 +270,10 @@ mod tests {
 
     #[test]
     fn accents_fold() {
-        assert_eq!(normalize("Ñandú Æsir Øresund Straße").key(), "NANDU AESIR ORESUND STRASSE");
+        assert_eq!(
+            normalize("Ñandú Æsir Øresund Straße").key(),
+            "NANDU AESIR ORESUND STRASSE"
+        );
     }
 
     #[test]
@@ -288,6 +297,10 @@ mod tests {
         assert_eq!(normalize("Ocean II").numbers, vec![2]);
         assert_eq!(normalize("AURA1").numbers, vec![1]);
         assert_eq!(normalize("XI AN").numbers, Vec::<u64>::new(), "a first token is a word");
-        assert_eq!(normalize("SEA IIII").numbers, Vec::<u64>::new(), "not a canonical numeral");
+        assert_eq!(
+            normalize("SEA IIII").numbers,
+            Vec::<u64>::new(),
+            "not a canonical numeral"
+        );
     }
 }

@@ -133,7 +133,7 @@ impl<'a> Screen<'a> {
         let mut best: BTreeMap<HullKey<'a>, (MatchedOn, f64, &'a str)> = BTreeMap::new();
         let mut consider = |key: HullKey<'a>, on: MatchedOn, score: f64, name: &'a str| {
             let slot = best.entry(key).or_insert((on, score, name));
-            if score > slot.1 || (score == slot.1 && on < slot.0) {
+            if score.total_cmp(&slot.1).then(slot.0.cmp(&on)).is_gt() {
                 *slot = (on, score, name);
             }
         };

@@ -45,11 +45,7 @@ fn tables() -> &'static Tables {
                 by_mid.entry(mid).or_insert(*iso2);
             }
         }
-        Tables {
-            by_name,
-            names,
-            by_mid,
-        }
+        Tables { by_name, names, by_mid }
     })
 }
 
@@ -85,7 +81,10 @@ fn split_csv_line(line: &'static str) -> Vec<&'static str> {
 fn name_key(name: &str) -> String {
     let lower = name.trim().to_lowercase();
     let lower = lower.strip_prefix("the ").unwrap_or(&lower).to_string();
-    let lower = lower.replace('&', " and ").replace("st.", "saint ").replace("st ", "saint ");
+    let lower = lower
+        .replace('&', " and ")
+        .replace("st.", "saint ")
+        .replace("st ", "saint ");
     lower.chars().filter(char::is_ascii_lowercase).collect()
 }
 

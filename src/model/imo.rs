@@ -15,11 +15,7 @@ pub enum ImoError {
     #[error("'{0}' is not an IMO number (an IMO number has seven digits)")]
     NotSevenDigits(String),
     #[error("IMO {digits} fails its check digit (the first six digits give {expected}, not {found})")]
-    CheckDigit {
-        digits: String,
-        expected: u8,
-        found: u8,
-    },
+    CheckDigit { digits: String, expected: u8, found: u8 },
 }
 
 impl Imo {
@@ -61,10 +57,9 @@ impl fmt::Display for Imo {
 /// Removes a leading `IMO` (any case) and separators, and surrounding blanks.
 pub fn strip_imo_prefix(text: &str) -> &str {
     let t = text.trim();
-    let rest = if t.len() >= 3 && t[..3].eq_ignore_ascii_case("IMO") {
-        &t[3..]
-    } else {
-        t
+    let rest = match t.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("IMO") => &t[3..],
+        _ => t,
     };
     rest.trim_start_matches([' ', ':', '-', '.', '#']).trim()
 }
@@ -90,7 +85,9 @@ pub fn check_digit(digits: &str) -> u8 {
 
 /// Whether a seven-digit string passes the IMO check digit.
 pub fn is_valid(digits: &str) -> bool {
-    digits.len() == 7 && digits.bytes().all(|b| b.is_ascii_digit()) && check_digit(digits) == digits.as_bytes()[6] - b'0'
+    digits.len() == 7
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && check_digit(digits) == digits.as_bytes()[6] - b'0'
 }
 
 /// Every seven-digit string one digit substitution or one adjacent transposition away
@@ -155,6 +152,12 @@ mod tests {
     fn rejects_wrong_lengths() {
         assert!(matches!(Imo::parse("929300"), Err(ImoError::NotSevenDigits(_))));
         assert!(matches!(Imo::parse("92930021"), Err(ImoError::NotSevenDigits(_))));
+    }
+
+    #[test]
+    fn text_that_is_not_ascii_is_no_imo_and_no_panic() {
+        assert!(!looks_like_imo("Михаил Ульянов"));
+        assert_eq!(strip_imo_prefix("Им"), "Им");
     }
 
     #[test]

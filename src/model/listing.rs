@@ -65,9 +65,9 @@ pub enum ListFormat {
     OfacSdn,
     /// UK Sanctions List CSV (`Report Date:` line, then a header).
     Uk,
-    /// OpenSanctions `maritime.csv`.
+    /// `OpenSanctions` `maritime.csv`.
     OpensanctionsCsv,
-    /// FollowTheMoney entities, one JSON object a line (OpenSanctions exports).
+    /// `FollowTheMoney` entities, one JSON object a line (`OpenSanctions` exports).
     Ftm,
     /// A plain CSV with at least `imo` and `name` columns.
     Custom,

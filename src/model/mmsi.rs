@@ -33,7 +33,7 @@ impl Mmsi {
         if t.len() != 9 || !t.bytes().all(|b| b.is_ascii_digit()) {
             return Err(MmsiError::NotNineDigits(t.to_string()));
         }
-        let mid: u16 = t[..3].parse().expect("three ASCII digits");
+        let mid: u16 = t[..3].parse().unwrap_or(0);
         if flag::from_mid(mid).is_none() {
             return Err(MmsiError::UnknownMid {
                 mmsi: t.to_string(),
@@ -49,7 +49,7 @@ impl Mmsi {
 
     /// The Maritime Identification Digits.
     pub fn mid(&self) -> u16 {
-        self.0[..3].parse().expect("validated digits")
+        self.0[..3].parse().unwrap_or(0)
     }
 
     /// The flag implied by the MID (ISO 3166-1 alpha-2).

@@ -1,6 +1,7 @@
 //! The `check` report: one row per (hull, listing) under the contract's columns, and the
 //! table view grouped by hull with a citation block and the list versions checked.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::citation::{cite, list_title};
@@ -143,18 +144,20 @@ fn matched_text(hull: &HullMatch<'_>) -> String {
 }
 
 fn write_listing(out: &mut dyn Write, list: &ListVersion, e: &Listing, n: usize) -> io::Result<()> {
-    let since = e.listed_on.map_or_else(|| "listing date not given".to_string(), |d| format!("listed {d}"));
+    let since = e
+        .listed_on
+        .map_or_else(|| "listing date not given".to_string(), |d| format!("listed {d}"));
     writeln!(out, "    {:<6}{since}  [{n}]", list_title(&list.source))?;
     writeln!(out, "          {}", e.legal_basis)?;
     let mut as_named = format!("as {}", e.name);
     if !e.former_names.is_empty() {
-        as_named.push_str(&format!(", formerly {}", e.former_names.join(", ")));
+        let _ = write!(as_named, ", formerly {}", e.former_names.join(", "));
     }
     if !e.aliases.is_empty() {
-        as_named.push_str(&format!(", also {}", e.aliases.join(", ")));
+        let _ = write!(as_named, ", also {}", e.aliases.join(", "));
     }
     if let Some(flag) = &e.flag {
-        as_named.push_str(&format!("; flag {flag}"));
+        let _ = write!(as_named, "; flag {flag}");
     }
     writeln!(out, "          {as_named}")?;
     if !e.reason.is_empty() {

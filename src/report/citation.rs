@@ -2,6 +2,7 @@
 //! and which version of the list says so.
 
 use chrono::NaiveDate;
+use std::fmt::Write as _;
 
 use crate::model::{ListVersion, Listing};
 
@@ -37,15 +38,24 @@ pub fn long_date(d: NaiveDate) -> String {
 pub fn cite(list: &ListVersion, e: &Listing) -> String {
     let mut s = e.name.clone();
     if let Some(imo) = &e.imo {
-        s.push_str(&format!(" (IMO {imo})"));
+        let _ = write!(s, " (IMO {imo})");
     }
     if !e.former_names.is_empty() {
-        s.push_str(&format!(", formerly {}", e.former_names.join(", ")));
+        let _ = write!(s, ", formerly {}", e.former_names.join(", "));
     }
     match e.listed_on {
-        Some(d) => s.push_str(&format!(": listed on {} under {}.", long_date(d), e.legal_basis)),
-        None => s.push_str(&format!(": listed on the {}.", e.legal_basis)),
+        Some(d) => {
+            let _ = write!(s, ": listed on {} under {}.", long_date(d), e.legal_basis);
+        }
+        None => {
+            let _ = write!(s, ": listed on the {}.", e.legal_basis);
+        }
     }
-    s.push_str(&format!(" Source: {} list, version of {}.", list_title(&list.source), list.version));
+    let _ = write!(
+        s,
+        " Source: {} list, version of {}.",
+        list_title(&list.source),
+        list.version
+    );
     s
 }

@@ -80,7 +80,10 @@ pub struct Rows {
 
 impl Rows {
     pub fn new(columns: &'static [&'static str]) -> Self {
-        Self { columns, rows: Vec::new() }
+        Self {
+            columns,
+            rows: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {
@@ -131,14 +134,17 @@ impl Rows {
             .columns
             .iter()
             .enumerate()
-            .map(|(i, c)| texts.iter().map(|r| r[i].chars().count()).chain([c.len()]).max().unwrap_or(0))
+            .map(|(i, c)| {
+                texts
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([c.len()])
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         let line = |cells: Vec<&str>| -> String {
-            let padded: Vec<String> = cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{c:<w$}"))
-                .collect();
+            let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
             padded.join("  ").trim_end().to_string()
         };
         writeln!(out, "{}", line(self.columns.to_vec()))?;

@@ -85,7 +85,7 @@ impl ListCatalog {
         }
         let mut out = Vec::new();
         for b in bundled::all() {
-            if !newest.get(b.source.as_str()).is_some_and(|s| s.version >= b.version) {
+            if newest.get(b.source.as_str()).is_none_or(|s| s.version < b.version) {
                 out.push(b);
             }
         }
@@ -157,13 +157,17 @@ impl ListCatalog {
             return Ok(Imported::AlreadyThere(v.clone()));
         }
         let imported_at = Utc::now();
-        let version = version.or(parsed.version_hint).unwrap_or_else(|| imported_at.date_naive());
+        let version = version
+            .or(parsed.version_hint)
+            .unwrap_or_else(|| imported_at.date_naive());
         let (base, entries) = if format == ListFormat::EuAmendment {
             let current = catalog
                 .effective()?
                 .into_iter()
                 .find(|l| l.source == source)
-                .with_context(|| format!("an amendment needs a '{source}' list to apply to; import the consolidated list first"))?;
+                .with_context(|| {
+                    format!("an amendment needs a '{source}' list to apply to; import the consolidated list first")
+                })?;
             let base_id = catalog
                 .manifest
                 .versions
@@ -171,7 +175,10 @@ impl ListCatalog {
                 .filter(|v| v.source == source && v.version == current.version && v.origin == current.origin)
                 .max_by_key(|v| v.imported_at)
                 .map_or_else(|| "bundled".to_string(), |v| v.id.clone());
-            (Some(base_id), eu::apply_amendment(&current.entries, &parsed.entries).len())
+            (
+                Some(base_id),
+                eu::apply_amendment(&current.entries, &parsed.entries).len(),
+            )
         } else {
             (None, parsed.entries.len())
         };

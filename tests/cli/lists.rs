@@ -1,0 +1,206 @@
+//! `fleetwatch lists` and `lists import`: every list format, versions, idempotence,
+//! the write lock.
+
+use crate::{Fw, fixture_path, golden};
+
+#[test]
+fn the_bundled_lists_show_with_version_and_counts() {
+    let run = Fw::new().run(&["lists", "--format", "csv"]);
+    assert_eq!(run.code, 0);
+    golden("lists_bundled.csv", &run.stdout);
+}
+
+mod import {
+    use super::*;
+
+    #[test]
+    fn the_uk_list_hand_written_in_the_documented_layout_loads_and_answers_check() {
+        let fw = Fw::new();
+        let run = fw.import("lists/uk_sanctions_list_HANDWRITTEN.csv", "uk", "2025-05-12");
+        assert!(run.stderr.contains("2 entries"), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("uk_sanctions_list_HANDWRITTEN.csv:6: ship RUS2003 row without a name"),
+            "{}",
+            run.stderr
+        );
+        let check = fw.run(&["check", "Jaguar", "--format", "csv"]);
+        golden("check_jaguar_with_uk.csv", &check.stdout);
+        let rows = check.csv_rows();
+        let uk = rows.iter().find(|r| r["list"] == "uk").unwrap();
+        assert_eq!(uk["imo"], "9293002");
+        assert_eq!(uk["listed_on"], "2025-05-09");
+        assert_eq!(uk["list_record"], "RUS2001");
+        assert_eq!(uk["flag"], "GA");
+    }
+
+    #[test]
+    fn the_uk_report_date_is_the_version_when_none_is_given() {
+        let fw = Fw::new();
+        let path = fixture_path("lists/uk_sanctions_list_HANDWRITTEN.csv");
+        let run = fw.run(&["lists", "import", path.to_str().unwrap(), "--source", "uk"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let lists = fw.run(&["lists", "--format", "csv"]);
+        let uk = lists.csv_rows().into_iter().find(|r| r["list"] == "uk").unwrap();
+        assert_eq!(uk["version"], "2025-05-12");
+    }
+
+    #[test]
+    fn ofac_sdn_csv_takes_the_imo_from_the_remarks_and_skips_a_company_imo() {
+        let fw = Fw::new();
+        fw.import("lists/ofac_sdn_excerpt_2026.csv", "ofac", "2026-11-01");
+        let lists = fw.run(&["lists", "--format", "csv"]);
+        let ofac = lists.csv_rows().into_iter().find(|r| r["list"] == "ofac").unwrap();
+        assert_eq!(ofac["entries"], "9", "ten rows, one an entity");
+        let olia = fw.run(&["check", "9268112", "--format", "csv"]);
+        let row = olia.csv_rows().into_iter().find(|r| r["list"] == "ofac").unwrap();
+        assert_eq!(row["name_on_list"], "OLIA");
+        assert_eq!(row["list_record"], "51647");
+        let sino = fw.run(&["check", "SINO SHIP MANAGEMENT COMPANY LIMITED", "--format", "csv"]);
+        assert_eq!(sino.code, 1, "a company is not a vessel");
+    }
+
+    #[test]
+    fn a_re_saved_sdn_csv_with_a_header_and_crlf_loads_with_former_names() {
+        let fw = Fw::new();
+        fw.import("lists/ofac_sdn_vessel_rows_2023-01.csv", "ofac", "2027-01-01");
+        let run = fw.run(&["check", "Perun", "--format", "csv"]);
+        let row = run
+            .csv_rows()
+            .into_iter()
+            .find(|r| r["name_on_list"] == "PEGAS")
+            .expect("PEGAS, formerly PERUN");
+        assert_eq!(row["imo"], "9256860", "IMO 9256860 (Russia) in the remarks");
+        assert_eq!(row["matched_on"], "former_name");
+        assert_eq!(row["name_on_list"], "PEGAS");
+    }
+
+    #[test]
+    fn the_45_column_eu_file_keeps_the_633_annex_xlii_vessels() {
+        let fw = Fw::new();
+        fw.import("lists/eu_833_2014_consolidated_all_annexes.csv", "eu", "2026-08-14");
+        let lists = fw.run(&["lists", "--format", "csv"]);
+        let eu = lists.csv_rows().into_iter().find(|r| r["list"] == "eu").unwrap();
+        // The bundled version (2026-08-15, with the amendment) is newer and stays in force.
+        assert_eq!(eu["version"], "2026-08-15");
+        fw.import("lists/eu_833_2014_consolidated_all_annexes.csv", "eu2", "2026-08-14");
+        let lists = fw.run(&["lists", "--format", "csv"]);
+        let eu2 = lists.csv_rows().into_iter().find(|r| r["list"] == "eu2").unwrap();
+        assert_eq!(eu2["entries"], "633");
+    }
+
+    #[test]
+    fn an_amendment_applies_to_the_list_in_force() {
+        let fw = Fw::new();
+        fw.import("lists/eu_833_2014_consolidated_all_annexes.csv", "eu", "2026-08-16");
+        let before = fw.run(&["check", "Stormbringer", "--format", "csv"]);
+        assert!(
+            before.csv_rows().iter().all(|r| r["list"] != "eu"),
+            "not yet in the consolidated file"
+        );
+        fw.import("lists/eu_amendment_32026R1848.csv", "eu", "2026-08-17");
+        let lists = fw.run(&["lists", "--format", "csv"]);
+        let eu = lists.csv_rows().into_iter().find(|r| r["list"] == "eu").unwrap();
+        assert_eq!((eu["version"].as_str(), eu["entries"].as_str()), ("2026-08-17", "674"));
+        let after = fw.run(&["check", "Kriti Vigor", "--format", "csv"]);
+        let row = after.csv_rows().into_iter().find(|r| r["list"] == "eu").unwrap();
+        assert_eq!(row["name_on_list"], "STORMBRINGER");
+    }
+
+    #[test]
+    fn opensanctions_csv_ftm_and_custom_lists_load() {
+        let fw = Fw::new();
+        fw.import(
+            "lists/opensanctions_maritime_HANDWRITTEN.csv",
+            "opensanctions",
+            "2026-11-01",
+        );
+        let ftm = fw.import("lists/ftm_vessels_HANDWRITTEN.jsonl", "ftm", "2026-11-01");
+        assert!(
+            ftm.stderr
+                .contains("ftm_vessels_HANDWRITTEN.jsonl:3: not a JSON object"),
+            "{}",
+            ftm.stderr
+        );
+        let custom = fw.import("lists/custom_watchlist.csv", "watch", "2026-11-01");
+        assert!(
+            custom
+                .stderr
+                .contains("custom_watchlist.csv:3: IMO '9999999' fails its check digit"),
+            "{}",
+            custom.stderr
+        );
+        let lists = fw.run(&["lists", "--format", "csv"]);
+        golden("lists_after_imports.csv", &lists.stdout);
+        let nasledie = fw.run(&["check", "Nasledie", "--format", "csv"]);
+        golden("check_nasledie.csv", &nasledie.stdout);
+    }
+
+    #[test]
+    fn importing_the_same_file_twice_adds_nothing() {
+        let fw = Fw::new();
+        fw.import("lists/custom_watchlist.csv", "watch", "2026-11-01");
+        let again = fw.import("lists/custom_watchlist.csv", "watch", "2026-11-02");
+        assert!(again.stderr.contains("already stored"), "{}", again.stderr);
+        let manifest = std::fs::read_to_string(fw.dir.path().join("lists/manifest.json")).unwrap();
+        assert_eq!(manifest.matches("\"id\"").count(), 1);
+    }
+
+    #[test]
+    fn a_file_in_no_known_format_is_an_error_naming_it() {
+        let fw = Fw::new();
+        let path = fixture_path("README.md");
+        let run = fw.run(&["lists", "import", path.to_str().unwrap(), "--source", "x"]);
+        assert_eq!(run.code, 2);
+        assert!(run.stderr.contains("README.md"), "{}", run.stderr);
+        assert!(run.stderr.contains("not a sanctions list"), "{}", run.stderr);
+        assert!(!fw.dir.path().join("lists/manifest.json").exists());
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error_naming_it() {
+        let run = Fw::new().run(&["lists", "import", "no/such/file.csv", "--source", "x"]);
+        assert_eq!(run.code, 2);
+        assert!(run.stderr.contains("no/such/file.csv"), "{}", run.stderr);
+    }
+
+    #[test]
+    fn a_second_writer_is_told_the_store_is_busy() {
+        let fw = Fw::new();
+        std::fs::create_dir_all(fw.dir.path()).unwrap();
+        let lock = std::fs::File::create(fw.dir.path().join(".lock")).unwrap();
+        lock.lock().unwrap();
+        let path = fixture_path("lists/custom_watchlist.csv");
+        let run = fw.run(&["lists", "import", path.to_str().unwrap(), "--source", "watch"]);
+        assert_eq!(run.code, 2);
+        assert!(
+            run.stderr.contains("another fleetwatch process is writing"),
+            "{}",
+            run.stderr
+        );
+        drop(lock);
+        let run = fw.run(&["lists", "import", path.to_str().unwrap(), "--source", "watch"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_escaped_in_csv() {
+        let fw = Fw::new();
+        let list = fw.dir.path().join("formula.csv");
+        std::fs::write(&list, "imo,name,reason\n9293002,=HYPERLINK(\"http://x\"),@SUM(A1)\n").unwrap();
+        let run = fw.run(&[
+            "lists",
+            "import",
+            list.to_str().unwrap(),
+            "--source",
+            "f",
+            "--version-date",
+            "2027-01-01",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let check = fw.run(&["check", "9293002", "--format", "csv"]);
+        let row = check.csv_rows().into_iter().find(|r| r["list"] == "f").unwrap();
+        assert_eq!(row["name_on_list"], "'=HYPERLINK(\"http://x\")");
+        assert_eq!(row["reason"], "'@SUM(A1)");
+    }
+}

@@ -1,0 +1,124 @@
+//! Integration tests: the real `fleetwatch` executable run on fixture files in a
+//! temporary data directory, its output compared with golden files.
+//!
+//! Golden files live in `tests/golden/`; after an intended change, rewrite them with
+//! `FLEETWATCH_BLESS=1 cargo test --release` and review the diff.
+
+mod check;
+mod lists;
+mod misc;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A fleetwatch with its own empty data directory.
+pub(crate) struct Fw {
+    pub(crate) dir: tempfile::TempDir,
+}
+
+impl Fw {
+    pub(crate) fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
+    }
+
+    pub(crate) fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fleetwatch"));
+        cmd.env("FLEETWATCH_DATA_DIR", self.dir.path())
+            .env_remove("FLEETWATCH_CONFIG")
+            .env("TZ", "UTC")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
+        let output = self.command().args(args).output().expect("fleetwatch runs");
+        Run::from(output)
+    }
+
+    /// Imports a fixture list with a fixed version date, expecting success.
+    pub(crate) fn import(&self, fixture: &str, source: &str, version: &str) -> Run {
+        let path = fixture_path(fixture);
+        let run = self.run(&[
+            "lists",
+            "import",
+            path.to_str().unwrap(),
+            "--source",
+            source,
+            "--version-date",
+            version,
+        ]);
+        assert_eq!(run.code, 0, "import {fixture}: {}", run.stderr);
+        run
+    }
+}
+
+/// What one run printed and how it ended.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Self {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(o.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(o.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
+
+impl Run {
+    /// The CSV output parsed into rows of (column -> value).
+    pub(crate) fn csv_rows(&self) -> Vec<std::collections::BTreeMap<String, String>> {
+        let mut reader = csv::Reader::from_reader(self.stdout.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                headers
+                    .iter()
+                    .map(str::to_string)
+                    .zip(r.iter().map(str::to_string))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Compares `actual` with `tests/golden/NAME`, or rewrites it under `FLEETWATCH_BLESS=1`.
+pub(crate) fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    if std::env::var_os("FLEETWATCH_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no golden file {}; run with FLEETWATCH_BLESS=1 to write it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let diff_at = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(e, a)| e != a)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{name} differs from its golden file at line {}:\n  expected: {:?}\n  actual:   {:?}\n(FLEETWATCH_BLESS=1 rewrites it)",
+            diff_at + 1,
+            expected.lines().nth(diff_at),
+            actual.lines().nth(diff_at)
+        );
+    }
+}

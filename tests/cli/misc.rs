@@ -1,0 +1,103 @@
+//! The command line itself: help with examples, completions, exit codes of commands not
+//! built yet, a closed stdout.
+
+use std::io::Read;
+use std::process::Stdio;
+
+use crate::Fw;
+
+#[test]
+fn help_shows_examples_and_exit_codes() {
+    let run = Fw::new().run(&["--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("fleetwatch check Jaguar"));
+    assert!(run.stdout.contains("Exit codes"));
+    let run = Fw::new().run(&["check", "--help"]);
+    assert!(run.stdout.contains("fleetwatch check \"IMO 9293002\" --format json"));
+}
+
+#[test]
+fn every_example_in_the_help_runs() {
+    let fw = Fw::new();
+    for args in [
+        vec!["check", "Jaguar"],
+        vec!["check", "IMO 9293002", "--format", "json"],
+        vec!["check", "MT JAGUAR", "9354301", "--format", "csv"],
+        vec!["check", "Michail Uljanov", "--min-score", "0.85"],
+        vec!["lists"],
+        vec!["completions", "bash"],
+    ] {
+        let run = fw.run(&args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(!run.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn completions_are_generated_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = Fw::new().run(&["completions", shell]);
+        assert_eq!(run.code, 0);
+        assert!(run.stdout.contains("fleetwatch"), "{shell}");
+    }
+}
+
+#[test]
+fn commands_not_built_yet_say_so_and_exit_2() {
+    let fw = Fw::new();
+    for args in [
+        vec!["ingest", "x.csv"],
+        vec!["refresh"],
+        vec!["report", "renames"],
+        vec!["status"],
+    ] {
+        let run = fw.run(&args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains("is not built yet"), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_usage_error_exits_2() {
+    assert_eq!(Fw::new().run(&["check"]).code, 2);
+    assert_eq!(Fw::new().run(&["frobnicate"]).code, 2);
+}
+
+#[test]
+fn global_options_stand_after_the_command_too() {
+    let fw = Fw::new();
+    let run = fw.run(&[
+        "check",
+        "Jaguar",
+        "--format",
+        "json",
+        "--data-dir",
+        fw.dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.trim_start().starts_with('['));
+}
+
+#[test]
+fn csv_is_the_default_when_stdout_is_not_a_terminal() {
+    let run = Fw::new().run(&["check", "Argent"]);
+    assert!(run.stdout.starts_with("query,imo,name,matched_on"), "{}", run.stdout);
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    // A low score threshold matches every entry: far more output than a pipe buffers.
+    let mut child = Fw::new()
+        .command()
+        .args(["check", "A", "--min-score", "0", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(stderr, "");
+}
