@@ -101,3 +101,65 @@ fn a_closed_stdout_ends_quietly() {
     assert_eq!(status.code(), Some(0));
     assert_eq!(stderr, "");
 }
+
+/// The fixture that stands in for a file a README example names.
+fn readme_file(arg: &str) -> Option<std::path::PathBuf> {
+    let fixture = match arg {
+        "UK-Sanctions-List.csv" => "lists/uk_sanctions_list_HANDWRITTEN.csv",
+        "sdn.csv" => "lists/ofac_sdn_excerpt_2026.csv",
+        "32026R1848.csv" => "lists/eu_amendment_32026R1848.csv",
+        "watchlist.csv" => "lists/custom_watchlist.csv",
+        _ => return None,
+    };
+    Some(crate::fixture_path(fixture))
+}
+
+/// Splits a README command line into words: double quotes group, `#` starts a comment,
+/// `>` ends the command (the redirection is the reader's business).
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            '#' | '>' if !quoted => break,
+            _ => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[test]
+fn every_example_in_the_readme_runs() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let fw = Fw::new();
+    let mut ran = 0;
+    let mut in_sh = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_sh = line == "```sh";
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("fleetwatch ").filter(|_| in_sh) else {
+            continue;
+        };
+        let args: Vec<String> = words(rest)
+            .into_iter()
+            .map(|w| readme_file(&w).map_or(w, |p| p.to_string_lossy().into_owned()))
+            .collect();
+        let run = fw.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let allowed: &[i32] = if args[0] == "check" { &[0, 1] } else { &[0] };
+        assert!(allowed.contains(&run.code), "README: fleetwatch {rest}\n{}", run.stderr);
+        ran += 1;
+    }
+    assert!(ran >= 10, "only {ran} README examples found");
+}
