@@ -102,11 +102,19 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
+    /// AIS exports (DMA or NOAA CSV, NMEA), vessel records or port-call records
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Stop at the first bad row (exit 2) instead of skipping it
+    /// The files' format, when detection from content is not wanted
+    #[arg(long, value_enum)]
+    pub input_format: Option<crate::ingest::InputFormat>,
+    /// Stop at the first bad row (exit 2, nothing stored) instead of skipping it
     #[arg(long)]
     pub strict: bool,
+    /// Source name for vessel and port-call records without a `source` column
+    /// [default: the file name]
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -159,20 +167,56 @@ pub struct RefreshArgs {
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     /// Port calls detected from positions and ingested port-call records
-    PortCalls,
+    PortCalls(ReportFilters),
     /// Name changes per vessel
-    Renames,
-    /// Flag changes per vessel
-    Flags,
-    /// Every ingested vessel that matches a list
-    Listed,
-    /// One vessel's profile
+    #[command(after_help = "Columns: imo, mmsi, old_name, new_name, last_seen_old_utc, first_seen_new_utc, source\n\
+Sorted by imo, mmsi, first_seen_new_utc, source. Names compare upper-case with AIS @ padding\n\
+and blanks removed, so JAGUAR@@@ and Jaguar are not a rename. Each source is read on its own.\n\n\
+Example:\n  fleetwatch report renames --since 2025-01-01 --listed-only")]
+    Renames(ReportFilters),
+    /// Flag changes per vessel (declared flag, or the flag implied by the MMSI's MID)
+    #[command(after_help = "Columns: imo, old_flag, new_flag, old_mmsi, new_mmsi, last_seen_old_utc, first_seen_new_utc, source\n\
+Sorted by imo, first_seen_new_utc, source. From AIS, an MMSI change to another MID is a flag change.\n\n\
+Example:\n  fleetwatch report flags --vessel 9293002")]
+    Flags(ReportFilters),
+    /// Every ingested vessel that matches a list, with how it matched
+    #[command(after_help = "Columns: imo, mmsi, name, list, list_record, listed_on, matched_on, match_score\n\
+A vessel matches by IMO first, then by MMSI, then by any name it bore (against entries\n\
+without an IMO, or for a vessel without one). Sorted by imo, mmsi, list, list_record.\n\n\
+Example:\n  fleetwatch report listed --format csv > listed.csv")]
+    Listed(ReportFilters),
+    /// One vessel's profile: identity timeline, listings, findings
+    #[command(after_help = "Example:\n  fleetwatch report vessel 9293002\n  fleetwatch report vessel JAGUAR --format json")]
     Vessel {
+        /// A name, an IMO number or an MMSI
         #[arg(value_name = "QUERY")]
         query: String,
     },
     /// What list refreshes added, removed or changed
     Changes,
+}
+
+/// Filters every report takes.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ReportFilters {
+    /// Only this vessel (name, IMO number or MMSI)
+    #[arg(long, value_name = "QUERY")]
+    pub vessel: Option<String>,
+    /// From this date or time (UTC; 2025-05-01 or 2025-05-01T12:00:00Z)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Up to this date (inclusive) or time (UTC)
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Only calls at this port (UN/LOCODE, e.g. RUPRI)
+    #[arg(long, value_name = "LOCODE")]
+    pub port: Option<String>,
+    /// Only calls in this country (ISO 3166-1 alpha-2)
+    #[arg(long, value_name = "ISO2")]
+    pub country: Option<String>,
+    /// Only vessels on a list in force
+    #[arg(long)]
+    pub listed_only: bool,
 }
 
 #[cfg(test)]

@@ -6,9 +6,12 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod ingest;
 pub mod lists;
 pub mod matching;
 pub mod model;
 pub mod report;
 pub mod settings;
 pub mod store;
+pub mod synth;
+pub mod track;

@@ -65,3 +65,55 @@ pub fn check_score(flag: &str, value: f64) -> anyhow::Result<f64> {
         Err(UserError::new(format!("{flag} {value} is outside 0..1")).into())
     }
 }
+
+/// Report filters resolved: times as epoch milliseconds (UTC), the vessel as a query.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub vessel: Option<crate::matching::Query>,
+    pub since_ms: Option<i64>,
+    /// Inclusive: a date means the end of that day.
+    pub until_ms: Option<i64>,
+    pub port: Option<String>,
+    pub country: Option<String>,
+    pub listed_only: bool,
+}
+
+impl Filters {
+    pub fn resolve(raw: &crate::cli::ReportFilters) -> anyhow::Result<Self> {
+        let vessel = raw
+            .vessel
+            .as_deref()
+            .map(|v| crate::matching::Query::parse(v).map_err(|e| UserError::new(format!("--vessel '{v}': {e}"))))
+            .transpose()?;
+        Ok(Self {
+            vessel,
+            since_ms: raw.since.as_deref().map(|v| parse_when("--since", v, false)).transpose()?,
+            until_ms: raw.until.as_deref().map(|v| parse_when("--until", v, true)).transpose()?,
+            port: raw.port.as_ref().map(|p| p.replace(' ', "").to_uppercase()),
+            country: raw.country.as_ref().map(|c| c.trim().to_uppercase()),
+            listed_only: raw.listed_only,
+        })
+    }
+
+    /// Whether a time falls within `--since` .. `--until`.
+    pub fn in_window(&self, ts_ms: i64) -> bool {
+        self.since_ms.is_none_or(|s| ts_ms >= s) && self.until_ms.is_none_or(|u| ts_ms <= u)
+    }
+}
+
+/// A date (`2025-05-01`) or an RFC 3339 time, UTC. With `end_of_day`, a date means its
+/// last millisecond.
+pub fn parse_when(flag: &str, value: &str, end_of_day: bool) -> anyhow::Result<i64> {
+    let v = value.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
+        return Ok(t.timestamp_millis());
+    }
+    let d = parse_date_flag(flag, v).map_err(|_| {
+        anyhow::Error::from(
+            UserError::new(format!("{flag} '{value}' is not a date or time"))
+                .hint("write 2025-05-01 or 2025-05-01T12:00:00Z (UTC)"),
+        )
+    })?;
+    let start = d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp_millis();
+    Ok(if end_of_day { start + 86_399_999 } else { start })
+}

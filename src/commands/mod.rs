@@ -2,7 +2,10 @@
 //! code that writes to stdout and stderr.
 
 pub mod check;
+pub mod ingest;
 pub mod lists;
+pub mod report;
+pub mod status;
 
 use std::io::Write;
 
@@ -24,10 +27,10 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
             None => lists::show(&settings, out),
             Some(ListsCommand::Import(a)) => lists::import(&settings, a, err),
         },
-        Command::Ingest(_) => not_built("ingest"),
+        Command::Ingest(args) => ingest::run(&settings, args, err),
         Command::Refresh(_) => not_built("refresh"),
-        Command::Report(_) => not_built("report"),
-        Command::Status => not_built("status"),
+        Command::Report(r) => report::run(&settings, r, out),
+        Command::Status => status::run(&settings, out),
         Command::Completions { .. } => unreachable!("handled above"),
     }
 }
@@ -35,7 +38,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
 fn not_built(command: &str) -> anyhow::Result<Outcome> {
     Err(
         UserError::new(format!("'fleetwatch {command}' is not built yet in this version"))
-            .hint("`fleetwatch check` and `fleetwatch lists` work now; see the README for what is planned")
+            .hint("see the README for what works in this version")
             .into(),
     )
 }

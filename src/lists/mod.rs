@@ -116,7 +116,7 @@ pub fn parse(bytes: &[u8], format: ListFormat, source: &str) -> Result<Parsed, L
 
 /// Line numbers from byte offsets. The csv crate's own line count does not advance on
 /// CRLF line ends, which real lists use, so lines are counted here.
-pub(crate) struct LineIndex(Vec<usize>);
+pub struct LineIndex(Vec<usize>);
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
@@ -142,7 +142,7 @@ fn memchr_newlines(bytes: &[u8]) -> Vec<usize> {
 }
 
 /// The comparison key for a column header: lower-case letters and digits only.
-pub(crate) fn header_key(h: &str) -> String {
+pub fn header_key(h: &str) -> String {
     h.trim()
         .trim_matches('"')
         .chars()
@@ -152,7 +152,7 @@ pub(crate) fn header_key(h: &str) -> String {
 }
 
 /// Column positions by header name, looked up by any of several spellings.
-pub(crate) struct Columns(HashMap<String, usize>);
+pub struct Columns(HashMap<String, usize>);
 
 impl Columns {
     pub fn new(headers: &csv::StringRecord) -> Self {
@@ -174,7 +174,7 @@ impl Columns {
 }
 
 /// The trimmed, non-empty value of a field.
-pub(crate) fn field(record: &csv::StringRecord, idx: Option<usize>) -> Option<String> {
+pub fn field(record: &csv::StringRecord, idx: Option<usize>) -> Option<String> {
     let v = record.get(idx?)?.trim();
     (!v.is_empty()).then(|| v.to_string())
 }

@@ -208,6 +208,41 @@ impl<'a> Screen<'a> {
         }
     }
 
+    /// The listings of an ingested vessel: by its IMO first, else by its MMSIs, else by
+    /// the names it bore. A name match against an entry with another IMO is not a
+    /// match when the vessel has an IMO of its own.
+    pub fn vessel_listings(&self, imo: Option<&str>, mmsis: &[u32], names: &[&str], min_score: f64) -> Vec<HullMatch<'a>> {
+        if let Some(i) = imo.and_then(|i| Imo::parse(i).ok()) {
+            let hulls = self.find(&Query::Imo(i), min_score);
+            if !hulls.is_empty() {
+                return hulls;
+            }
+        }
+        for m in mmsis {
+            let text = format!("{m:09}");
+            if let Ok(mmsi) = Mmsi::parse(&text) {
+                let hulls = self.find(&Query::Mmsi(mmsi), min_score);
+                if !hulls.is_empty() {
+                    return hulls;
+                }
+            }
+        }
+        let mut best: Vec<HullMatch<'a>> = Vec::new();
+        for name in names {
+            for hull in self.find(&Query::Name((*name).to_string()), min_score) {
+                if imo.is_some() && hull.imo.is_some() && hull.imo != imo {
+                    continue;
+                }
+                match best.iter_mut().find(|b| b.imo == hull.imo && same_entries(&b.listings, &hull.listings)) {
+                    Some(b) if b.score >= hull.score => {}
+                    Some(b) => *b = hull,
+                    None => best.push(hull),
+                }
+            }
+        }
+        best
+    }
+
     /// The listed IMO numbers one substitution or transposition away from a mistyped
     /// one, with a name each.
     pub fn imo_suggestions(&self, digits: &str) -> Vec<(String, &'a str)> {
@@ -222,6 +257,11 @@ impl<'a> Screen<'a> {
             })
             .collect()
     }
+}
+
+/// The same listings (by identity, not by value).
+fn same_entries(a: &[(&ListVersion, &Listing)], b: &[(&ListVersion, &Listing)]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| std::ptr::eq(x.1, y.1))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

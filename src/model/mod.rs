@@ -1,6 +1,8 @@
 //! Domain types with no I/O: validated identifiers, flags, sanctions listings.
 
+pub mod ais;
 pub mod flag;
+pub mod identity;
 pub mod imo;
 pub mod listing;
 pub mod mmsi;

@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod citation;
+pub mod identity;
+pub mod vessel;
 
 use std::io::{self, Write};
 

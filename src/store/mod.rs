@@ -2,8 +2,10 @@
 //! ingested tables), a write lock, and atomic file replacement. Nothing here prints.
 
 pub mod atomic;
+pub mod data;
 pub mod lists;
 pub mod lock;
+pub mod tables;
 
 pub use lists::{Imported, ListCatalog, StoredVersion};
 pub use lock::WriteLock;

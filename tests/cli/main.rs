@@ -5,8 +5,10 @@
 //! `FLEETWATCH_BLESS=1 cargo test --release` and review the diff.
 
 mod check;
+mod ingest;
 mod lists;
 mod misc;
+mod nmea;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,0 +1,124 @@
+//! `fleetwatch ingest FILE...`: reads AIS exports, vessel records and port-call records
+//! into the store, one file per transaction, and says what it kept, skipped and why.
+
+use std::fs::File;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::cli::IngestArgs;
+use crate::error::{Outcome, UserError};
+use crate::ingest::{self, InputFormat};
+use crate::settings::Settings;
+use crate::store::WriteLock;
+use crate::store::data::{DataStore, IngestedFile};
+
+/// How many rejects the summary lists per file; all are in the store's rejects table.
+const REJECTS_SHOWN: usize = 10;
+
+pub fn run(settings: &Settings, args: &IngestArgs, err: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let _lock = WriteLock::acquire(&settings.data_dir)?;
+    let mut store = DataStore::open(&settings.data_dir)?;
+    store.collect_garbage();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    for path in &args.files {
+        ingest_file(settings, args, &mut store, path, threads, err)?;
+    }
+    Ok(Outcome::Success)
+}
+
+fn ingest_file(
+    settings: &Settings,
+    args: &IngestArgs,
+    store: &mut DataStore,
+    path: &Path,
+    threads: usize,
+    err: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let shown = path.display().to_string();
+    let file = File::open(path).with_context(|| format!("cannot read {shown}"))?;
+    let bytes = map(&file).with_context(|| format!("cannot read {shown}"))?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_rayon(&bytes);
+    let hash = hasher.finalize().to_hex().to_string();
+    if let Some(f) = store.find_file(&hash) {
+        if !settings.quiet {
+            writeln!(err, "{shown}: already ingested (as {}, {}); nothing added", f.name, f.ingested_at.format("%Y-%m-%dT%H:%M:%SZ"))?;
+        }
+        return Ok(());
+    }
+    let format = match args.input_format {
+        Some(f) => f,
+        None => ingest::detect(&bytes).ok_or_else(|| {
+            UserError::new(format!("{shown}: not a format fleetwatch reads"))
+                .hint("ingest reads DMA or NOAA AIS CSV, NMEA AIVDM, vessel records (imo, mmsi, name, flag, call_sign, observed_at) and port-call records (imo|mmsi, port|locode, arrival, departure); --input-format forces one")
+        })?,
+    };
+    let source = args.source.clone().unwrap_or_else(|| {
+        path.file_stem().map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned())
+    });
+    let bar = progress_bar(settings, bytes.len() as u64, &shown);
+    let data = ingest::read(&bytes, format, &source, threads, &|done| bar.set_position(done))
+        .with_context(|| format!("cannot read {shown} as {}", format.as_str()))?;
+    bar.finish_and_clear();
+    if args.strict
+        && let Some(first) = data.rejects.first()
+    {
+        return Err(UserError::new(format!("{shown}:{}: {}", first.line, first.reason))
+            .hint("--strict stops at the first bad row and stores nothing of the file; without it bad rows are skipped and recorded")
+            .into());
+    }
+    let entry = IngestedFile::new(hash, shown.clone(), format, bytes.len() as u64, &data);
+    let rejects: Vec<_> = data.rejects.iter().take(REJECTS_SHOWN).cloned().collect();
+    let spans = data.spans.len();
+    let calls = data.calls.len();
+    let counts = data.counts;
+    let rejected = data.rejects.len();
+    let committed = store.commit(entry, data, &shown)?;
+    if !settings.quiet {
+        let mut line = format!("{shown}: {}, {} rows", format.as_str(), counts.rows);
+        if matches!(format, InputFormat::Dma | InputFormat::Noaa | InputFormat::Nmea) {
+            line.push_str(&format!(
+                ": {} positions added, {} duplicates, {} not ships, {} without position, {} other, {} rejected; {spans} identity spans",
+                committed.positions, committed.duplicates, counts.not_ships, counts.no_position, counts.other, rejected
+            ));
+        } else if format == InputFormat::Records {
+            line.push_str(&format!(": {spans} identity spans, {rejected} rejected"));
+        } else {
+            line.push_str(&format!(": {calls} port calls, {rejected} rejected"));
+        }
+        writeln!(err, "{line}")?;
+        for r in &rejects {
+            writeln!(err, "  {shown}:{}: {}", r.line, r.reason)?;
+        }
+        if rejected > rejects.len() {
+            writeln!(err, "  ... and {} more rejects (all in the store's rejects table)", rejected - rejects.len())?;
+        }
+    }
+    Ok(())
+}
+
+/// Maps a file read-only, so that a multi-gigabyte day does not become resident memory.
+fn map(file: &File) -> std::io::Result<memmap2::Mmap> {
+    #[allow(unsafe_code, reason = "read-only map; fleetwatch never writes a file it ingests")]
+    // SAFETY: the map is only read, and only while `file` is open. Another process
+    // truncating the file meanwhile could fault the read: the same contract as every
+    // mmap-based reader, accepted for the speed and the bounded memory.
+    unsafe {
+        memmap2::Mmap::map(file)
+    }
+}
+
+fn progress_bar(settings: &Settings, len: u64, name: &str) -> indicatif::ProgressBar {
+    if settings.quiet || !std::io::stderr().is_terminal() || len < 8 << 20 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} {wide_bar} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(name.to_string());
+    bar
+}

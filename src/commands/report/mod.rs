@@ -1,0 +1,78 @@
+//! `fleetwatch report ...`: one module per report, and what they share — the store's
+//! vessels, the lists in force, and the filters.
+
+pub mod flags;
+pub mod listed;
+pub mod renames;
+pub mod vessel;
+
+use std::io::Write;
+
+use crate::cli::ReportCommand;
+use crate::error::{Outcome, UserError};
+use crate::matching::screen::DEFAULT_MIN_SCORE;
+use crate::matching::{Query, Screen, normalize, score};
+use crate::model::ListVersion;
+use crate::settings::{Filters, Settings};
+use crate::store::ListCatalog;
+use crate::store::data::DataStore;
+use crate::track::timeline::{self, Vessel};
+
+pub fn run(settings: &Settings, command: &ReportCommand, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    match command {
+        ReportCommand::Renames(f) => renames::run(settings, &Filters::resolve(f)?, out),
+        ReportCommand::Flags(f) => flags::run(settings, &Filters::resolve(f)?, out),
+        ReportCommand::Listed(f) => listed::run(settings, &Filters::resolve(f)?, out),
+        ReportCommand::Vessel { query } => vessel::run(settings, query, out),
+        ReportCommand::PortCalls(_) => not_built("report port-calls"),
+        ReportCommand::Changes => not_built("report changes"),
+    }
+}
+
+fn not_built(what: &str) -> anyhow::Result<Outcome> {
+    Err(UserError::new(format!("'fleetwatch {what}' is not built yet in this version")).into())
+}
+
+/// The store's vessels and the lists in force, loaded once for a report.
+pub struct Loaded {
+    pub vessels: Vec<Vessel>,
+    pub lists: Vec<ListVersion>,
+}
+
+impl Loaded {
+    pub fn open(settings: &Settings) -> anyhow::Result<Self> {
+        let store = DataStore::open(&settings.data_dir)?;
+        Ok(Self {
+            vessels: timeline::vessels(&store.spans()?),
+            lists: ListCatalog::open(&settings.data_dir)?.effective()?,
+        })
+    }
+}
+
+/// Whether a vessel is the one a query names: its IMO, one of its MMSIs, or a name it
+/// bore scoring at least the default match threshold.
+pub fn vessel_matches(v: &Vessel, q: &Query) -> bool {
+    match q {
+        Query::Imo(i) => v.imo() == Some(i.as_str()),
+        Query::Mmsi(m) => v.mmsis().iter().any(|x| format!("{x:09}") == m.as_str()),
+        Query::Name(n) => {
+            let q = normalize(n);
+            v.names().iter().any(|name| score(&q, &normalize(name)) >= DEFAULT_MIN_SCORE)
+        }
+    }
+}
+
+/// The vessels the filters keep (vessel query and `--listed-only`).
+pub fn selected<'v>(loaded: &'v Loaded, screen: &Screen<'_>, filters: &Filters) -> Vec<&'v Vessel> {
+    loaded
+        .vessels
+        .iter()
+        .filter(|v| filters.vessel.as_ref().is_none_or(|q| vessel_matches(v, q)))
+        .filter(|v| !filters.listed_only || is_listed(screen, v))
+        .collect()
+}
+
+/// Listed by IMO or MMSI (name matches are too loose to filter on).
+pub fn is_listed(screen: &Screen<'_>, v: &Vessel) -> bool {
+    !screen.vessel_listings(v.imo(), &v.mmsis(), &[], 1.0).is_empty()
+}

@@ -1,0 +1,71 @@
+//! `fleetwatch report vessel QUERY`: one vessel's profile. A query that names several
+//! vessels shows each; an IMO with no ingested data still shows its listings.
+
+use std::io::Write;
+
+use super::{Loaded, vessel_matches};
+use crate::error::{Outcome, UserError};
+use crate::matching::screen::DEFAULT_MIN_SCORE;
+use crate::matching::{Query, Screen};
+use crate::report::vessel::{profile, to_json, write_table};
+use crate::report::{Format, Rows, Cell};
+use crate::settings::Settings;
+
+const TIMELINE_COLUMNS: &[&str] = &["imo", "attribute", "value", "first_seen_utc", "last_seen_utc", "source", "mmsi"];
+
+pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let q = Query::parse(query).map_err(|e| UserError::new(format!("query '{query}': {e}")))?;
+    let loaded = Loaded::open(settings)?;
+    let screen = Screen::new(&loaded.lists);
+    let vessels: Vec<_> = loaded.vessels.iter().filter(|v| vessel_matches(v, &q)).collect();
+    let mut profiles = Vec::new();
+    for v in &vessels {
+        let listings = screen.vessel_listings(v.imo(), &v.mmsis(), &v.names(), DEFAULT_MIN_SCORE);
+        profiles.push(profile(Some(v), None, listings));
+    }
+    if profiles.is_empty() {
+        let Query::Imo(imo) = &q else {
+            return Err(UserError::new(format!("no ingested vessel matches '{query}'"))
+                .hint("`fleetwatch check` answers from the lists alone; `fleetwatch ingest` adds AIS and vessel records")
+                .into());
+        };
+        let listings = screen.find(&q, DEFAULT_MIN_SCORE);
+        if listings.is_empty() {
+            return Err(UserError::new(format!("IMO {imo} is neither ingested nor on a list in force")).into());
+        }
+        profiles.push(profile(None, Some(imo.as_str()), listings));
+    }
+    match settings.format {
+        Format::Json => {
+            let all: Vec<_> = profiles.iter().map(to_json).collect();
+            serde_json::to_writer_pretty(&mut *out, &all)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            for (i, p) in profiles.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out, "\n----\n")?;
+                }
+                write_table(p, out)?;
+            }
+        }
+        Format::Csv => {
+            let mut rows = Rows::new(TIMELINE_COLUMNS);
+            for p in &profiles {
+                for t in &p.timeline {
+                    rows.push(vec![
+                        Cell::opt(p.imo.clone()),
+                        Cell::from(t.attribute),
+                        Cell::from(t.value.as_str()),
+                        Cell::from(crate::model::ais::rfc3339(t.first_ms)),
+                        Cell::from(crate::model::ais::rfc3339(t.last_ms)),
+                        Cell::from(t.source.as_str()),
+                        t.mmsi.map_or(Cell::Null, |m| Cell::Str(format!("{m:09}"))),
+                    ]);
+                }
+            }
+            rows.write_csv(out)?;
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,490 @@
+//! The AIS CSV hot path: Danish Maritime Authority daily files (22 or 26 columns,
+//! `dd/mm/yyyy HH:MM:SS`) and NOAA MarineCadastre files (2015–2023 upper-case header,
+//! 2024+ lower-case header, ISO times). The file is split at line ends across the cores;
+//! fields are found with `memchr` and parsed by hand, and a line with quotes falls back
+//! to the csv crate. Columns are found by header name, never by position alone.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::{Counts, Reject};
+use crate::model::ais::{Fix, Fixes, StaticReport, civil_to_ms, nav_status_code};
+use crate::model::identity::{IdentitySpan, SpanSet, coalesce};
+
+/// Which publisher's conventions a file follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Dma,
+    Noaa,
+}
+
+/// Column positions of one file.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub dialect: Dialect,
+    pub fields: usize,
+    time: usize,
+    mobile: Option<usize>,
+    mmsi: usize,
+    lat: usize,
+    lon: usize,
+    status: Option<usize>,
+    sog: Option<usize>,
+    cog: Option<usize>,
+    heading: Option<usize>,
+    imo: Option<usize>,
+    call_sign: Option<usize>,
+    name: Option<usize>,
+    ship_type: Option<usize>,
+    draught: Option<usize>,
+}
+
+impl Layout {
+    /// Reads the header line; `None` when it is neither a DMA nor a NOAA header.
+    pub fn from_header(line: &str) -> Option<Self> {
+        let line = line.trim_start_matches('\u{feff}').trim_end();
+        let cols: Vec<String> = line
+            .trim_start_matches('#')
+            .split(',')
+            .map(crate::lists::header_key)
+            .collect();
+        let find = |names: &[&str]| names.iter().find_map(|n| cols.iter().position(|c| c == n));
+        let dialect = if find(&["typeofmobile"]).is_some() && find(&["timestamp"]).is_some() {
+            Dialect::Dma
+        } else if find(&["basedatetime"]).is_some() {
+            Dialect::Noaa
+        } else {
+            return None;
+        };
+        Some(Self {
+            dialect,
+            fields: cols.len(),
+            time: find(&["timestamp", "basedatetime"])?,
+            mobile: find(&["typeofmobile"]),
+            mmsi: find(&["mmsi"])?,
+            lat: find(&["latitude", "lat"])?,
+            lon: find(&["longitude", "lon"])?,
+            status: find(&["navigationalstatus", "status"]),
+            sog: find(&["sog"]),
+            cog: find(&["cog"]),
+            heading: find(&["heading"]),
+            imo: find(&["imo"]),
+            call_sign: find(&["callsign"]),
+            name: find(&["name", "vesselname"]),
+            ship_type: find(&["shiptype", "vesseltype"]),
+            draught: find(&["draught", "draft"]),
+        })
+    }
+}
+
+/// What reading one file produced.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub fixes: Fixes,
+    pub spans: Vec<IdentitySpan>,
+    pub rejects: Vec<Reject>,
+    pub counts: Counts,
+}
+
+/// Reads a whole AIS CSV file held in memory on `threads` threads. `progress` receives
+/// the bytes done as they are done.
+pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Output {
+    let header_end = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
+    let body = &bytes[header_end..];
+    let bounds = split_at_lines(body, threads.max(1));
+    let done = AtomicU64::new(header_end as u64);
+    let mut parts: Vec<(Output, u64)> = std::thread::scope(|s| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let chunk = &body[w[0]..w[1]];
+                let done = &done;
+                s.spawn(move || read_chunk(chunk, layout, |n| progress(done.fetch_add(n, Ordering::Relaxed) + n)))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("a reader thread does not panic")).collect()
+    });
+    // Line numbers: the header is line 1; each chunk starts after the lines before it.
+    let mut out = Output::default();
+    let mut line_offset = 1;
+    let mut spans = Vec::new();
+    for (part, lines) in &mut parts {
+        for r in &mut part.rejects {
+            r.line += line_offset;
+        }
+        line_offset += *lines;
+        out.fixes.append(&mut part.fixes);
+        spans.append(&mut part.spans);
+        out.rejects.append(&mut part.rejects);
+        out.counts.add(&part.counts);
+    }
+    out.spans = coalesce(spans);
+    out
+}
+
+/// Chunk boundaries: `n` pieces, each ending just after a newline.
+fn split_at_lines(body: &[u8], n: usize) -> Vec<usize> {
+    let mut bounds = vec![0];
+    for k in 1..n {
+        let target = body.len() * k / n;
+        let start = *bounds.last().expect("bounds start with 0");
+        if target <= start {
+            continue;
+        }
+        match memchr::memchr(b'\n', &body[target..]) {
+            Some(i) => bounds.push(target + i + 1),
+            None => break,
+        }
+    }
+    bounds.push(body.len());
+    bounds.dedup();
+    bounds
+}
+
+/// Parses one chunk; reject lines are relative to the chunk (1 = its first line).
+/// Returns the output and the number of lines in the chunk.
+fn read_chunk(chunk: &[u8], layout: &Layout, progress: impl Fn(u64)) -> (Output, u64) {
+    let mut out = Output::default();
+    let mut spans = SpanSet::default();
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(32);
+    let mut line_no = 0u64;
+    let mut pos = 0;
+    let mut reported = 0;
+    // Per transmitter, a fingerprint of the static fields last seen: a row repeating
+    // them only extends the open span.
+    let mut last_static: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
+    while pos < chunk.len() {
+        let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
+        let mut line = &chunk[pos..end];
+        pos = end + 1;
+        line_no += 1;
+        if let [rest @ .., b'\r'] = line {
+            line = rest;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        out.counts.rows += 1;
+        if memchr::memchr(b'"', line).is_some() {
+            let owned = quoted_fields(line);
+            let quoted: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+            take_row(&quoted, layout, line_no, &mut out, &mut spans, &mut last_static);
+        } else {
+            fields.clear();
+            fields.extend(line.split(|&b| b == b','));
+            take_row(&fields, layout, line_no, &mut out, &mut spans, &mut last_static);
+        }
+        if pos - reported >= 1 << 20 {
+            progress((pos - reported) as u64);
+            reported = pos;
+        }
+    }
+    progress((chunk.len().saturating_sub(reported)) as u64);
+    out.spans = spans.finish();
+    (out, line_no)
+}
+
+/// Sorts one row into the output: a fix, a non-ship, a row without position, a reject.
+fn take_row(
+    fields: &[&[u8]],
+    layout: &Layout,
+    line_no: u64,
+    out: &mut Output,
+    spans: &mut SpanSet,
+    last_static: &mut std::collections::HashMap<u32, u64>,
+) {
+    match parse_row(fields, layout) {
+        Row::Fix(fix, has_static) => {
+            if has_static {
+                observe(fields, layout, fix.mmsi, fix.ts_ms, spans, last_static);
+            }
+            out.fixes.push(fix);
+        }
+        Row::NotShip => out.counts.not_ships += 1,
+        Row::NoPosition(mmsi, ts_ms) => {
+            out.counts.no_position += 1;
+            observe(fields, layout, mmsi, ts_ms, spans, last_static);
+        }
+        Row::Bad(reason) => out.rejects.push(Reject { line: line_no, reason }),
+    }
+}
+
+fn quoted_fields(line: &[u8]) -> Vec<Vec<u8>> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
+    let mut record = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        Ok(true) => record.iter().map(<[u8]>::to_vec).collect(),
+        _ => Vec::new(),
+    }
+}
+
+enum Row {
+    /// A fix, and whether the row has static fields to look at.
+    Fix(Fix, bool),
+    NotShip,
+    NoPosition(u32, i64),
+    Bad(String),
+}
+
+/// Folds a row's static fields into the spans: a cheap fingerprint first, the report
+/// (with its allocations) only when the fields changed for this transmitter.
+fn observe(
+    f: &[&[u8]],
+    layout: &Layout,
+    mmsi: u32,
+    ts_ms: i64,
+    spans: &mut SpanSet,
+    last: &mut std::collections::HashMap<u32, u64>,
+) {
+    let print = fingerprint(f, layout);
+    if last.get(&mmsi) == Some(&print) && spans.touch(mmsi, ts_ms) {
+        return;
+    }
+    last.insert(mmsi, print);
+    if let Some(r) = static_report(f, layout, mmsi, ts_ms) {
+        spans.observe(r);
+    }
+}
+
+/// FNV-1a over the identity fields (IMO, call sign, name, ship type).
+fn fingerprint(f: &[&[u8]], layout: &Layout) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for i in [layout.imo, layout.call_sign, layout.name, layout.ship_type].into_iter().flatten() {
+        for &b in f[i] {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        h = (h ^ 0xff).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn parse_row(f: &[&[u8]], layout: &Layout) -> Row {
+    if f.len() != layout.fields {
+        return Row::Bad(format!("{} fields, the header has {}", f.len(), layout.fields));
+    }
+    if let Some(i) = layout.mobile
+        && !matches!(f[i], b"Class A" | b"Class B")
+    {
+        return Row::NotShip;
+    }
+    let Some(ts_ms) = (match layout.dialect {
+        Dialect::Dma => dma_time(f[layout.time]),
+        Dialect::Noaa => iso_time(f[layout.time]),
+    }) else {
+        return Row::Bad(format!("bad time '{}'", text(f[layout.time])));
+    };
+    let Some(mmsi) = parse_mmsi(f[layout.mmsi]) else {
+        return Row::Bad(format!("bad MMSI '{}'", text(f[layout.mmsi])));
+    };
+    let (Some(lat), Some(lon)) = (parse_f64(f[layout.lat]), parse_f64(f[layout.lon])) else {
+        return Row::Bad(format!("bad position '{}','{}'", text(f[layout.lat]), text(f[layout.lon])));
+    };
+    // 91/181 is AIS for "no position".
+    if lat >= 91.0 || lon >= 181.0 {
+        return Row::NoPosition(mmsi, ts_ms);
+    }
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Row::Bad(format!("position out of range: lat {lat}, lon {lon}"));
+    }
+    #[allow(clippy::cast_possible_truncation, reason = "AIS speeds, courses and draughts fit f32")]
+    let opt_f32 = |i: Option<usize>| i.and_then(|i| parse_f64(f[i])).map(|v| v as f32);
+    #[allow(clippy::cast_possible_truncation, reason = "a heading below 360")]
+    let heading = layout
+        .heading
+        .and_then(|i| parse_f64(f[i]))
+        .filter(|h| (0.0..360.0).contains(h))
+        .map(|h| h as i32);
+    let cog = opt_f32(layout.cog).filter(|c| (0.0..360.0).contains(c));
+    let sog = opt_f32(layout.sog).filter(|s| (0.0..102.3).contains(s));
+    let status = layout.status.and_then(|i| match layout.dialect {
+        Dialect::Dma => nav_status_code(text(f[i])),
+        Dialect::Noaa => text(f[i]).trim().parse().ok().filter(|c| (0..=14).contains(c)),
+    });
+    let fix = Fix {
+        mmsi,
+        ts_ms,
+        lat,
+        lon,
+        sog_kn: sog,
+        cog_deg: cog,
+        heading_deg: heading,
+        nav_status: status,
+        draught_m: opt_f32(layout.draught).filter(|d| *d > 0.0),
+    };
+    Row::Fix(fix, [layout.imo, layout.call_sign, layout.name].into_iter().flatten().any(|i| !f[i].is_empty()))
+}
+
+fn static_report(f: &[&[u8]], layout: &Layout, mmsi: u32, ts_ms: i64) -> Option<StaticReport> {
+    let get = |i: Option<usize>| {
+        i.map(|i| text(f[i]).trim())
+            .filter(|v| !v.is_empty() && *v != "Unknown" && *v != "Undefined")
+    };
+    let imo = get(layout.imo).and_then(broadcast_imo);
+    let name = get(layout.name).map(str::to_string);
+    let call_sign = get(layout.call_sign).map(str::to_string);
+    if imo.is_none() && name.is_none() && call_sign.is_none() {
+        return None;
+    }
+    Some(StaticReport {
+        mmsi: Some(mmsi),
+        ts_ms,
+        imo,
+        name,
+        call_sign,
+        ship_type: get(layout.ship_type).map(str::to_string),
+        flag: None,
+        source: "ais".to_string(),
+    })
+}
+
+/// An IMO as broadcast: `9293002` or `IMO9293002`; placeholders (`IMO0000000`, `0`)
+/// are no IMO. A number failing its check digit is kept: that is a finding.
+pub fn broadcast_imo(v: &str) -> Option<String> {
+    let d = crate::model::imo::strip_imo_prefix(v);
+    (d.len() == 7 && d.bytes().all(|b| b.is_ascii_digit()) && d != "0000000").then(|| d.to_string())
+}
+
+fn text(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap_or("")
+}
+
+fn parse_mmsi(b: &[u8]) -> Option<u32> {
+    if b.len() != 9 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    b.iter()
+        .try_fold(0u32, |acc, d| acc.checked_mul(10)?.checked_add(u32::from(d - b'0')))
+}
+
+/// A plain decimal (`-12.345678`), parsed without allocation; anything else goes to
+/// the standard parser. Exact for up to 15 significant digits.
+pub fn parse_f64(b: &[u8]) -> Option<f64> {
+    const POW10: [f64; 17] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    ];
+    let (neg, digits) = match b {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return text(b).trim().parse().ok();
+    }
+    let mut mantissa: u64 = 0;
+    let mut scale: i32 = -1;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                if scale >= 0 {
+                    scale += 1;
+                }
+            }
+            b'.' if scale < 0 => scale = 0,
+            _ => return text(b).trim().parse().ok(),
+        }
+    }
+    if scale == 0 && digits.len() == 1 {
+        return None; // a lone "."
+    }
+    #[allow(clippy::cast_precision_loss, reason = "at most 16 digits, exact below 2^53")]
+    let v = mantissa as f64 / POW10[usize::try_from(scale.max(0)).unwrap_or(0)];
+    Some(if neg { -v } else { v })
+}
+
+fn two(b: &[u8]) -> Option<u32> {
+    match b {
+        [a @ b'0'..=b'9', c @ b'0'..=b'9'] => Some(u32::from(a - b'0') * 10 + u32::from(c - b'0')),
+        _ => None,
+    }
+}
+
+fn four(b: &[u8]) -> Option<i64> {
+    Some(i64::from(two(&b[..2])?) * 100 + i64::from(two(&b[2..4])?))
+}
+
+/// `01/06/2018 00:00:00` (day first, UTC).
+pub fn dma_time(b: &[u8]) -> Option<i64> {
+    if b.len() != 19 || b[2] != b'/' || b[5] != b'/' || b[10] != b' ' {
+        return None;
+    }
+    civil_to_ms(
+        four(&b[6..10])?,
+        two(&b[3..5])?,
+        two(&b[0..2])?,
+        two(&b[11..13])?,
+        two(&b[14..16])?,
+        two(&b[17..19])?,
+        0,
+    )
+}
+
+/// `2022-03-31T00:00:01` (UTC; a trailing `Z` or fraction is accepted).
+pub fn iso_time(b: &[u8]) -> Option<i64> {
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') {
+        return None;
+    }
+    let ms = match &b[19..] {
+        [] | [b'Z'] => 0,
+        [b'.', frac @ ..] => frac
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .take(3)
+            .zip([100, 10, 1])
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum(),
+        _ => return None,
+    };
+    civil_to_ms(
+        four(&b[0..4])?,
+        two(&b[5..7])?,
+        two(&b[8..10])?,
+        two(&b[11..13])?,
+        two(&b[14..16])?,
+        two(&b[17..19])?,
+        ms,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ais::rfc3339;
+
+    #[test]
+    fn times_parse_by_arithmetic() {
+        assert_eq!(rfc3339(dma_time(b"15/05/2025 08:02:29").unwrap()), "2025-05-15T08:02:29Z");
+        assert_eq!(rfc3339(iso_time(b"2022-03-31T00:00:01").unwrap()), "2022-03-31T00:00:01Z");
+        assert_eq!(dma_time(b"2025-05-15 08:02:29"), None);
+        assert_eq!(dma_time(b"32/05/2025 08:02:29"), None);
+    }
+
+    #[test]
+    fn decimals_parse_exactly() {
+        for s in ["55.921028", "-95.08070", "0", "12.5", "511.0", "-0.5", "1e3"] {
+            assert_eq!(parse_f64(s.as_bytes()), s.parse().ok(), "{s}");
+        }
+        assert_eq!(parse_f64(b""), None);
+        assert_eq!(parse_f64(b"abc"), None);
+        assert_eq!(parse_f64(b"."), None);
+    }
+
+    #[test]
+    fn headers_of_both_publishers_are_recognised() {
+        let dma = "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,Navigational status,ROT,SOG,COG,Heading,IMO,Callsign,Name,Ship type,Cargo type,Width,Length,Type of position fixing device,Draught,Destination,ETA,Data source type,A,B,C,D";
+        let l = Layout::from_header(dma).unwrap();
+        assert_eq!((l.dialect, l.fields), (Dialect::Dma, 26));
+        let noaa = "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,Draft,Cargo,TransceiverClass";
+        assert_eq!(Layout::from_header(noaa).unwrap().dialect, Dialect::Noaa);
+        let noaa24 = "mmsi,base_date_time,longitude,latitude,sog,cog,heading,vessel_name,imo,call_sign,vessel_type,status,length,width,draft,cargo,transceiver";
+        let l = Layout::from_header(noaa24).unwrap();
+        assert_eq!((l.lat, l.lon), (3, 2));
+    }
+
+    #[test]
+    fn chunks_end_at_line_ends() {
+        let body = b"aaa\nbbb\nccc\nddd\n";
+        let b = split_at_lines(body, 3);
+        assert_eq!(b.first(), Some(&0));
+        assert_eq!(b.last(), Some(&body.len()));
+        assert!(b[1..b.len() - 1].iter().all(|&i| body[i - 1] == b'\n'));
+    }
+}

@@ -1,0 +1,178 @@
+//! Input readers, one per format (DMA and NOAA AIS CSV, NMEA AIVDM, vessel records,
+//! port-call records), and detection of the format from a file's content. Readers turn
+//! bytes into fixes, identity spans, port-call records and rejects; they never write.
+
+pub mod aiscsv;
+pub mod nmea;
+pub mod portcalls;
+pub mod records;
+
+use crate::model::ais::Fixes;
+use crate::model::identity::IdentitySpan;
+use portcalls::PortCallRecord;
+
+/// A row that could not be used, and why. `line` is 1-based in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// Row counts of one file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Data rows (or sentences) read.
+    pub rows: u64,
+    /// DMA rows from base stations, aids to navigation and other non-ships.
+    pub not_ships: u64,
+    /// Ship rows without a position (91/181).
+    pub no_position: u64,
+    /// Lines or messages that carry nothing fleetwatch keeps (other NMEA, other AIS types).
+    pub other: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, o: &Counts) {
+        self.rows += o.rows;
+        self.not_ships += o.not_ships;
+        self.no_position += o.no_position;
+        self.other += o.other;
+    }
+}
+
+/// The input formats `ingest` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputFormat {
+    /// Danish Maritime Authority AIS CSV (22 or 26 columns).
+    Dma,
+    /// NOAA MarineCadastre AIS CSV (2015–2023 or 2024+ header).
+    Noaa,
+    /// NMEA 0183 AIVDM/AIVDO sentences.
+    Nmea,
+    /// Vessel records CSV (imo, mmsi, name, flag, call_sign, observed_at).
+    Records,
+    /// Port-call records CSV (imo|mmsi, port|locode, arrival, departure).
+    PortCalls,
+}
+
+impl InputFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dma => "dma",
+            Self::Noaa => "noaa",
+            Self::Nmea => "nmea",
+            Self::Records => "records",
+            Self::PortCalls => "port-calls",
+        }
+    }
+}
+
+/// Recognises an input format from the start of a file.
+pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    let head = head.trim_start_matches('\u{feff}');
+    let first = head.lines().find(|l| !l.trim().is_empty())?;
+    if let Some(layout) = aiscsv::Layout::from_header(first) {
+        return Some(match layout.dialect {
+            aiscsv::Dialect::Dma => InputFormat::Dma,
+            aiscsv::Dialect::Noaa => InputFormat::Noaa,
+        });
+    }
+    let nmea_lines = head
+        .lines()
+        .take(200)
+        .filter(|l| l.contains("VDM,") || l.contains("VDO,"))
+        .count();
+    if nmea_lines > 0 {
+        return Some(InputFormat::Nmea);
+    }
+    let mut reader = csv::ReaderBuilder::new().from_reader(head.as_bytes());
+    let cols = crate::lists::Columns::new(reader.headers().ok()?);
+    if portcalls::is_port_call_header(&cols) {
+        return Some(InputFormat::PortCalls);
+    }
+    if records::is_records_header(&cols) {
+        return Some(InputFormat::Records);
+    }
+    None
+}
+
+/// Everything read from one file.
+#[derive(Debug, Default)]
+pub struct FileData {
+    pub fixes: Fixes,
+    pub spans: Vec<IdentitySpan>,
+    pub calls: Vec<PortCallRecord>,
+    pub rejects: Vec<Reject>,
+    pub counts: Counts,
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("the file is not UTF-8 text")]
+    NotUtf8,
+    #[error("the first line is not a DMA or NOAA AIS header")]
+    BadHeader,
+    #[error("{0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// Reads a file's bytes in `format`. `source` names vessel-record and port-call rows
+/// that carry no `source` column; `progress` gets the bytes done.
+pub fn read(
+    bytes: &[u8],
+    format: InputFormat,
+    source: &str,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<FileData, ReadError> {
+    let text = || std::str::from_utf8(bytes).map_err(|_| ReadError::NotUtf8);
+    let data = match format {
+        InputFormat::Dma | InputFormat::Noaa => {
+            let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+            let layout = aiscsv::Layout::from_header(&String::from_utf8_lossy(first)).ok_or(ReadError::BadHeader)?;
+            let o = aiscsv::read(bytes, &layout, threads, progress);
+            FileData {
+                fixes: o.fixes,
+                spans: o.spans,
+                rejects: o.rejects,
+                counts: o.counts,
+                calls: Vec::new(),
+            }
+        }
+        InputFormat::Nmea => {
+            let o = nmea::read(&String::from_utf8_lossy(bytes), |_, _, _| {});
+            progress(bytes.len() as u64);
+            FileData {
+                fixes: o.fixes,
+                spans: o.spans,
+                rejects: o.rejects,
+                counts: o.counts,
+                calls: Vec::new(),
+            }
+        }
+        InputFormat::Records => {
+            let o = records::read(text()?, source)?;
+            progress(bytes.len() as u64);
+            FileData {
+                spans: o.spans,
+                rejects: o.rejects,
+                counts: o.counts,
+                ..FileData::default()
+            }
+        }
+        InputFormat::PortCalls => {
+            let o = portcalls::read(text()?, source)?;
+            progress(bytes.len() as u64);
+            FileData {
+                calls: o.calls,
+                rejects: o.rejects,
+                counts: o.counts,
+                ..FileData::default()
+            }
+        }
+    };
+    Ok(data)
+}

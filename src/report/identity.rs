@@ -1,0 +1,104 @@
+//! Rows of the identity reports: `renames`, `flags` and `listed`, each under the
+//! contract's columns and in its documented order.
+
+use super::{Cell, Rows};
+use crate::matching::HullMatch;
+use crate::model::ais::rfc3339;
+use crate::track::timeline::{FlagChange, Rename, Vessel};
+
+pub const RENAME_COLUMNS: &[&str] = &[
+    "imo",
+    "mmsi",
+    "old_name",
+    "new_name",
+    "last_seen_old_utc",
+    "first_seen_new_utc",
+    "source",
+];
+
+pub const FLAG_COLUMNS: &[&str] = &[
+    "imo",
+    "old_flag",
+    "new_flag",
+    "old_mmsi",
+    "new_mmsi",
+    "last_seen_old_utc",
+    "first_seen_new_utc",
+    "source",
+];
+
+pub const LISTED_COLUMNS: &[&str] = &[
+    "imo",
+    "mmsi",
+    "name",
+    "list",
+    "list_record",
+    "listed_on",
+    "matched_on",
+    "match_score",
+];
+
+fn mmsi_cell(m: Option<u32>) -> Cell {
+    m.map_or(Cell::Null, |m| Cell::Str(format!("{m:09}")))
+}
+
+/// Renames in the order given (the timeline's: imo, mmsi, first_seen_new, source).
+pub fn rename_rows(renames: &[Rename]) -> Rows {
+    let mut rows = Rows::new(RENAME_COLUMNS);
+    for r in renames {
+        rows.push(vec![
+            Cell::opt(r.imo.clone()),
+            mmsi_cell(r.mmsi),
+            Cell::from(r.old_name.as_str()),
+            Cell::from(r.new_name.as_str()),
+            Cell::from(rfc3339(r.last_seen_old_ms)),
+            Cell::from(rfc3339(r.first_seen_new_ms)),
+            Cell::from(r.source.as_str()),
+        ]);
+    }
+    rows
+}
+
+/// Flag changes in the order given (imo, first_seen_new, source).
+pub fn flag_rows(changes: &[FlagChange]) -> Rows {
+    let mut rows = Rows::new(FLAG_COLUMNS);
+    for f in changes {
+        rows.push(vec![
+            Cell::opt(f.imo.clone()),
+            Cell::opt(f.old_flag.clone()),
+            Cell::opt(f.new_flag.clone()),
+            mmsi_cell(f.old_mmsi),
+            mmsi_cell(f.new_mmsi),
+            Cell::from(rfc3339(f.last_seen_old_ms)),
+            Cell::from(rfc3339(f.first_seen_new_ms)),
+            Cell::from(f.source.as_str()),
+        ]);
+    }
+    rows
+}
+
+/// One row per (vessel, listing): vessels in key order, listings by list then record.
+pub fn listed_rows(matches: &[(&Vessel, Vec<HullMatch<'_>>)]) -> Rows {
+    let mut rows = Rows::new(LISTED_COLUMNS);
+    for (vessel, hulls) in matches {
+        let mut entries: Vec<_> = hulls
+            .iter()
+            .flat_map(|h| h.listings.iter().map(move |(l, e)| (h, *l, *e)))
+            .collect();
+        entries.sort_by(|a, b| (&a.1.source, &a.2.record).cmp(&(&b.1.source, &b.2.record)));
+        let mmsis = vessel.mmsis();
+        for (hull, list, e) in entries {
+            rows.push(vec![
+                Cell::opt(vessel.imo().map(str::to_string).or_else(|| hull.imo.map(str::to_string))),
+                Cell::Str(mmsis.iter().map(|m| format!("{m:09}")).collect::<Vec<_>>().join(";")),
+                Cell::opt(vessel.latest_name().map(str::to_string)),
+                Cell::from(list.source.as_str()),
+                Cell::from(e.record.as_str()),
+                Cell::opt(e.listed_on.map(|d| d.to_string())),
+                Cell::from(hull.matched_on.as_str()),
+                Cell::Num(hull.score, 2),
+            ]);
+        }
+    }
+    rows
+}

@@ -1,0 +1,274 @@
+//! The `report vessel` profile: identity timeline (name, flag, MMSI, call sign, each
+//! with first and last seen and source), listings with citations, and findings — facts
+//! that disagree, each with its sources. Findings state what the data shows, not guilt.
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::citation::{cite, list_title};
+use crate::matching::{HullMatch, normalize};
+use crate::model::ais::rfc3339;
+use crate::model::{imo, listing::Listing};
+use crate::track::timeline::{Vessel, mid_flag};
+
+/// One line of the identity timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub attribute: &'static str,
+    pub value: String,
+    pub first_ms: i64,
+    pub last_ms: i64,
+    pub source: String,
+    pub mmsi: Option<u32>,
+}
+
+/// A fact that disagrees with another, and where each comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: &'static str,
+    pub text: String,
+    pub sources: Vec<String>,
+}
+
+/// Everything `report vessel` shows about one vessel.
+#[derive(Debug)]
+pub struct Profile<'a> {
+    pub imo: Option<String>,
+    pub name: Option<String>,
+    pub mmsis: Vec<u32>,
+    pub timeline: Vec<TimelineEntry>,
+    pub listings: Vec<HullMatch<'a>>,
+    pub findings: Vec<Finding>,
+}
+
+/// Builds the profile of an ingested vessel (or, with `vessel` absent, of a listed hull
+/// fleetwatch has no data on).
+pub fn profile<'a>(vessel: Option<&Vessel>, imo_asked: Option<&str>, listings: Vec<HullMatch<'a>>) -> Profile<'a> {
+    let timeline = vessel.map(timeline).unwrap_or_default();
+    let mut p = Profile {
+        imo: vessel
+            .and_then(Vessel::imo)
+            .map(str::to_string)
+            .or_else(|| imo_asked.map(str::to_string)),
+        name: vessel.and_then(Vessel::latest_name).map(str::to_string).or_else(|| {
+            listings
+                .first()
+                .and_then(|h| h.listings.first())
+                .map(|(_, e)| e.name.clone())
+        }),
+        mmsis: vessel.map(Vessel::mmsis).unwrap_or_default(),
+        timeline,
+        listings,
+        findings: Vec::new(),
+    };
+    if let Some(v) = vessel {
+        p.findings = findings(v, &p.listings);
+    }
+    p
+}
+
+fn timeline(v: &Vessel) -> Vec<TimelineEntry> {
+    let mut out: Vec<TimelineEntry> = Vec::new();
+    let mut push = |attribute: &'static str, value: Option<String>, s: &crate::model::identity::IdentitySpan| {
+        let Some(value) = value else { return };
+        if let Some(e) = out.iter_mut().rev().find(|e| e.attribute == attribute && e.source == s.source) {
+            if e.value == value && e.mmsi == s.mmsi.or(e.mmsi) {
+                e.first_ms = e.first_ms.min(s.first_ms);
+                e.last_ms = e.last_ms.max(s.last_ms);
+                return;
+            }
+        }
+        out.push(TimelineEntry {
+            attribute,
+            value,
+            first_ms: s.first_ms,
+            last_ms: s.last_ms,
+            source: s.source.clone(),
+            mmsi: s.mmsi,
+        });
+    };
+    for s in &v.spans {
+        push("name", s.name.clone(), s);
+        push("mmsi", s.mmsi.map(|m| format!("{m:09}")), s);
+        let flag = if s.source == "ais" { s.mmsi.and_then(mid_flag) } else { s.flag.clone() };
+        push("flag", flag, s);
+        push("call_sign", s.call_sign.clone(), s);
+        if let Some(i) = s.imo.as_ref().filter(|i| Some(i.as_str()) != v.imo()) {
+            push("imo", Some(i.clone()), s);
+        }
+    }
+    let order = |a: &str| ["name", "flag", "mmsi", "call_sign", "imo"].iter().position(|x| *x == a);
+    out.sort_by(|a, b| (order(a.attribute), a.first_ms, &a.source).cmp(&(order(b.attribute), b.first_ms, &b.source)));
+    out
+}
+
+fn findings(v: &Vessel, listings: &[HullMatch<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let ais_names: Vec<(&str, i64, i64)> = v
+        .spans
+        .iter()
+        .filter(|s| s.source == "ais")
+        .filter_map(|s| s.name.as_deref().map(|n| (n, s.first_ms, s.last_ms)))
+        .collect();
+    let mut said = BTreeSet::new();
+    for hull in listings {
+        for (list, e) in &hull.listings {
+            let listed = normalize(&e.name).key();
+            for (name, first, last) in &ais_names {
+                if normalize(name).key() == listed || !said.insert((name.to_string(), list.source.clone(), e.record.clone())) {
+                    continue;
+                }
+                let former = e.former_names.iter().any(|f| normalize(f).key() == normalize(name).key());
+                let mut text = format!(
+                    "AIS broadcast the name {name} ({} to {}); the {} list names the vessel {} ({})",
+                    rfc3339(*first),
+                    rfc3339(*last),
+                    list_title(&list.source),
+                    e.name,
+                    e.legal_basis
+                );
+                if former {
+                    text.push_str(&format!(" and gives {name} as a former name"));
+                }
+                out.push(Finding {
+                    kind: "name_differs_from_list",
+                    text,
+                    sources: vec!["ais".into(), format!("{} {}", list.source, list.version)],
+                });
+            }
+        }
+    }
+    for m in v.mmsis() {
+        let Some(implied) = mid_flag(m) else {
+            out.push(Finding {
+                kind: "mmsi_without_valid_mid",
+                text: format!("MMSI {m:09} has no valid MID: {} is allocated to no flag state", m / 1_000_000),
+                sources: vec!["ais".into()],
+            });
+            continue;
+        };
+        let declared: BTreeSet<(&str, &str)> = v
+            .spans
+            .iter()
+            .filter(|s| s.mmsi == Some(m) && s.source != "ais")
+            .filter_map(|s| s.flag.as_deref().map(|f| (f, s.source.as_str())))
+            .collect();
+        for (flag, source) in declared {
+            if flag != implied {
+                out.push(Finding {
+                    kind: "mid_flag_differs",
+                    text: format!("MMSI {m:09} implies the flag {implied} by its MID; {source} declares {flag}"),
+                    sources: vec!["ais".into(), source.to_string()],
+                });
+            }
+        }
+        for hull in listings {
+            for (list, e) in &hull.listings {
+                if let Some(flag) = e.flag.as_deref().filter(|f| *f != implied)
+                    && v.spans.iter().any(|s| s.mmsi == Some(m) && s.source == "ais")
+                {
+                    out.push(Finding {
+                        kind: "mid_flag_differs",
+                        text: format!(
+                            "MMSI {m:09} implies the flag {implied} by its MID; the {} list records the flag {flag}",
+                            list_title(&list.source)
+                        ),
+                        sources: vec!["ais".into(), format!("{} {}", list.source, list.version)],
+                    });
+                }
+            }
+        }
+    }
+    let bad_imos: BTreeSet<&str> = v
+        .spans
+        .iter()
+        .filter(|s| s.source == "ais")
+        .filter_map(|s| s.imo.as_deref())
+        .filter(|i| !imo::is_valid(i))
+        .collect();
+    for i in bad_imos {
+        out.push(Finding {
+            kind: "broadcast_imo_fails_check_digit",
+            text: format!("AIS broadcast IMO {i}, which fails its check digit"),
+            sources: vec!["ais".into()],
+        });
+    }
+    out
+}
+
+fn listing_json(list: &crate::model::ListVersion, e: &Listing) -> Value {
+    json!({
+        "list": list.source,
+        "list_record": e.record,
+        "listed_on": e.listed_on.map(|d| d.to_string()),
+        "legal_basis": e.legal_basis,
+        "name_on_list": e.name,
+        "former_names": e.former_names,
+        "flag": e.flag,
+        "source_version": list.version.to_string(),
+        "citation": cite(list, e),
+    })
+}
+
+pub fn to_json(p: &Profile<'_>) -> Value {
+    json!({
+        "imo": p.imo,
+        "name": p.name,
+        "mmsis": p.mmsis.iter().map(|m| format!("{m:09}")).collect::<Vec<_>>(),
+        "timeline": p.timeline.iter().map(|t| json!({
+            "attribute": t.attribute,
+            "value": t.value,
+            "first_seen_utc": rfc3339(t.first_ms),
+            "last_seen_utc": rfc3339(t.last_ms),
+            "source": t.source,
+            "mmsi": t.mmsi.map(|m| format!("{m:09}")),
+        })).collect::<Vec<_>>(),
+        "listings": p.listings.iter().flat_map(|h| h.listings.iter().map(|(l, e)| listing_json(l, e))).collect::<Vec<_>>(),
+        "findings": p.findings.iter().map(|f| json!({"kind": f.kind, "text": f.text, "sources": f.sources})).collect::<Vec<_>>(),
+    })
+}
+
+pub fn write_table(p: &Profile<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let id = p.imo.as_deref().map_or_else(|| "(no IMO)".to_string(), |i| format!("IMO {i}"));
+    writeln!(out, "{id}  {}", p.name.as_deref().unwrap_or("(no name)"))?;
+    if !p.mmsis.is_empty() {
+        let m: Vec<String> = p.mmsis.iter().map(|m| format!("{m:09}")).collect();
+        writeln!(out, "MMSIs: {}", m.join(", "))?;
+    }
+    writeln!(out, "\nIdentity timeline")?;
+    if p.timeline.is_empty() {
+        writeln!(out, "  nothing ingested about this vessel")?;
+    }
+    for t in &p.timeline {
+        writeln!(
+            out,
+            "  {:<10}{:<24}{}  {}  {}",
+            t.attribute,
+            t.value,
+            rfc3339(t.first_ms),
+            rfc3339(t.last_ms),
+            t.source
+        )?;
+    }
+    writeln!(out, "\nListings")?;
+    let mut n = 0;
+    for h in &p.listings {
+        for (l, e) in &h.listings {
+            n += 1;
+            writeln!(out, "  [{n}] {}", cite(l, e))?;
+        }
+    }
+    if n == 0 {
+        writeln!(out, "  on none of the lists in force")?;
+    }
+    writeln!(out, "\nFindings")?;
+    if p.findings.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for f in &p.findings {
+        writeln!(out, "  - {} [{}]", f.text, f.sources.join(", "))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! The store's Parquet tables, with explicit schemas: positions (one file per UTC day,
+//! Hive-style `positions/day=YYYY-MM-DD/`), identity spans, rejects and port-call
+//! records. Times are `Datetime(ms, UTC)`; coordinates `Float64` degrees (lat, lon);
+//! speeds knots, courses and headings degrees, draughts metres. Writes go through
+//! [`super::atomic::write_atomic`].
+
+use std::fs::File;
+use std::path::Path;
+
+use anyhow::Context;
+use polars::prelude::{
+    Column, DataFrame, Float32Chunked, Float64Chunked, Int32Chunked, Int64Chunked, IntoColumn, NamedFrom, ParquetCompression,
+    ParquetReader, ParquetWriter, SerReader, StringChunked, TimeUnit, TimeZone, UInt32Chunked, UInt64Chunked,
+};
+
+use crate::ingest::portcalls::PortCallRecord;
+use crate::model::ais::Fixes;
+use crate::model::identity::IdentitySpan;
+
+/// A reject as stored: which file, which line, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredReject {
+    pub file: String,
+    pub line: u64,
+    pub reason: String,
+}
+
+fn ms_column(name: &str, values: &[i64]) -> Column {
+    Int64Chunked::new(name.into(), values)
+        .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
+        .into_column()
+}
+
+fn opt_ms_column(name: &str, values: &[Option<i64>]) -> Column {
+    Int64Chunked::new(name.into(), values)
+        .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
+        .into_column()
+}
+
+/// Encodes a frame as Parquet (Snappy, statistics on).
+fn to_parquet(mut df: DataFrame) -> anyhow::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf)
+        .with_compression(ParquetCompression::Snappy)
+        .finish(&mut df)
+        .context("cannot encode Parquet")?;
+    Ok(buf)
+}
+
+fn read_parquet(path: &Path, columns: Option<&[&str]>) -> anyhow::Result<DataFrame> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    ParquetReader::new(file)
+        .with_columns(columns.map(|c| c.iter().map(|s| (*s).to_string()).collect()))
+        .finish()
+        .with_context(|| format!("cannot read Parquet file {}", path.display()))
+}
+
+fn col<'a>(df: &'a DataFrame, name: &str) -> anyhow::Result<&'a Column> {
+    df.column(name).with_context(|| format!("column '{name}' is missing"))
+}
+
+fn ms_values(df: &DataFrame, name: &str) -> anyhow::Result<Vec<Option<i64>>> {
+    Ok(col(df, name)?.datetime()?.physical().iter().collect())
+}
+
+fn strings(df: &DataFrame, name: &str) -> anyhow::Result<Vec<Option<String>>> {
+    Ok(col(df, name)?.str()?.iter().map(|s| s.map(str::to_string)).collect())
+}
+
+// ---- positions ----
+
+/// Column names of the positions table, in order.
+pub const POSITION_COLUMNS: &[&str] = &[
+    "mmsi",
+    "ts",
+    "lat",
+    "lon",
+    "sog_kn",
+    "cog_deg",
+    "heading_deg",
+    "nav_status",
+    "draught_m",
+];
+
+pub fn encode_positions(f: &Fixes) -> anyhow::Result<Vec<u8>> {
+    let df = DataFrame::new_infer_height(vec![
+        UInt32Chunked::new("mmsi".into(), &f.mmsi).into_column(),
+        ms_column("ts", &f.ts_ms),
+        Float64Chunked::new("lat".into(), &f.lat).into_column(),
+        Float64Chunked::new("lon".into(), &f.lon).into_column(),
+        Float32Chunked::new("sog_kn".into(), &f.sog_kn).into_column(),
+        Float32Chunked::new("cog_deg".into(), &f.cog_deg).into_column(),
+        Int32Chunked::new("heading_deg".into(), &f.heading_deg).into_column(),
+        Int32Chunked::new("nav_status".into(), &f.nav_status).into_column(),
+        Float32Chunked::new("draught_m".into(), &f.draught_m).into_column(),
+    ])?;
+    to_parquet(df)
+}
+
+pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
+    let df = read_parquet(path, Some(POSITION_COLUMNS))?;
+    let missing = |what: &str| anyhow::anyhow!("null {what} in {}", path.display());
+    Ok(Fixes {
+        mmsi: col(&df, "mmsi")?
+            .u32()?
+            .iter()
+            .map(|v| v.ok_or_else(|| missing("mmsi")))
+            .collect::<anyhow::Result<_>>()?,
+        ts_ms: ms_values(&df, "ts")?
+            .into_iter()
+            .map(|v| v.ok_or_else(|| missing("ts")))
+            .collect::<anyhow::Result<_>>()?,
+        lat: col(&df, "lat")?.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+        lon: col(&df, "lon")?.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+        sog_kn: col(&df, "sog_kn")?.f32()?.iter().collect(),
+        cog_deg: col(&df, "cog_deg")?.f32()?.iter().collect(),
+        heading_deg: col(&df, "heading_deg")?.i32()?.iter().collect(),
+        nav_status: col(&df, "nav_status")?.i32()?.iter().collect(),
+        draught_m: col(&df, "draught_m")?.f32()?.iter().collect(),
+    })
+}
+
+/// Number of rows of a Parquet file, from its footer.
+pub fn row_count(path: &Path) -> anyhow::Result<usize> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut reader = ParquetReader::new(file);
+    reader.num_rows().with_context(|| format!("cannot read {}", path.display()))
+}
+
+// ---- identity spans ----
+
+pub fn encode_spans(spans: &[IdentitySpan]) -> anyhow::Result<Vec<u8>> {
+    let s = |f: fn(&IdentitySpan) -> Option<&str>| -> Vec<Option<&str>> { spans.iter().map(f).collect() };
+    let df = DataFrame::new_infer_height(vec![
+        UInt32Chunked::new("mmsi".into(), &spans.iter().map(|x| x.mmsi).collect::<Vec<_>>()).into_column(),
+        StringChunked::new("imo".into(), &s(|x| x.imo.as_deref())).into_column(),
+        StringChunked::new("name".into(), &s(|x| x.name.as_deref())).into_column(),
+        StringChunked::new("call_sign".into(), &s(|x| x.call_sign.as_deref())).into_column(),
+        StringChunked::new("ship_type".into(), &s(|x| x.ship_type.as_deref())).into_column(),
+        StringChunked::new("flag".into(), &s(|x| x.flag.as_deref())).into_column(),
+        StringChunked::new("source".into(), &s(|x| Some(x.source.as_str()))).into_column(),
+        ms_column("first_seen", &spans.iter().map(|x| x.first_ms).collect::<Vec<_>>()),
+        ms_column("last_seen", &spans.iter().map(|x| x.last_ms).collect::<Vec<_>>()),
+        UInt64Chunked::new("reports".into(), &spans.iter().map(|x| x.reports).collect::<Vec<_>>()).into_column(),
+    ])?;
+    to_parquet(df)
+}
+
+pub fn read_spans(path: &Path) -> anyhow::Result<Vec<IdentitySpan>> {
+    let df = read_parquet(path, None)?;
+    let mmsi: Vec<Option<u32>> = col(&df, "mmsi")?.u32()?.iter().collect();
+    let (imo, name, call_sign) = (strings(&df, "imo")?, strings(&df, "name")?, strings(&df, "call_sign")?);
+    let (ship_type, flag, source) = (strings(&df, "ship_type")?, strings(&df, "flag")?, strings(&df, "source")?);
+    let (first, last) = (ms_values(&df, "first_seen")?, ms_values(&df, "last_seen")?);
+    let reports: Vec<Option<u64>> = col(&df, "reports")?.u64()?.iter().collect();
+    Ok((0..df.height())
+        .map(|i| IdentitySpan {
+            mmsi: mmsi[i],
+            imo: imo[i].clone(),
+            name: name[i].clone(),
+            call_sign: call_sign[i].clone(),
+            ship_type: ship_type[i].clone(),
+            flag: flag[i].clone(),
+            source: source[i].clone().unwrap_or_default(),
+            first_ms: first[i].unwrap_or_default(),
+            last_ms: last[i].unwrap_or_default(),
+            reports: reports[i].unwrap_or_default(),
+        })
+        .collect())
+}
+
+// ---- rejects ----
+
+pub fn encode_rejects(rejects: &[StoredReject]) -> anyhow::Result<Vec<u8>> {
+    let df = DataFrame::new_infer_height(vec![
+        StringChunked::new("file".into(), &rejects.iter().map(|r| r.file.as_str()).collect::<Vec<_>>()).into_column(),
+        UInt64Chunked::new("line".into(), &rejects.iter().map(|r| r.line).collect::<Vec<_>>()).into_column(),
+        StringChunked::new("reason".into(), &rejects.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>())
+            .into_column(),
+    ])?;
+    to_parquet(df)
+}
+
+pub fn read_rejects(path: &Path) -> anyhow::Result<Vec<StoredReject>> {
+    let df = read_parquet(path, None)?;
+    let (file, reason) = (strings(&df, "file")?, strings(&df, "reason")?);
+    let line: Vec<Option<u64>> = col(&df, "line")?.u64()?.iter().collect();
+    Ok((0..df.height())
+        .map(|i| StoredReject {
+            file: file[i].clone().unwrap_or_default(),
+            line: line[i].unwrap_or_default(),
+            reason: reason[i].clone().unwrap_or_default(),
+        })
+        .collect())
+}
+
+// ---- port-call records ----
+
+pub fn encode_calls(calls: &[PortCallRecord]) -> anyhow::Result<Vec<u8>> {
+    let df = DataFrame::new_infer_height(vec![
+        StringChunked::new("imo".into(), &calls.iter().map(|c| c.imo.as_deref()).collect::<Vec<_>>()).into_column(),
+        UInt32Chunked::new("mmsi".into(), &calls.iter().map(|c| c.mmsi).collect::<Vec<_>>()).into_column(),
+        StringChunked::new("port".into(), &calls.iter().map(|c| c.port.as_str()).collect::<Vec<_>>()).into_column(),
+        ms_column("arrival", &calls.iter().map(|c| c.arrival_ms).collect::<Vec<_>>()),
+        opt_ms_column("departure", &calls.iter().map(|c| c.departure_ms).collect::<Vec<_>>()),
+        StringChunked::new("source".into(), &calls.iter().map(|c| c.source.as_str()).collect::<Vec<_>>())
+            .into_column(),
+    ])?;
+    to_parquet(df)
+}
+
+pub fn read_calls(path: &Path) -> anyhow::Result<Vec<PortCallRecord>> {
+    let df = read_parquet(path, None)?;
+    let (imo, port, source) = (strings(&df, "imo")?, strings(&df, "port")?, strings(&df, "source")?);
+    let mmsi: Vec<Option<u32>> = col(&df, "mmsi")?.u32()?.iter().collect();
+    let (arrival, departure) = (ms_values(&df, "arrival")?, ms_values(&df, "departure")?);
+    Ok((0..df.height())
+        .map(|i| PortCallRecord {
+            imo: imo[i].clone(),
+            mmsi: mmsi[i],
+            port: port[i].clone().unwrap_or_default(),
+            arrival_ms: arrival[i].unwrap_or_default(),
+            departure_ms: departure[i],
+            source: source[i].clone().unwrap_or_default(),
+        })
+        .collect())
+}

@@ -1,0 +1,4 @@
+//! Tracking vessels over time: identity timelines (renames, flag changes) and, as the
+//! tool grows, port calls. No I/O.
+
+pub mod timeline;

@@ -1,0 +1,302 @@
+//! `fleetwatch ingest`, `status` and the identity reports on real samples and on a
+//! generated multi-month scenario whose truth is known.
+
+use std::collections::BTreeMap;
+
+use crate::{Fw, fixture_path, golden};
+
+fn status(fw: &Fw) -> BTreeMap<String, String> {
+    let run = fw.run(&["status", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.csv_rows().into_iter().map(|r| (r["item"].clone(), r["value"].clone())).collect()
+}
+
+fn ingest(fw: &Fw, files: &[&str]) -> crate::Run {
+    let mut args = vec!["ingest".to_string()];
+    args.extend(files.iter().map(|f| fixture_path(f).to_string_lossy().into_owned()));
+    let run = fw.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run
+}
+
+mod real_samples {
+    use super::*;
+
+    #[test]
+    fn the_dma_sample_keeps_ships_with_positions_and_counts_the_rest() {
+        let fw = Fw::new();
+        let run = ingest(&fw, &["ais/dma_aisdk_sample_2018-06-01.csv"]);
+        assert!(
+            run.stderr.contains("dma, 138 rows: 115 positions added, 1 duplicates, 12 not ships, 10 without position, 0 other, 0 rejected"),
+            "{}",
+            run.stderr
+        );
+        let s = status(&fw);
+        assert_eq!(s["positions"], "115");
+        assert_eq!(s["position_days"], "1");
+        assert_eq!(s["first_day"], "2018-06-01");
+        assert_eq!(s["rows_rejected"], "0");
+    }
+
+    #[test]
+    fn the_noaa_sample_reads_with_its_imo_placeholders() {
+        let fw = Fw::new();
+        let run = ingest(&fw, &["ais/marinecadastre_small_example_2022-03-31.csv"]);
+        assert!(run.stderr.contains("noaa, 51 rows: 51 positions added, 0 duplicates"), "{}", run.stderr);
+        let renames = fw.run(&["report", "renames", "--format", "csv"]);
+        assert_eq!(renames.csv_rows().len(), 0);
+    }
+
+    #[test]
+    fn nmea_with_pghp_times_gives_positions_and_untimed_nmea_is_rejected_with_reasons() {
+        let fw = Fw::new();
+        let run = ingest(&fw, &["ais/pyais_timestamped.ais"]);
+        assert!(run.stderr.contains("nmea, 4 rows: 4 positions added"), "{}", run.stderr);
+        let run = ingest(&fw, &["ais/gpsd_sample.aivdm"]);
+        assert!(run.stderr.contains("without a time"), "{}", run.stderr);
+        assert!(run.stderr.contains("0 positions added"), "{}", run.stderr);
+    }
+
+    #[test]
+    fn vessel_records_build_the_jaguar_timeline() {
+        let fw = Fw::new();
+        let run = ingest(&fw, &["records/jaguar_registry_HANDWRITTEN.csv"]);
+        assert!(run.stderr.contains("records, 6 rows: 4 identity spans, 2 rejected"), "{}", run.stderr);
+        assert!(run.stderr.contains("jaguar_registry_HANDWRITTEN.csv:5: IMO 9293003 fails its check digit"), "{}", run.stderr);
+        let renames = fw.run(&["report", "renames", "--format", "csv"]);
+        golden("renames_jaguar_registry.csv", &renames.stdout);
+        let flags = fw.run(&["report", "flags", "--format", "csv"]);
+        golden("flags_jaguar_registry.csv", &flags.stdout);
+        let listed = fw.run(&["report", "listed", "--format", "csv"]);
+        golden("listed_jaguar_registry.csv", &listed.stdout);
+        let vessel = fw.run(&["report", "vessel", "9293002", "--format", "table"]);
+        assert_eq!(vessel.code, 0, "{}", vessel.stderr);
+        golden("vessel_9293002_registry.txt", &vessel.stdout);
+    }
+
+    #[test]
+    fn port_call_records_are_kept_by_source() {
+        let fw = Fw::new();
+        let run = ingest(&fw, &["records/port_calls_HANDWRITTEN.csv"]);
+        assert!(run.stderr.contains("port-calls, 4 rows: 3 port calls, 1 rejected"), "{}", run.stderr);
+        assert_eq!(status(&fw)["port_call_records"], "3");
+    }
+}
+
+mod bad_input {
+    use super::*;
+
+    #[test]
+    fn the_same_file_twice_adds_nothing() {
+        let fw = Fw::new();
+        ingest(&fw, &["ais/dma_aisdk_sample_2018-06-01.csv"]);
+        let before = std::fs::read_to_string(fw.dir.path().join("store.json")).unwrap();
+        let again = ingest(&fw, &["ais/dma_aisdk_sample_2018-06-01.csv"]);
+        assert!(again.stderr.contains("already ingested"), "{}", again.stderr);
+        assert_eq!(std::fs::read_to_string(fw.dir.path().join("store.json")).unwrap(), before);
+    }
+
+    #[test]
+    fn strict_stops_at_the_first_bad_row_and_stores_nothing() {
+        let fw = Fw::new();
+        let path = fixture_path("records/jaguar_registry_HANDWRITTEN.csv");
+        let run = fw.run(&["ingest", "--strict", path.to_str().unwrap()]);
+        assert_eq!(run.code, 2);
+        assert!(run.stderr.contains("jaguar_registry_HANDWRITTEN.csv:5: IMO 9293003 fails its check digit"), "{}", run.stderr);
+        assert_eq!(status(&fw)["files_ingested"], "0");
+    }
+
+    #[test]
+    fn a_file_in_no_known_format_is_an_error_naming_it() {
+        let fw = Fw::new();
+        let path = fixture_path("README.md");
+        let run = fw.run(&["ingest", path.to_str().unwrap()]);
+        assert_eq!(run.code, 2);
+        assert!(run.stderr.contains("README.md: not a format fleetwatch reads"), "{}", run.stderr);
+    }
+
+    #[test]
+    fn rejects_are_stored_with_file_line_and_reason() {
+        let fw = Fw::new();
+        let bad = fw.dir.path().join("bad.csv");
+        std::fs::write(
+            &bad,
+            format!(
+                "{}\n01/06/2018 00:00:00,Class A,215810000,55.92,17.32,Moored,,0.0,0.0,,Unknown,,,Undefined,,,,GPS,,,,AIS\n\
+                 garbage line\n\
+                 01/06/2018 00:00:00,Class A,2158,55.92,17.32,Moored,,0.0,0.0,,Unknown,,,Undefined,,,,GPS,,,,AIS\n\
+                 01/06/2018 00:00:09,Class A,215810000,95.5,17.32,Moored,,0.0,0.0,,Unknown,,,Undefined,,,,GPS,,,,AIS\n",
+                "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,Navigational status,ROT,SOG,COG,Heading,IMO,Callsign,Name,Ship type,Cargo type,Width,Length,Type of position fixing device,Draught,Destination,ETA,Data source type"
+            ),
+        )
+        .unwrap();
+        let run = fw.run(&["ingest", bad.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stderr.contains("bad.csv:3: 1 fields, the header has 22"), "{}", run.stderr);
+        assert!(run.stderr.contains("bad.csv:4: bad MMSI '2158'"), "{}", run.stderr);
+        assert!(run.stderr.contains("bad.csv:5: position out of range"), "{}", run.stderr);
+        assert_eq!(status(&fw)["rows_rejected"], "3");
+        let parts: Vec<_> = std::fs::read_dir(fw.dir.path().join("rejects")).unwrap().collect();
+        assert_eq!(parts.len(), 1, "one rejects part file");
+    }
+}
+
+mod scenario {
+    use super::*;
+    use fleetwatch::model::ais::rfc3339;
+    use fleetwatch::synth::{Scenario, generate};
+
+    fn ingest_scenario(fw: &Fw, s: &Scenario) -> fleetwatch::synth::Truth {
+        let (files, truth) = generate(s);
+        let mut args = vec!["ingest".to_string()];
+        for (name, bytes) in files {
+            let path = fw.dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            args.push(path.to_string_lossy().into_owned());
+        }
+        let run = fw.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        truth
+    }
+
+    #[test]
+    fn four_months_of_noisy_dma_come_out_exactly_right() {
+        let fw = Fw::new();
+        let truth = ingest_scenario(&fw, &Scenario::default());
+        assert!(truth.renames.len() >= 5 && truth.flag_changes.len() >= 4 && truth.mmsi_changes >= 1, "{truth:?}");
+
+        let s = status(&fw);
+        assert_eq!(s["rows_read"], truth.rows.to_string());
+        assert_eq!(s["positions"], truth.positions.to_string());
+        assert_eq!(s["duplicates_dropped"], truth.duplicates.to_string());
+        assert_eq!(s["rows_rejected"], truth.rejects.to_string());
+        assert_eq!(s["position_days"], truth.days.to_string());
+        assert_eq!(s["vessels"], truth.vessels.to_string());
+
+        let renames = fw.run(&["report", "renames", "--format", "csv"]).csv_rows();
+        let got: Vec<_> = renames
+            .iter()
+            .map(|r| {
+                (
+                    r["imo"].clone(),
+                    r["mmsi"].clone(),
+                    r["old_name"].clone(),
+                    r["new_name"].clone(),
+                    r["last_seen_old_utc"].clone(),
+                    r["first_seen_new_utc"].clone(),
+                    r["source"].clone(),
+                )
+            })
+            .collect();
+        let want: Vec<_> = truth
+            .renames
+            .iter()
+            .map(|r| {
+                (
+                    r.imo.clone(),
+                    format!("{:09}", r.mmsi),
+                    r.old_name.clone(),
+                    r.new_name.clone(),
+                    rfc3339(r.last_seen_old_ms),
+                    rfc3339(r.first_seen_new_ms),
+                    "ais".to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want);
+
+        let flags = fw.run(&["report", "flags", "--format", "csv"]).csv_rows();
+        let got: Vec<_> = flags
+            .iter()
+            .map(|r| (r["imo"].clone(), r["old_mmsi"].clone(), r["new_mmsi"].clone(), r["last_seen_old_utc"].clone(), r["first_seen_new_utc"].clone()))
+            .collect();
+        let want: Vec<_> = truth
+            .flag_changes
+            .iter()
+            .map(|f| (f.imo.clone(), format!("{:09}", f.old_mmsi), format!("{:09}", f.new_mmsi), rfc3339(f.last_seen_old_ms), rfc3339(f.first_seen_new_ms)))
+            .collect();
+        assert_eq!(got, want);
+        assert!(flags.iter().all(|r| r["old_flag"] != r["new_flag"] && r["source"] == "ais"));
+    }
+
+    #[test]
+    fn ingesting_the_scenario_again_changes_nothing() {
+        let fw = Fw::new();
+        let s = Scenario {
+            days: 20,
+            days_per_file: 10,
+            ..Scenario::default()
+        };
+        ingest_scenario(&fw, &s);
+        let before = status(&fw);
+        let renames = fw.run(&["report", "renames", "--format", "csv"]).stdout;
+        ingest_scenario(&fw, &s);
+        assert_eq!(status(&fw), before);
+        assert_eq!(fw.run(&["report", "renames", "--format", "csv"]).stdout, renames);
+    }
+
+    #[test]
+    fn a_killed_ingest_leaves_the_previous_state_readable() {
+        let fw = Fw::new();
+        let small = Scenario {
+            days: 5,
+            days_per_file: 5,
+            ..Scenario::default()
+        };
+        let first = ingest_scenario(&fw, &small);
+        let before = status(&fw);
+        assert_eq!(before["positions"], first.positions.to_string());
+        let big = Scenario {
+            seed: 11,
+            vessels: 120,
+            days: 20,
+            days_per_file: 20,
+            interval_min: 10,
+            start_day: small.start_day + 30,
+            noise: false,
+        };
+        let (files, truth) = generate(&big);
+        let path = fw.dir.path().join("big.csv");
+        std::fs::write(&path, &files[0].1).unwrap();
+        for delay_ms in [20, 80, 200, 400, 700] {
+            let mut child = fw
+                .command()
+                .args(["ingest", path.to_str().unwrap()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+            let _ = child.kill();
+            let _ = child.wait();
+            let now = status(&fw);
+            let positions: u64 = now["positions"].parse().unwrap();
+            assert!(
+                positions == first.positions || positions == first.positions + truth.positions,
+                "after a kill at {delay_ms} ms: {positions} positions, neither the old state nor the new"
+            );
+            if positions != first.positions {
+                break;
+            }
+        }
+        let run = fw.run(&["ingest", path.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let after = status(&fw);
+        assert_eq!(after["positions"], (first.positions + truth.positions).to_string());
+        let leftovers: Vec<_> = walk(fw.dir.path()).into_iter().filter(|p| p.to_string_lossy().contains(".tmp-")).collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
+    }
+}
