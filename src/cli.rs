@@ -169,24 +169,32 @@ pub enum ReportCommand {
     /// Port calls detected from positions and ingested port-call records
     PortCalls(ReportFilters),
     /// Name changes per vessel
-    #[command(after_help = "Columns: imo, mmsi, old_name, new_name, last_seen_old_utc, first_seen_new_utc, source\n\
-Sorted by imo, mmsi, first_seen_new_utc, source. Names compare upper-case with AIS @ padding\n\
+    #[command(
+        after_help = "Columns: imo, mmsi, old_name, new_name, last_seen_old_utc, first_seen_new_utc, source\n\
+Sorted by imo, first_seen_new_utc, mmsi, source. Names compare upper-case with AIS @ padding\n\
 and blanks removed, so JAGUAR@@@ and Jaguar are not a rename. Each source is read on its own.\n\n\
-Example:\n  fleetwatch report renames --since 2025-01-01 --listed-only")]
+Example:\n  fleetwatch report renames --since 2025-01-01 --listed-only"
+    )]
     Renames(ReportFilters),
     /// Flag changes per vessel (declared flag, or the flag implied by the MMSI's MID)
-    #[command(after_help = "Columns: imo, old_flag, new_flag, old_mmsi, new_mmsi, last_seen_old_utc, first_seen_new_utc, source\n\
+    #[command(
+        after_help = "Columns: imo, old_flag, new_flag, old_mmsi, new_mmsi, last_seen_old_utc, first_seen_new_utc, source\n\
 Sorted by imo, first_seen_new_utc, source. From AIS, an MMSI change to another MID is a flag change.\n\n\
-Example:\n  fleetwatch report flags --vessel 9293002")]
+Example:\n  fleetwatch report flags --vessel 9293002"
+    )]
     Flags(ReportFilters),
     /// Every ingested vessel that matches a list, with how it matched
-    #[command(after_help = "Columns: imo, mmsi, name, list, list_record, listed_on, matched_on, match_score\n\
+    #[command(
+        after_help = "Columns: imo, mmsi, name, list, list_record, listed_on, matched_on, match_score\n\
 A vessel matches by IMO first, then by MMSI, then by any name it bore (against entries\n\
 without an IMO, or for a vessel without one). Sorted by imo, mmsi, list, list_record.\n\n\
-Example:\n  fleetwatch report listed --format csv > listed.csv")]
+Example:\n  fleetwatch report listed --format csv > listed.csv"
+    )]
     Listed(ReportFilters),
     /// One vessel's profile: identity timeline, listings, findings
-    #[command(after_help = "Example:\n  fleetwatch report vessel 9293002\n  fleetwatch report vessel JAGUAR --format json")]
+    #[command(
+        after_help = "Example:\n  fleetwatch report vessel 9293002\n  fleetwatch report vessel JAGUAR --format json"
+    )]
     Vessel {
         /// A name, an IMO number or an MMSI
         #[arg(value_name = "QUERY")]

@@ -87,8 +87,16 @@ impl Filters {
             .transpose()?;
         Ok(Self {
             vessel,
-            since_ms: raw.since.as_deref().map(|v| parse_when("--since", v, false)).transpose()?,
-            until_ms: raw.until.as_deref().map(|v| parse_when("--until", v, true)).transpose()?,
+            since_ms: raw
+                .since
+                .as_deref()
+                .map(|v| parse_when("--since", v, false))
+                .transpose()?,
+            until_ms: raw
+                .until
+                .as_deref()
+                .map(|v| parse_when("--until", v, true))
+                .transpose()?,
             port: raw.port.as_ref().map(|p| p.replace(' ', "").to_uppercase()),
             country: raw.country.as_ref().map(|c| c.trim().to_uppercase()),
             listed_only: raw.listed_only,
@@ -114,6 +122,10 @@ pub fn parse_when(flag: &str, value: &str, end_of_day: bool) -> anyhow::Result<i
                 .hint("write 2025-05-01 or 2025-05-01T12:00:00Z (UTC)"),
         )
     })?;
-    let start = d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp_millis();
+    let start = d
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        .timestamp_millis();
     Ok(if end_of_day { start + 86_399_999 } else { start })
 }

@@ -54,8 +54,8 @@ pub fn make_imo(rng: &mut Rng) -> String {
 
 const WORDS: &[&str] = &[
     "AURORA", "BALTIC", "CASPIAN", "DELTA", "EAGLE", "FALCON", "GLORY", "HARMONY", "ISLAND", "JADE", "KESTREL",
-    "LIBERTY", "MERIDIAN", "NORDIC", "OCEAN", "PEARL", "QUEST", "RIVER", "SIRIUS", "TITAN", "UNITY", "VEGA",
-    "WAVE", "XENIA", "YARA", "ZENITH",
+    "LIBERTY", "MERIDIAN", "NORDIC", "OCEAN", "PEARL", "QUEST", "RIVER", "SIRIUS", "TITAN", "UNITY", "VEGA", "WAVE",
+    "XENIA", "YARA", "ZENITH",
 ];
 
 /// Flag MIDs used for reflaggings: Russia, Gabon, Panama, Liberia, Marshall Islands,
@@ -158,9 +158,15 @@ pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
         .map(|i| {
             let mid = MIDS[i % MIDS.len()];
             let mmsi = mid * 1_000_000 + u32::try_from(100_000 + rng.below(899_999)).unwrap_or(100_000);
-            let name = format!("{} {}", WORDS[rng.below(WORDS.len() as u64) as usize], WORDS[i % WORDS.len()]);
+            let name = format!(
+                "{} {}",
+                WORDS[rng.below(WORDS.len() as u64) as usize],
+                WORDS[i % WORDS.len()]
+            );
             let planted = s.noise && s.days > 10;
-            let pick_day = |rng: &mut Rng| s.start_day + 5 + i64::try_from(rng.below(u64::try_from(s.days - 10).unwrap_or(1))).unwrap_or(0);
+            let pick_day = |rng: &mut Rng| {
+                s.start_day + 5 + i64::try_from(rng.below(u64::try_from(s.days - 10).unwrap_or(1))).unwrap_or(0)
+            };
             let rename_day = (planted && i % 3 == 0).then(|| pick_day(&mut rng));
             let reflag_day = (planted && i % 4 == 1).then(|| pick_day(&mut rng));
             let remmsi_day = (planted && i % 7 == 2 && reflag_day.is_none()).then(|| pick_day(&mut rng));
@@ -174,7 +180,11 @@ pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
                 imo: make_imo(&mut rng),
                 mmsi,
                 old_name: name.clone(),
-                new_name: format!("{} {}", WORDS[(i + 7) % WORDS.len()], WORDS[rng.below(WORDS.len() as u64) as usize]),
+                new_name: format!(
+                    "{} {}",
+                    WORDS[(i + 7) % WORDS.len()],
+                    WORDS[rng.below(WORDS.len() as u64) as usize]
+                ),
                 name,
                 call_sign: format!("C{:05}", rng.below(99_999)),
                 lat: 54.0 + rng.unit() * 4.0,
@@ -218,7 +228,16 @@ pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
             while t < end {
                 for (i, ship) in ships.iter_mut().enumerate() {
                     let ts = t + i64::try_from(i).unwrap_or(0) * 1000;
-                    let (line, kind) = ship_row(ship, ts, d, s.noise, &mut rng, &mut truth, &mut seen_keys, &mut days_with_positions);
+                    let (line, kind) = ship_row(
+                        ship,
+                        ts,
+                        d,
+                        s.noise,
+                        &mut rng,
+                        &mut truth,
+                        &mut seen_keys,
+                        &mut days_with_positions,
+                    );
                     out.push_str(&line);
                     if s.noise && d == last - 1 && t + s.interval_min * 60_000 >= end && kind == RowKind::Position {
                         tail.push(line.lines().next().unwrap_or_default().to_string() + "\n");
@@ -226,8 +245,16 @@ pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
                 }
                 if s.noise && rng.chance(0.02) {
                     // A base station and an aid to navigation.
-                    let _ = writeln!(out, "{},Base Station,002190047,55.0,11.0,Unknown value,,,,,Unknown,,,Undefined,,,,GPS,,,,AIS,,,,", dma_time(t));
-                    let _ = writeln!(out, "{},AtoN,992191234,55.5,11.5,Unknown value,,,,,Unknown,,,Undefined,,,,GPS,,,,AIS,,,,", dma_time(t));
+                    let _ = writeln!(
+                        out,
+                        "{},Base Station,002190047,55.0,11.0,Unknown value,,,,,Unknown,,,Undefined,,,,GPS,,,,AIS,,,,",
+                        dma_time(t)
+                    );
+                    let _ = writeln!(
+                        out,
+                        "{},AtoN,992191234,55.5,11.5,Unknown value,,,,,Unknown,,,Undefined,,,,GPS,,,,AIS,,,,",
+                        dma_time(t)
+                    );
                     truth.rows += 2;
                     truth.not_ships += 2;
                 }
@@ -235,7 +262,10 @@ pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
             }
         }
         previous_tail = tail.into_iter().take(3).collect();
-        files.push((format!("aisdk-{}.csv", rfc3339(day * 86_400_000).get(..10).unwrap_or("day")), out.into_bytes()));
+        files.push((
+            format!("aisdk-{}.csv", rfc3339(day * 86_400_000).get(..10).unwrap_or("day")),
+            out.into_bytes(),
+        ));
         day = last;
     }
     truth.days = days_with_positions.len() as u64;
@@ -243,7 +273,13 @@ pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
         if let Some(first) = ship.first_new_name_ms {
             truth.renames.push(PlantedRename {
                 imo: ship.imo.clone(),
-                mmsi: if ship.reflag_day.is_some_and(|r| r <= ship.rename_day.unwrap_or(i64::MAX)) || ship.remmsi_day.is_some_and(|r| r <= ship.rename_day.unwrap_or(i64::MAX)) {
+                mmsi: if ship
+                    .reflag_day
+                    .is_some_and(|r| r <= ship.rename_day.unwrap_or(i64::MAX))
+                    || ship
+                        .remmsi_day
+                        .is_some_and(|r| r <= ship.rename_day.unwrap_or(i64::MAX))
+                {
                     ship.new_mmsi
                 } else {
                     ship.old_mmsi
@@ -268,8 +304,12 @@ pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
             }
         }
     }
-    truth.renames.sort_by(|a, b| (&a.imo, a.mmsi, a.first_seen_new_ms).cmp(&(&b.imo, b.mmsi, b.first_seen_new_ms)));
-    truth.flag_changes.sort_by(|a, b| (&a.imo, a.first_seen_new_ms).cmp(&(&b.imo, b.first_seen_new_ms)));
+    truth
+        .renames
+        .sort_by(|a, b| (&a.imo, a.first_seen_new_ms, a.mmsi).cmp(&(&b.imo, b.first_seen_new_ms, b.mmsi)));
+    truth
+        .flag_changes
+        .sort_by(|a, b| (&a.imo, a.first_seen_new_ms).cmp(&(&b.imo, b.first_seen_new_ms)));
     (files, truth)
 }
 
@@ -287,7 +327,10 @@ enum RowKind {
 }
 
 /// One row of a ship at `ts` (or a garbled or bad one), updating the truth.
-#[allow(clippy::too_many_arguments, reason = "one place that keeps the truth in step with the bytes")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one place that keeps the truth in step with the bytes"
+)]
 fn ship_row(
     ship: &mut Ship,
     ts: i64,
@@ -301,14 +344,21 @@ fn ship_row(
     truth.rows += 1;
     let renamed = ship.rename_day.is_some_and(|d| day >= d);
     let remmsi = ship.reflag_day.or(ship.remmsi_day).is_some_and(|d| day >= d);
-    ship.name = if renamed { ship.new_name.clone() } else { ship.old_name.clone() };
+    ship.name = if renamed {
+        ship.new_name.clone()
+    } else {
+        ship.old_name.clone()
+    };
     ship.mmsi = if remmsi { ship.new_mmsi } else { ship.old_mmsi };
     ship.lat = (ship.lat + (rng.unit() - 0.5) * 0.02).clamp(53.0, 59.0);
     ship.lon = (ship.lon + (rng.unit() - 0.5) * 0.02).clamp(7.0, 15.0);
     if noise && rng.chance(0.002) {
         truth.rejects += 1;
         // A line cut short in transmission.
-        return (format!("{},Class A,{},{:.6}\n", dma_time(ts), ship.mmsi, ship.lat), RowKind::Bad);
+        return (
+            format!("{},Class A,{},{:.6}\n", dma_time(ts), ship.mmsi, ship.lat),
+            RowKind::Bad,
+        );
     }
     if noise && rng.chance(0.002) {
         truth.rejects += 1;
@@ -325,7 +375,11 @@ fn ship_row(
         return (line, RowKind::Bad);
     }
     let no_position = noise && rng.chance(0.003);
-    let name = if noise { noisy_name(&ship.name, rng) } else { ship.name.clone() };
+    let name = if noise {
+        noisy_name(&ship.name, rng)
+    } else {
+        ship.name.clone()
+    };
     // Identity truth: static reports count for rows with or without a position.
     if renamed {
         ship.first_new_name_ms.get_or_insert(ts);
@@ -337,7 +391,11 @@ fn ship_row(
     } else {
         ship.last_old_mmsi_ms = ship.last_old_mmsi_ms.max(ts);
     }
-    let (lat, lon) = if no_position { ("91.000000".to_string(), "181.000000".to_string()) } else { (format!("{:.6}", ship.lat), format!("{:.6}", ship.lon)) };
+    let (lat, lon) = if no_position {
+        ("91.000000".to_string(), "181.000000".to_string())
+    } else {
+        (format!("{:.6}", ship.lat), format!("{:.6}", ship.lon))
+    };
     if no_position {
         truth.no_position += 1;
     } else if seen.insert((ship.mmsi, ts)) {
@@ -364,7 +422,14 @@ fn ship_row(
         truth.duplicates += 1;
         return (format!("{line}{line}"), RowKind::Position);
     }
-    (line, if no_position { RowKind::NoPosition } else { RowKind::Position })
+    (
+        line,
+        if no_position {
+            RowKind::NoPosition
+        } else {
+            RowKind::Position
+        },
+    )
 }
 
 /// A name as receivers mangle it: `@` padding, case, blanks.

@@ -44,7 +44,12 @@ fn ingest_file(
     let hash = hasher.finalize().to_hex().to_string();
     if let Some(f) = store.find_file(&hash) {
         if !settings.quiet {
-            writeln!(err, "{shown}: already ingested (as {}, {}); nothing added", f.name, f.ingested_at.format("%Y-%m-%dT%H:%M:%SZ"))?;
+            writeln!(
+                err,
+                "{shown}: already ingested (as {}, {}); nothing added",
+                f.name,
+                f.ingested_at.format("%Y-%m-%dT%H:%M:%SZ")
+            )?;
         }
         return Ok(());
     }
@@ -56,7 +61,8 @@ fn ingest_file(
         })?,
     };
     let source = args.source.clone().unwrap_or_else(|| {
-        path.file_stem().map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned())
+        path.file_stem()
+            .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned())
     });
     let bar = progress_bar(settings, bytes.len() as u64, &shown);
     let data = ingest::read(&bytes, format, &source, threads, &|done| bar.set_position(done))
@@ -93,7 +99,11 @@ fn ingest_file(
             writeln!(err, "  {shown}:{}: {}", r.line, r.reason)?;
         }
         if rejected > rejects.len() {
-            writeln!(err, "  ... and {} more rejects (all in the store's rejects table)", rejected - rejects.len())?;
+            writeln!(
+                err,
+                "  ... and {} more rejects (all in the store's rejects table)",
+                rejected - rejects.len()
+            )?;
         }
     }
     Ok(())
@@ -116,8 +126,10 @@ fn progress_bar(settings: &Settings, len: u64, name: &str) -> indicatif::Progres
     }
     let bar = indicatif::ProgressBar::new(len);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} {wide_bar} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "{msg} {wide_bar} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.set_message(name.to_string());
     bar

@@ -31,19 +31,40 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<Outcome> 
     add("duplicates_dropped", int(sum(|f| f.duplicates)));
     add("positions", int(positions));
     add("position_days", int(m.positions.len() as u64));
-    add("first_day", Cell::opt(m.positions.keys().next().map(ToString::to_string)));
-    add("last_day", Cell::opt(m.positions.keys().next_back().map(ToString::to_string)));
+    add(
+        "first_day",
+        Cell::opt(m.positions.keys().next().map(ToString::to_string)),
+    );
+    add(
+        "last_day",
+        Cell::opt(m.positions.keys().next_back().map(ToString::to_string)),
+    );
     add("vessels", int(vessels.len() as u64));
-    add("vessels_with_imo", int(vessels.iter().filter(|v| v.imo().is_some()).count() as u64));
+    add(
+        "vessels_with_imo",
+        int(vessels.iter().filter(|v| v.imo().is_some()).count() as u64),
+    );
     add("identity_spans", int(spans.len() as u64));
-    add("port_call_records", int(m.port_call_records.as_ref().map_or(0, |p| p.rows)));
+    add(
+        "port_call_records",
+        int(m.port_call_records.as_ref().map_or(0, |p| p.rows)),
+    );
     add(
         "last_ingest_utc",
-        Cell::opt(m.files.iter().map(|f| f.ingested_at).max().map(|t| rfc3339(t.timestamp_millis()))),
+        Cell::opt(
+            m.files
+                .iter()
+                .map(|f| f.ingested_at)
+                .max()
+                .map(|t| rfc3339(t.timestamp_millis())),
+        ),
     );
     add("list_versions_stored", int(catalog.versions().len() as u64));
     for l in catalog.effective()? {
-        add(&format!("list_{}", l.source), Cell::from(format!("{} ({} entries)", l.version, l.entries.len())));
+        add(
+            &format!("list_{}", l.source),
+            Cell::from(format!("{} ({} entries)", l.version, l.entries.len())),
+        );
     }
     add("last_refresh_utc", Cell::Null);
     rows.write(settings.format, out)?;

@@ -101,7 +101,10 @@ pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u6
                 s.spawn(move || read_chunk(chunk, layout, |n| progress(done.fetch_add(n, Ordering::Relaxed) + n)))
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("a reader thread does not panic")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a reader thread does not panic"))
+            .collect()
     });
     // Line numbers: the header is line 1; each chunk starts after the lines before it.
     let mut out = Output::default();
@@ -248,7 +251,10 @@ fn observe(
 /// FNV-1a over the identity fields (IMO, call sign, name, ship type).
 fn fingerprint(f: &[&[u8]], layout: &Layout) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for i in [layout.imo, layout.call_sign, layout.name, layout.ship_type].into_iter().flatten() {
+    for i in [layout.imo, layout.call_sign, layout.name, layout.ship_type]
+        .into_iter()
+        .flatten()
+    {
         for &b in f[i] {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
@@ -276,16 +282,24 @@ fn parse_row(f: &[&[u8]], layout: &Layout) -> Row {
         return Row::Bad(format!("bad MMSI '{}'", text(f[layout.mmsi])));
     };
     let (Some(lat), Some(lon)) = (parse_f64(f[layout.lat]), parse_f64(f[layout.lon])) else {
-        return Row::Bad(format!("bad position '{}','{}'", text(f[layout.lat]), text(f[layout.lon])));
+        return Row::Bad(format!(
+            "bad position '{}','{}'",
+            text(f[layout.lat]),
+            text(f[layout.lon])
+        ));
     };
-    // 91/181 is AIS for "no position".
-    if lat >= 91.0 || lon >= 181.0 {
+    // 91/181 is AIS for "no position"; anything else off the globe is a bad row.
+    #[allow(clippy::float_cmp, reason = "the exact sentinel values AIS defines")]
+    if lat == 91.0 || lon == 181.0 {
         return Row::NoPosition(mmsi, ts_ms);
     }
     if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
         return Row::Bad(format!("position out of range: lat {lat}, lon {lon}"));
     }
-    #[allow(clippy::cast_possible_truncation, reason = "AIS speeds, courses and draughts fit f32")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "AIS speeds, courses and draughts fit f32"
+    )]
     let opt_f32 = |i: Option<usize>| i.and_then(|i| parse_f64(f[i])).map(|v| v as f32);
     #[allow(clippy::cast_possible_truncation, reason = "a heading below 360")]
     let heading = layout
@@ -310,7 +324,13 @@ fn parse_row(f: &[&[u8]], layout: &Layout) -> Row {
         nav_status: status,
         draught_m: opt_f32(layout.draught).filter(|d| *d > 0.0),
     };
-    Row::Fix(fix, [layout.imo, layout.call_sign, layout.name].into_iter().flatten().any(|i| !f[i].is_empty()))
+    Row::Fix(
+        fix,
+        [layout.imo, layout.call_sign, layout.name]
+            .into_iter()
+            .flatten()
+            .any(|i| !f[i].is_empty()),
+    )
 }
 
 fn static_report(f: &[&[u8]], layout: &Layout, mmsi: u32, ts_ms: i64) -> Option<StaticReport> {
@@ -451,8 +471,14 @@ mod tests {
 
     #[test]
     fn times_parse_by_arithmetic() {
-        assert_eq!(rfc3339(dma_time(b"15/05/2025 08:02:29").unwrap()), "2025-05-15T08:02:29Z");
-        assert_eq!(rfc3339(iso_time(b"2022-03-31T00:00:01").unwrap()), "2022-03-31T00:00:01Z");
+        assert_eq!(
+            rfc3339(dma_time(b"15/05/2025 08:02:29").unwrap()),
+            "2025-05-15T08:02:29Z"
+        );
+        assert_eq!(
+            rfc3339(iso_time(b"2022-03-31T00:00:01").unwrap()),
+            "2022-03-31T00:00:01Z"
+        );
         assert_eq!(dma_time(b"2025-05-15 08:02:29"), None);
         assert_eq!(dma_time(b"32/05/2025 08:02:29"), None);
     }

@@ -195,9 +195,7 @@ fn checksum_ok(body: &str, hex: &str) -> bool {
 
 fn parse_sentence(s: &str) -> Result<Sentence<'_>, String> {
     let s = s.trim_end();
-    let (body, hex) = s[1..]
-        .rsplit_once('*')
-        .ok_or_else(|| "no checksum".to_string())?;
+    let (body, hex) = s[1..].rsplit_once('*').ok_or_else(|| "no checksum".to_string())?;
     if !checksum_ok(body, hex) {
         return Err(format!("bad checksum *{hex}"));
     }
@@ -445,7 +443,10 @@ fn absorb(
     let Some(ts_ms) = time else {
         out.rejects.push(Reject {
             line,
-            reason: format!("type {} message without a time (no tag block c:, leading timestamp or $PGHP)", m.msg_type),
+            reason: format!(
+                "type {} message without a time (no tag block c:, leading timestamp or $PGHP)",
+                m.msg_type
+            ),
         });
         return;
     };
@@ -502,7 +503,7 @@ mod tests {
 
     #[test]
     fn a_two_sentence_type_5_reassembles_even_out_of_order() {
-        let text = "\\c:1588888888*hh\\!AIVDM,2,2,9,B,`88888888888880,2*76\n\
+        let text = "\\c:1588888888\\!AIVDM,2,2,9,B,`88888888888880,2*76\n\
                     !AIVDM,2,1,9,B,55R3Vn82=ILTQ3KKS>1<D60Dq@E918U<F222221J1`?164vc03S1CCAD,0*2A\n";
         let mut seen = Vec::new();
         let out = read(text, |_, t, m| seen.push((t, m.clone())));
@@ -515,7 +516,10 @@ mod tests {
 
     #[test]
     fn a_bad_checksum_is_rejected() {
-        let out = read("1588888888 !AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4B\n", |_, _, _| {});
+        let out = read(
+            "1588888888 !AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4B\n",
+            |_, _, _| {},
+        );
         assert_eq!(out.rejects.len(), 1);
         assert!(out.rejects[0].reason.contains("checksum"));
     }
@@ -530,9 +534,15 @@ mod tests {
         let text = format!("\\{tag}*{sum:02X}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n");
         let out = read(&text, |_, _, _| {});
         assert_eq!(out.fixes.ts_ms, vec![1_747_296_149_000]);
-        let out = read("2025-05-15T08:02:29Z !AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n", |_, _, _| {});
+        let out = read(
+            "2025-05-15T08:02:29Z !AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n",
+            |_, _, _| {},
+        );
         assert_eq!(crate::model::ais::rfc3339(out.fixes.ts_ms[0]), "2025-05-15T08:02:29Z");
-        let out = read("$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17\n!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n", |_, _, _| {});
+        let out = read(
+            "$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17\n!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n",
+            |_, _, _| {},
+        );
         assert_eq!(crate::model::ais::rfc3339(out.fixes.ts_ms[0]), "2008-05-09T00:00:00Z");
     }
 
@@ -545,7 +555,10 @@ mod tests {
 
     #[test]
     fn a_lonely_fragment_expires() {
-        let out = read("1588888888 !AIVDM,2,1,9,B,55R3Vn82=ILTQ3KKS>1<D60Dq@E918U<F222221J1`?164vc03S1CCAD,0*2A\n", |_, _, _| {});
+        let out = read(
+            "1588888888 !AIVDM,2,1,9,B,55R3Vn82=ILTQ3KKS>1<D60Dq@E918U<F222221J1`?164vc03S1CCAD,0*2A\n",
+            |_, _, _| {},
+        );
         assert_eq!(out.rejects.len(), 1);
         assert!(out.rejects[0].reason.contains("never completed"));
     }

@@ -117,5 +117,7 @@ pub fn observed_time(t: &str) -> Option<i64> {
     if let Some(ms) = super::aiscsv::iso_time(t.as_bytes()) {
         return Some(ms);
     }
-    parse_date(t, true).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc().timestamp_millis())
+    parse_date(t, true)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc().timestamp_millis())
 }

@@ -211,7 +211,13 @@ impl<'a> Screen<'a> {
     /// The listings of an ingested vessel: by its IMO first, else by its MMSIs, else by
     /// the names it bore. A name match against an entry with another IMO is not a
     /// match when the vessel has an IMO of its own.
-    pub fn vessel_listings(&self, imo: Option<&str>, mmsis: &[u32], names: &[&str], min_score: f64) -> Vec<HullMatch<'a>> {
+    pub fn vessel_listings(
+        &self,
+        imo: Option<&str>,
+        mmsis: &[u32],
+        names: &[&str],
+        min_score: f64,
+    ) -> Vec<HullMatch<'a>> {
         if let Some(i) = imo.and_then(|i| Imo::parse(i).ok()) {
             let hulls = self.find(&Query::Imo(i), min_score);
             if !hulls.is_empty() {
@@ -233,7 +239,10 @@ impl<'a> Screen<'a> {
                 if imo.is_some() && hull.imo.is_some() && hull.imo != imo {
                     continue;
                 }
-                match best.iter_mut().find(|b| b.imo == hull.imo && same_entries(&b.listings, &hull.listings)) {
+                match best
+                    .iter_mut()
+                    .find(|b| b.imo == hull.imo && same_entries(&b.listings, &hull.listings))
+                {
                     Some(b) if b.score >= hull.score => {}
                     Some(b) => *b = hull,
                     None => best.push(hull),

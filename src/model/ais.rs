@@ -175,7 +175,10 @@ mod tests {
         let ms = civil_to_ms(2025, 5, 15, 8, 2, 29, 0).unwrap();
         assert_eq!(rfc3339(ms), "2025-05-15T08:02:29Z");
         assert_eq!(civil_to_ms(1970, 1, 1, 0, 0, 0, 0), Some(0));
-        assert_eq!(rfc3339(civil_to_ms(2024, 2, 29, 23, 59, 59, 0).unwrap()), "2024-02-29T23:59:59Z");
+        assert_eq!(
+            rfc3339(civil_to_ms(2024, 2, 29, 23, 59, 59, 0).unwrap()),
+            "2024-02-29T23:59:59Z"
+        );
         assert_eq!(civil_to_ms(2025, 13, 1, 0, 0, 0, 0), None);
     }
 

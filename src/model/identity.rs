@@ -168,7 +168,14 @@ impl SpanSet {
 pub fn coalesce(mut spans: Vec<IdentitySpan>) -> Vec<IdentitySpan> {
     // By transmitter (records without one: by IMO), source, then time.
     spans.sort_by(|a, b| {
-        let key = |s: &IdentitySpan| (s.mmsi, if s.mmsi.is_none() { s.imo.clone() } else { None }, s.source.clone(), s.first_ms);
+        let key = |s: &IdentitySpan| {
+            (
+                s.mmsi,
+                if s.mmsi.is_none() { s.imo.clone() } else { None },
+                s.source.clone(),
+                s.first_ms,
+            )
+        };
         key(a).cmp(&key(b))
     });
     let mut out: Vec<IdentitySpan> = Vec::with_capacity(spans.len());

@@ -89,7 +89,12 @@ pub fn listed_rows(matches: &[(&Vessel, Vec<HullMatch<'_>>)]) -> Rows {
         let mmsis = vessel.mmsis();
         for (hull, list, e) in entries {
             rows.push(vec![
-                Cell::opt(vessel.imo().map(str::to_string).or_else(|| hull.imo.map(str::to_string))),
+                Cell::opt(
+                    vessel
+                        .imo()
+                        .map(str::to_string)
+                        .or_else(|| hull.imo.map(str::to_string)),
+                ),
                 Cell::Str(mmsis.iter().map(|m| format!("{m:09}")).collect::<Vec<_>>().join(";")),
                 Cell::opt(vessel.latest_name().map(str::to_string)),
                 Cell::from(list.source.as_str()),

@@ -73,7 +73,11 @@ fn timeline(v: &Vessel) -> Vec<TimelineEntry> {
     let mut out: Vec<TimelineEntry> = Vec::new();
     let mut push = |attribute: &'static str, value: Option<String>, s: &crate::model::identity::IdentitySpan| {
         let Some(value) = value else { return };
-        if let Some(e) = out.iter_mut().rev().find(|e| e.attribute == attribute && e.source == s.source) {
+        if let Some(e) = out
+            .iter_mut()
+            .rev()
+            .find(|e| e.attribute == attribute && e.source == s.source)
+        {
             if e.value == value && e.mmsi == s.mmsi.or(e.mmsi) {
                 e.first_ms = e.first_ms.min(s.first_ms);
                 e.last_ms = e.last_ms.max(s.last_ms);
@@ -92,35 +96,54 @@ fn timeline(v: &Vessel) -> Vec<TimelineEntry> {
     for s in &v.spans {
         push("name", s.name.clone(), s);
         push("mmsi", s.mmsi.map(|m| format!("{m:09}")), s);
-        let flag = if s.source == "ais" { s.mmsi.and_then(mid_flag) } else { s.flag.clone() };
+        let flag = if s.source == "ais" {
+            s.mmsi.and_then(mid_flag)
+        } else {
+            s.flag.clone()
+        };
         push("flag", flag, s);
         push("call_sign", s.call_sign.clone(), s);
         if let Some(i) = s.imo.as_ref().filter(|i| Some(i.as_str()) != v.imo()) {
             push("imo", Some(i.clone()), s);
         }
     }
-    let order = |a: &str| ["name", "flag", "mmsi", "call_sign", "imo"].iter().position(|x| *x == a);
+    let order = |a: &str| {
+        ["name", "flag", "mmsi", "call_sign", "imo"]
+            .iter()
+            .position(|x| *x == a)
+    };
     out.sort_by(|a, b| (order(a.attribute), a.first_ms, &a.source).cmp(&(order(b.attribute), b.first_ms, &b.source)));
     out
 }
 
 fn findings(v: &Vessel, listings: &[HullMatch<'_>]) -> Vec<Finding> {
     let mut out = Vec::new();
-    let ais_names: Vec<(&str, i64, i64)> = v
-        .spans
-        .iter()
-        .filter(|s| s.source == "ais")
-        .filter_map(|s| s.name.as_deref().map(|n| (n, s.first_ms, s.last_ms)))
-        .collect();
+    // Each name AIS broadcast, with the first and last time it did.
+    let mut ais_names: Vec<(&str, i64, i64)> = Vec::new();
+    for s in v.spans.iter().filter(|s| s.source == "ais") {
+        let Some(n) = s.name.as_deref() else { continue };
+        match ais_names.iter_mut().find(|(name, _, _)| *name == n) {
+            Some(e) => {
+                e.1 = e.1.min(s.first_ms);
+                e.2 = e.2.max(s.last_ms);
+            }
+            None => ais_names.push((n, s.first_ms, s.last_ms)),
+        }
+    }
     let mut said = BTreeSet::new();
     for hull in listings {
         for (list, e) in &hull.listings {
             let listed = normalize(&e.name).key();
             for (name, first, last) in &ais_names {
-                if normalize(name).key() == listed || !said.insert((name.to_string(), list.source.clone(), e.record.clone())) {
+                if normalize(name).key() == listed
+                    || !said.insert((name.to_string(), list.source.clone(), e.record.clone()))
+                {
                     continue;
                 }
-                let former = e.former_names.iter().any(|f| normalize(f).key() == normalize(name).key());
+                let former = e
+                    .former_names
+                    .iter()
+                    .any(|f| normalize(f).key() == normalize(name).key());
                 let mut text = format!(
                     "AIS broadcast the name {name} ({} to {}); the {} list names the vessel {} ({})",
                     rfc3339(*first),
@@ -144,7 +167,10 @@ fn findings(v: &Vessel, listings: &[HullMatch<'_>]) -> Vec<Finding> {
         let Some(implied) = mid_flag(m) else {
             out.push(Finding {
                 kind: "mmsi_without_valid_mid",
-                text: format!("MMSI {m:09} has no valid MID: {} is allocated to no flag state", m / 1_000_000),
+                text: format!(
+                    "MMSI {m:09} has no valid MID: {} is allocated to no flag state",
+                    m / 1_000_000
+                ),
                 sources: vec!["ais".into()],
             });
             continue;
@@ -231,7 +257,10 @@ pub fn to_json(p: &Profile<'_>) -> Value {
 }
 
 pub fn write_table(p: &Profile<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let id = p.imo.as_deref().map_or_else(|| "(no IMO)".to_string(), |i| format!("IMO {i}"));
+    let id = p
+        .imo
+        .as_deref()
+        .map_or_else(|| "(no IMO)".to_string(), |i| format!("IMO {i}"));
     writeln!(out, "{id}  {}", p.name.as_deref().unwrap_or("(no name)"))?;
     if !p.mmsis.is_empty() {
         let m: Vec<String> = p.mmsis.iter().map(|m| format!("{m:09}")).collect();

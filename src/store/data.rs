@@ -75,7 +75,8 @@ impl DataStore {
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
         let path = dir.join(MANIFEST);
         let manifest = match fs::read(&path) {
-            Ok(b) => serde_json::from_slice(&b).with_context(|| format!("the store manifest {} is not valid", path.display()))?,
+            Ok(b) => serde_json::from_slice(&b)
+                .with_context(|| format!("the store manifest {} is not valid", path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Manifest::default(),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };

@@ -9,8 +9,9 @@ use std::path::Path;
 
 use anyhow::Context;
 use polars::prelude::{
-    Column, DataFrame, Float32Chunked, Float64Chunked, Int32Chunked, Int64Chunked, IntoColumn, NamedFrom, ParquetCompression,
-    ParquetReader, ParquetWriter, SerReader, StringChunked, TimeUnit, TimeZone, UInt32Chunked, UInt64Chunked,
+    Column, DataFrame, Float32Chunked, Float64Chunked, Int32Chunked, Int64Chunked, IntoColumn, NamedFrom,
+    ParquetCompression, ParquetReader, ParquetWriter, SerReader, StringChunked, TimeUnit, TimeZone, UInt32Chunked,
+    UInt64Chunked,
 };
 
 use crate::ingest::portcalls::PortCallRecord;
@@ -124,7 +125,9 @@ pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
 pub fn row_count(path: &Path) -> anyhow::Result<usize> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut reader = ParquetReader::new(file);
-    reader.num_rows().with_context(|| format!("cannot read {}", path.display()))
+    reader
+        .num_rows()
+        .with_context(|| format!("cannot read {}", path.display()))
 }
 
 // ---- identity spans ----
@@ -150,7 +153,11 @@ pub fn read_spans(path: &Path) -> anyhow::Result<Vec<IdentitySpan>> {
     let df = read_parquet(path, None)?;
     let mmsi: Vec<Option<u32>> = col(&df, "mmsi")?.u32()?.iter().collect();
     let (imo, name, call_sign) = (strings(&df, "imo")?, strings(&df, "name")?, strings(&df, "call_sign")?);
-    let (ship_type, flag, source) = (strings(&df, "ship_type")?, strings(&df, "flag")?, strings(&df, "source")?);
+    let (ship_type, flag, source) = (
+        strings(&df, "ship_type")?,
+        strings(&df, "flag")?,
+        strings(&df, "source")?,
+    );
     let (first, last) = (ms_values(&df, "first_seen")?, ms_values(&df, "last_seen")?);
     let reports: Vec<Option<u64>> = col(&df, "reports")?.u64()?.iter().collect();
     Ok((0..df.height())
@@ -173,10 +180,17 @@ pub fn read_spans(path: &Path) -> anyhow::Result<Vec<IdentitySpan>> {
 
 pub fn encode_rejects(rejects: &[StoredReject]) -> anyhow::Result<Vec<u8>> {
     let df = DataFrame::new_infer_height(vec![
-        StringChunked::new("file".into(), &rejects.iter().map(|r| r.file.as_str()).collect::<Vec<_>>()).into_column(),
+        StringChunked::new(
+            "file".into(),
+            &rejects.iter().map(|r| r.file.as_str()).collect::<Vec<_>>(),
+        )
+        .into_column(),
         UInt64Chunked::new("line".into(), &rejects.iter().map(|r| r.line).collect::<Vec<_>>()).into_column(),
-        StringChunked::new("reason".into(), &rejects.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>())
-            .into_column(),
+        StringChunked::new(
+            "reason".into(),
+            &rejects.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>(),
+        )
+        .into_column(),
     ])?;
     to_parquet(df)
 }
@@ -198,13 +212,24 @@ pub fn read_rejects(path: &Path) -> anyhow::Result<Vec<StoredReject>> {
 
 pub fn encode_calls(calls: &[PortCallRecord]) -> anyhow::Result<Vec<u8>> {
     let df = DataFrame::new_infer_height(vec![
-        StringChunked::new("imo".into(), &calls.iter().map(|c| c.imo.as_deref()).collect::<Vec<_>>()).into_column(),
+        StringChunked::new(
+            "imo".into(),
+            &calls.iter().map(|c| c.imo.as_deref()).collect::<Vec<_>>(),
+        )
+        .into_column(),
         UInt32Chunked::new("mmsi".into(), &calls.iter().map(|c| c.mmsi).collect::<Vec<_>>()).into_column(),
-        StringChunked::new("port".into(), &calls.iter().map(|c| c.port.as_str()).collect::<Vec<_>>()).into_column(),
+        StringChunked::new(
+            "port".into(),
+            &calls.iter().map(|c| c.port.as_str()).collect::<Vec<_>>(),
+        )
+        .into_column(),
         ms_column("arrival", &calls.iter().map(|c| c.arrival_ms).collect::<Vec<_>>()),
         opt_ms_column("departure", &calls.iter().map(|c| c.departure_ms).collect::<Vec<_>>()),
-        StringChunked::new("source".into(), &calls.iter().map(|c| c.source.as_str()).collect::<Vec<_>>())
-            .into_column(),
+        StringChunked::new(
+            "source".into(),
+            &calls.iter().map(|c| c.source.as_str()).collect::<Vec<_>>(),
+        )
+        .into_column(),
     ])?;
     to_parquet(df)
 }

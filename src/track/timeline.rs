@@ -162,7 +162,7 @@ fn by_source(v: &Vessel) -> BTreeMap<&str, Vec<&IdentitySpan>> {
 
 /// Name changes of every vessel, per source (AIS and each records source are read on
 /// their own, so that a registry name and a broadcast name do not alternate). Sorted by
-/// IMO, MMSI, time of the new name, source.
+/// IMO, time of the new name, MMSI, source.
 pub fn renames(vessels: &[Vessel]) -> Vec<Rename> {
     let mut out = Vec::new();
     for v in vessels {
@@ -182,7 +182,7 @@ pub fn renames(vessels: &[Vessel]) -> Vec<Rename> {
         }
     }
     out.sort_by(|a, b| {
-        (&a.imo, a.mmsi, a.first_seen_new_ms, &a.source).cmp(&(&b.imo, b.mmsi, b.first_seen_new_ms, &b.source))
+        (&a.imo, a.first_seen_new_ms, a.mmsi, &a.source).cmp(&(&b.imo, b.first_seen_new_ms, b.mmsi, &b.source))
     });
     out
 }
@@ -275,7 +275,10 @@ mod tests {
         assert_eq!((r[0].last_seen_old_ms, r[0].first_seen_new_ms), (30, 40));
         let f = flag_changes(&v);
         assert_eq!(f.len(), 1);
-        assert_eq!((f[0].old_flag.as_deref(), f[0].new_flag.as_deref()), (Some("GA"), Some("RU")));
+        assert_eq!(
+            (f[0].old_flag.as_deref(), f[0].new_flag.as_deref()),
+            (Some("GA"), Some("RU"))
+        );
     }
 
     #[test]

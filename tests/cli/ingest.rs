@@ -8,7 +8,10 @@ use crate::{Fw, fixture_path, golden};
 fn status(fw: &Fw) -> BTreeMap<String, String> {
     let run = fw.run(&["status", "--format", "csv"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    run.csv_rows().into_iter().map(|r| (r["item"].clone(), r["value"].clone())).collect()
+    run.csv_rows()
+        .into_iter()
+        .map(|r| (r["item"].clone(), r["value"].clone()))
+        .collect()
 }
 
 fn ingest(fw: &Fw, files: &[&str]) -> crate::Run {
@@ -42,7 +45,11 @@ mod real_samples {
     fn the_noaa_sample_reads_with_its_imo_placeholders() {
         let fw = Fw::new();
         let run = ingest(&fw, &["ais/marinecadastre_small_example_2022-03-31.csv"]);
-        assert!(run.stderr.contains("noaa, 51 rows: 51 positions added, 0 duplicates"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("noaa, 51 rows: 51 positions added, 0 duplicates"),
+            "{}",
+            run.stderr
+        );
         let renames = fw.run(&["report", "renames", "--format", "csv"]);
         assert_eq!(renames.csv_rows().len(), 0);
     }
@@ -61,8 +68,17 @@ mod real_samples {
     fn vessel_records_build_the_jaguar_timeline() {
         let fw = Fw::new();
         let run = ingest(&fw, &["records/jaguar_registry_HANDWRITTEN.csv"]);
-        assert!(run.stderr.contains("records, 6 rows: 4 identity spans, 2 rejected"), "{}", run.stderr);
-        assert!(run.stderr.contains("jaguar_registry_HANDWRITTEN.csv:5: IMO 9293003 fails its check digit"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("records, 6 rows: 4 identity spans, 2 rejected"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains("jaguar_registry_HANDWRITTEN.csv:5: IMO 9293003 fails its check digit"),
+            "{}",
+            run.stderr
+        );
         let renames = fw.run(&["report", "renames", "--format", "csv"]);
         golden("renames_jaguar_registry.csv", &renames.stdout);
         let flags = fw.run(&["report", "flags", "--format", "csv"]);
@@ -75,10 +91,55 @@ mod real_samples {
     }
 
     #[test]
+    fn the_jaguar_broadcast_against_the_argent_listing_is_a_finding() {
+        let fw = Fw::new();
+        ingest(
+            &fw,
+            &[
+                "ais/jaguar_dma_HANDWRITTEN.csv",
+                "records/jaguar_registry_HANDWRITTEN.csv",
+            ],
+        );
+        let vessel = fw.run(&["report", "vessel", "Jaguar", "--format", "table"]);
+        assert_eq!(vessel.code, 0, "{}", vessel.stderr);
+        golden("vessel_jaguar_ais_and_registry.txt", &vessel.stdout);
+        assert!(
+            vessel.stdout.contains("AIS broadcast the name JAGUAR"),
+            "{}",
+            vessel.stdout
+        );
+        assert!(
+            vessel.stdout.contains("gives JAGUAR as a former name"),
+            "{}",
+            vessel.stdout
+        );
+        assert!(
+            vessel
+                .stdout
+                .contains("AIS broadcast IMO 9293003, which fails its check digit"),
+            "{}",
+            vessel.stdout
+        );
+        let json = fw.run(&["report", "vessel", "9293002", "--format", "json"]);
+        golden("vessel_9293002.json", &json.stdout);
+        let renames = fw
+            .run(&["report", "renames", "--vessel", "9293002", "--format", "csv"])
+            .csv_rows();
+        assert!(
+            renames.iter().all(|r| r["source"] == "registry"),
+            "@ padding and case are no AIS rename"
+        );
+    }
+
+    #[test]
     fn port_call_records_are_kept_by_source() {
         let fw = Fw::new();
         let run = ingest(&fw, &["records/port_calls_HANDWRITTEN.csv"]);
-        assert!(run.stderr.contains("port-calls, 4 rows: 3 port calls, 1 rejected"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("port-calls, 4 rows: 3 port calls, 1 rejected"),
+            "{}",
+            run.stderr
+        );
         assert_eq!(status(&fw)["port_call_records"], "3");
     }
 }
@@ -93,7 +154,10 @@ mod bad_input {
         let before = std::fs::read_to_string(fw.dir.path().join("store.json")).unwrap();
         let again = ingest(&fw, &["ais/dma_aisdk_sample_2018-06-01.csv"]);
         assert!(again.stderr.contains("already ingested"), "{}", again.stderr);
-        assert_eq!(std::fs::read_to_string(fw.dir.path().join("store.json")).unwrap(), before);
+        assert_eq!(
+            std::fs::read_to_string(fw.dir.path().join("store.json")).unwrap(),
+            before
+        );
     }
 
     #[test]
@@ -102,7 +166,12 @@ mod bad_input {
         let path = fixture_path("records/jaguar_registry_HANDWRITTEN.csv");
         let run = fw.run(&["ingest", "--strict", path.to_str().unwrap()]);
         assert_eq!(run.code, 2);
-        assert!(run.stderr.contains("jaguar_registry_HANDWRITTEN.csv:5: IMO 9293003 fails its check digit"), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("jaguar_registry_HANDWRITTEN.csv:5: IMO 9293003 fails its check digit"),
+            "{}",
+            run.stderr
+        );
         assert_eq!(status(&fw)["files_ingested"], "0");
     }
 
@@ -112,7 +181,11 @@ mod bad_input {
         let path = fixture_path("README.md");
         let run = fw.run(&["ingest", path.to_str().unwrap()]);
         assert_eq!(run.code, 2);
-        assert!(run.stderr.contains("README.md: not a format fleetwatch reads"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("README.md: not a format fleetwatch reads"),
+            "{}",
+            run.stderr
+        );
     }
 
     #[test]
@@ -132,9 +205,17 @@ mod bad_input {
         .unwrap();
         let run = fw.run(&["ingest", bad.to_str().unwrap()]);
         assert_eq!(run.code, 0, "{}", run.stderr);
-        assert!(run.stderr.contains("bad.csv:3: 1 fields, the header has 22"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("bad.csv:3: 1 fields, the header has 22"),
+            "{}",
+            run.stderr
+        );
         assert!(run.stderr.contains("bad.csv:4: bad MMSI '2158'"), "{}", run.stderr);
-        assert!(run.stderr.contains("bad.csv:5: position out of range"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("bad.csv:5: position out of range"),
+            "{}",
+            run.stderr
+        );
         assert_eq!(status(&fw)["rows_rejected"], "3");
         let parts: Vec<_> = std::fs::read_dir(fw.dir.path().join("rejects")).unwrap().collect();
         assert_eq!(parts.len(), 1, "one rejects part file");
@@ -163,7 +244,10 @@ mod scenario {
     fn four_months_of_noisy_dma_come_out_exactly_right() {
         let fw = Fw::new();
         let truth = ingest_scenario(&fw, &Scenario::default());
-        assert!(truth.renames.len() >= 5 && truth.flag_changes.len() >= 4 && truth.mmsi_changes >= 1, "{truth:?}");
+        assert!(
+            truth.renames.len() >= 5 && truth.flag_changes.len() >= 4 && truth.mmsi_changes >= 1,
+            "{truth:?}"
+        );
 
         let s = status(&fw);
         assert_eq!(s["rows_read"], truth.rows.to_string());
@@ -208,15 +292,35 @@ mod scenario {
         let flags = fw.run(&["report", "flags", "--format", "csv"]).csv_rows();
         let got: Vec<_> = flags
             .iter()
-            .map(|r| (r["imo"].clone(), r["old_mmsi"].clone(), r["new_mmsi"].clone(), r["last_seen_old_utc"].clone(), r["first_seen_new_utc"].clone()))
+            .map(|r| {
+                (
+                    r["imo"].clone(),
+                    r["old_mmsi"].clone(),
+                    r["new_mmsi"].clone(),
+                    r["last_seen_old_utc"].clone(),
+                    r["first_seen_new_utc"].clone(),
+                )
+            })
             .collect();
         let want: Vec<_> = truth
             .flag_changes
             .iter()
-            .map(|f| (f.imo.clone(), format!("{:09}", f.old_mmsi), format!("{:09}", f.new_mmsi), rfc3339(f.last_seen_old_ms), rfc3339(f.first_seen_new_ms)))
+            .map(|f| {
+                (
+                    f.imo.clone(),
+                    format!("{:09}", f.old_mmsi),
+                    format!("{:09}", f.new_mmsi),
+                    rfc3339(f.last_seen_old_ms),
+                    rfc3339(f.first_seen_new_ms),
+                )
+            })
             .collect();
         assert_eq!(got, want);
-        assert!(flags.iter().all(|r| r["old_flag"] != r["new_flag"] && r["source"] == "ais"));
+        assert!(
+            flags
+                .iter()
+                .all(|r| r["old_flag"] != r["new_flag"] && r["source"] == "ais")
+        );
     }
 
     #[test]
@@ -283,7 +387,10 @@ mod scenario {
         assert_eq!(run.code, 0, "{}", run.stderr);
         let after = status(&fw);
         assert_eq!(after["positions"], (first.positions + truth.positions).to_string());
-        let leftovers: Vec<_> = walk(fw.dir.path()).into_iter().filter(|p| p.to_string_lossy().contains(".tmp-")).collect();
+        let leftovers: Vec<_> = walk(fw.dir.path())
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains(".tmp-"))
+            .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 

@@ -14,7 +14,8 @@ pub fn run(settings: &Settings, filters: &Filters, out: &mut dyn Write) -> anyho
     let screen = Screen::new(&loaded.lists);
     let mut matches = Vec::new();
     for v in selected(&loaded, &screen, filters) {
-        let seen = filters.since_ms.is_none_or(|s| v.last_seen() >= s) && filters.until_ms.is_none_or(|u| v.first_seen() <= u);
+        let seen =
+            filters.since_ms.is_none_or(|s| v.last_seen() >= s) && filters.until_ms.is_none_or(|u| v.first_seen() <= u);
         if !seen {
             continue;
         }

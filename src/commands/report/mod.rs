@@ -57,7 +57,9 @@ pub fn vessel_matches(v: &Vessel, q: &Query) -> bool {
         Query::Mmsi(m) => v.mmsis().iter().any(|x| format!("{x:09}") == m.as_str()),
         Query::Name(n) => {
             let q = normalize(n);
-            v.names().iter().any(|name| score(&q, &normalize(name)) >= DEFAULT_MIN_SCORE)
+            v.names()
+                .iter()
+                .any(|name| score(&q, &normalize(name)) >= DEFAULT_MIN_SCORE)
         }
     }
 }

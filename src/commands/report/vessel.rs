@@ -8,10 +8,18 @@ use crate::error::{Outcome, UserError};
 use crate::matching::screen::DEFAULT_MIN_SCORE;
 use crate::matching::{Query, Screen};
 use crate::report::vessel::{profile, to_json, write_table};
-use crate::report::{Format, Rows, Cell};
+use crate::report::{Cell, Format, Rows};
 use crate::settings::Settings;
 
-const TIMELINE_COLUMNS: &[&str] = &["imo", "attribute", "value", "first_seen_utc", "last_seen_utc", "source", "mmsi"];
+const TIMELINE_COLUMNS: &[&str] = &[
+    "imo",
+    "attribute",
+    "value",
+    "first_seen_utc",
+    "last_seen_utc",
+    "source",
+    "mmsi",
+];
 
 pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let q = Query::parse(query).map_err(|e| UserError::new(format!("query '{query}': {e}")))?;
@@ -26,7 +34,9 @@ pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Res
     if profiles.is_empty() {
         let Query::Imo(imo) = &q else {
             return Err(UserError::new(format!("no ingested vessel matches '{query}'"))
-                .hint("`fleetwatch check` answers from the lists alone; `fleetwatch ingest` adds AIS and vessel records")
+                .hint(
+                    "`fleetwatch check` answers from the lists alone; `fleetwatch ingest` adds AIS and vessel records",
+                )
                 .into());
         };
         let listings = screen.find(&q, DEFAULT_MIN_SCORE);
