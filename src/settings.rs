@@ -111,6 +111,9 @@ impl Filters {
 
 /// A date (`2025-05-01`) or an RFC 3339 time, UTC. With `end_of_day`, a date means its
 /// last millisecond.
+///
+/// # Panics
+/// Never: every date has a midnight.
 pub fn parse_when(flag: &str, value: &str, end_of_day: bool) -> anyhow::Result<i64> {
     let v = value.trim();
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {

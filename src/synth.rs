@@ -154,53 +154,7 @@ struct Ship {
 /// Generates the scenario: a list of (file name, bytes) and the truth.
 pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
     let mut rng = Rng::new(s.seed);
-    let mut ships: Vec<Ship> = (0..s.vessels)
-        .map(|i| {
-            let mid = MIDS[i % MIDS.len()];
-            let mmsi = mid * 1_000_000 + u32::try_from(100_000 + rng.below(899_999)).unwrap_or(100_000);
-            let name = format!(
-                "{} {}",
-                WORDS[rng.below(WORDS.len() as u64) as usize],
-                WORDS[i % WORDS.len()]
-            );
-            let planted = s.noise && s.days > 10;
-            let pick_day = |rng: &mut Rng| {
-                s.start_day + 5 + i64::try_from(rng.below(u64::try_from(s.days - 10).unwrap_or(1))).unwrap_or(0)
-            };
-            let rename_day = (planted && i % 3 == 0).then(|| pick_day(&mut rng));
-            let reflag_day = (planted && i % 4 == 1).then(|| pick_day(&mut rng));
-            let remmsi_day = (planted && i % 7 == 2 && reflag_day.is_none()).then(|| pick_day(&mut rng));
-            let new_mid = MIDS[(i + 3) % MIDS.len()];
-            let new_mmsi = if reflag_day.is_some() {
-                new_mid * 1_000_000 + u32::try_from(100_000 + rng.below(899_999)).unwrap_or(100_000)
-            } else {
-                mmsi + 1
-            };
-            Ship {
-                imo: make_imo(&mut rng),
-                mmsi,
-                old_name: name.clone(),
-                new_name: format!(
-                    "{} {}",
-                    WORDS[(i + 7) % WORDS.len()],
-                    WORDS[rng.below(WORDS.len() as u64) as usize]
-                ),
-                name,
-                call_sign: format!("C{:05}", rng.below(99_999)),
-                lat: 54.0 + rng.unit() * 4.0,
-                lon: 8.0 + rng.unit() * 6.0,
-                rename_day,
-                reflag_day,
-                remmsi_day,
-                last_old_name_ms: i64::MIN,
-                first_new_name_ms: None,
-                last_old_mmsi_ms: i64::MIN,
-                first_new_mmsi_ms: None,
-                old_mmsi: mmsi,
-                new_mmsi,
-            }
-        })
-        .collect();
+    let mut ships: Vec<Ship> = (0..s.vessels).map(|i| make_ship(i, s, &mut rng)).collect();
     let mut truth = Truth {
         vessels: s.vessels as u64,
         ..Truth::default()
@@ -269,21 +223,59 @@ pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
         day = last;
     }
     truth.days = days_with_positions.len() as u64;
-    for ship in &ships {
+    record_events(&ships, &mut truth);
+    (files, truth)
+}
+
+/// A ship with its planted events: every third is renamed, every fourth reflagged, some
+/// others change MMSI within their flag.
+fn make_ship(i: usize, s: &Scenario, rng: &mut Rng) -> Ship {
+    let word = |rng: &mut Rng| WORDS[usize::try_from(rng.below(WORDS.len() as u64)).unwrap_or(0)];
+    let mid = MIDS[i % MIDS.len()];
+    let mmsi = mid * 1_000_000 + u32::try_from(100_000 + rng.below(899_999)).unwrap_or(100_000);
+    let name = format!("{} {}", word(rng), WORDS[i % WORDS.len()]);
+    let planted = s.noise && s.days > 10;
+    let span = u64::try_from(s.days - 10).unwrap_or(1);
+    let pick_day = |rng: &mut Rng| s.start_day + 5 + i64::try_from(rng.below(span)).unwrap_or(0);
+    let rename_day = (planted && i.is_multiple_of(3)).then(|| pick_day(rng));
+    let reflag_day = (planted && i % 4 == 1).then(|| pick_day(rng));
+    let remmsi_day = (planted && i % 7 == 2 && reflag_day.is_none()).then(|| pick_day(rng));
+    let new_mid = MIDS[(i + 3) % MIDS.len()];
+    let new_mmsi = if reflag_day.is_some() {
+        new_mid * 1_000_000 + u32::try_from(100_000 + rng.below(899_999)).unwrap_or(100_000)
+    } else {
+        mmsi + 1
+    };
+    Ship {
+        imo: make_imo(rng),
+        mmsi,
+        old_name: name.clone(),
+        new_name: format!("{} {}", WORDS[(i + 7) % WORDS.len()], word(rng)),
+        name,
+        call_sign: format!("C{:05}", rng.below(99_999)),
+        lat: 54.0 + rng.unit() * 4.0,
+        lon: 8.0 + rng.unit() * 6.0,
+        rename_day,
+        reflag_day,
+        remmsi_day,
+        last_old_name_ms: i64::MIN,
+        first_new_name_ms: None,
+        last_old_mmsi_ms: i64::MIN,
+        first_new_mmsi_ms: None,
+        old_mmsi: mmsi,
+        new_mmsi,
+    }
+}
+
+/// The renames and MMSI changes the ships went through, as the truth reports them.
+fn record_events(ships: &[Ship], truth: &mut Truth) {
+    for ship in ships {
         if let Some(first) = ship.first_new_name_ms {
+            let rename = ship.rename_day.unwrap_or(i64::MAX);
+            let moved_first = ship.reflag_day.or(ship.remmsi_day).is_some_and(|r| r <= rename);
             truth.renames.push(PlantedRename {
                 imo: ship.imo.clone(),
-                mmsi: if ship
-                    .reflag_day
-                    .is_some_and(|r| r <= ship.rename_day.unwrap_or(i64::MAX))
-                    || ship
-                        .remmsi_day
-                        .is_some_and(|r| r <= ship.rename_day.unwrap_or(i64::MAX))
-                {
-                    ship.new_mmsi
-                } else {
-                    ship.old_mmsi
-                },
+                mmsi: if moved_first { ship.new_mmsi } else { ship.old_mmsi },
                 old_name: ship.old_name.clone(),
                 new_name: ship.new_name.clone(),
                 last_seen_old_ms: ship.last_old_name_ms,
@@ -310,7 +302,6 @@ pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
     truth
         .flag_changes
         .sort_by(|a, b| (&a.imo, a.first_seen_new_ms).cmp(&(&b.imo, b.first_seen_new_ms)));
-    (files, truth)
 }
 
 /// `dd/mm/yyyy HH:MM:SS`.

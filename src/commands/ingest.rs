@@ -1,6 +1,7 @@
 //! `fleetwatch ingest FILE...`: reads AIS exports, vessel records and port-call records
 //! into the store, one file per transaction, and says what it kept, skipped and why.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -85,14 +86,15 @@ fn ingest_file(
     if !settings.quiet {
         let mut line = format!("{shown}: {}, {} rows", format.as_str(), counts.rows);
         if matches!(format, InputFormat::Dma | InputFormat::Noaa | InputFormat::Nmea) {
-            line.push_str(&format!(
+            let _ = write!(
+                line,
                 ": {} positions added, {} duplicates, {} not ships, {} without position, {} other, {} rejected; {spans} identity spans",
                 committed.positions, committed.duplicates, counts.not_ships, counts.no_position, counts.other, rejected
-            ));
+            );
         } else if format == InputFormat::Records {
-            line.push_str(&format!(": {spans} identity spans, {rejected} rejected"));
+            let _ = write!(line, ": {spans} identity spans, {rejected} rejected");
         } else {
-            line.push_str(&format!(": {calls} port calls, {rejected} rejected"));
+            let _ = write!(line, ": {calls} port calls, {rejected} rejected");
         }
         writeln!(err, "{line}")?;
         for r in &rejects {

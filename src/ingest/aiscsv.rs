@@ -1,5 +1,5 @@
 //! The AIS CSV hot path: Danish Maritime Authority daily files (22 or 26 columns,
-//! `dd/mm/yyyy HH:MM:SS`) and NOAA MarineCadastre files (2015–2023 upper-case header,
+//! `dd/mm/yyyy HH:MM:SS`) and NOAA `MarineCadastre` files (2015–2023 upper-case header,
 //! 2024+ lower-case header, ISO times). The file is split at line ends across the cores;
 //! fields are found with `memchr` and parsed by hand, and a line with quotes falls back
 //! to the csv crate. Columns are found by header name, never by position alone.
@@ -87,6 +87,9 @@ pub struct Output {
 
 /// Reads a whole AIS CSV file held in memory on `threads` threads. `progress` receives
 /// the bytes done as they are done.
+///
+/// # Panics
+/// When a reader thread panics, which parsing never does on any input.
 pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Output {
     let header_end = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
     let body = &bytes[header_end..];

@@ -40,7 +40,8 @@ impl Counts {
     }
 }
 
-/// The input formats `ingest` reads.
+/// The input formats `ingest` reads (the doc comments are `--help` text).
+#[allow(clippy::doc_markdown, reason = "shown verbatim by --help")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InputFormat {

@@ -335,57 +335,7 @@ pub fn read(text: &str, mut on_message: impl FnMut(u64, Option<i64>, &Message)) 
         };
         sentence_no += 1;
         expire(&mut partials, sentence_no, &mut out.rejects);
-        let complete = if s.total <= 1 {
-            Some((s.payload.to_string(), s.fill, line_no, time))
-        } else {
-            if s.number == 0 || s.number > s.total {
-                out.rejects.push(Reject {
-                    line: line_no,
-                    reason: format!("fragment {} of {}", s.number, s.total),
-                });
-                continue;
-            }
-            let key = (s.seq.to_string(), s.channel.to_string(), s.total);
-            let p = partials.entry(key.clone()).or_insert_with(|| Partial {
-                first_line: line_no,
-                last_seen: sentence_no,
-                time,
-                parts: vec![None; usize::from(s.total)],
-            });
-            p.last_seen = sentence_no;
-            p.time = p.time.or(time);
-            let slot = &mut p.parts[usize::from(s.number - 1)];
-            if slot.is_some() {
-                // The same fragment again: an older message with this sequence id was never completed.
-                let old = partials.remove(&key).expect("present");
-                out.rejects.push(Reject {
-                    line: old.first_line,
-                    reason: "multi-sentence message never completed".into(),
-                });
-                let mut parts = vec![None; usize::from(s.total)];
-                parts[usize::from(s.number - 1)] = Some((s.payload.to_string(), s.fill));
-                partials.insert(
-                    key,
-                    Partial {
-                        first_line: line_no,
-                        last_seen: sentence_no,
-                        time,
-                        parts,
-                    },
-                );
-                None
-            } else {
-                *slot = Some((s.payload.to_string(), s.fill));
-                if p.parts.iter().all(Option::is_some) {
-                    let p = partials.remove(&key).expect("present");
-                    let fill = p.parts.last().and_then(|x| x.as_ref()).map_or(0, |x| x.1);
-                    let payload: String = p.parts.into_iter().flatten().map(|x| x.0).collect();
-                    Some((payload, fill, p.first_line, p.time))
-                } else {
-                    None
-                }
-            }
-        };
+        let complete = reassemble(&mut partials, &s, line_no, sentence_no, time, &mut out.rejects);
         let Some((payload, fill, first_line, time)) = complete else {
             continue;
         };
@@ -408,6 +358,57 @@ pub fn read(text: &str, mut on_message: impl FnMut(u64, Option<i64>, &Message)) 
     out.rejects.sort_by_key(|r| r.line);
     out.spans = spans.finish();
     out
+}
+
+/// A message whose sentences are all in: payload, fill bits, first line, time.
+type Complete = (String, usize, u64, Option<i64>);
+
+/// Files a sentence with its message's other parts; returns the message once complete.
+fn reassemble(
+    partials: &mut HashMap<(String, String, u8), Partial>,
+    s: &Sentence<'_>,
+    line_no: u64,
+    sentence_no: u64,
+    time: Option<i64>,
+    rejects: &mut Vec<Reject>,
+) -> Option<Complete> {
+    if s.total <= 1 {
+        return Some((s.payload.to_string(), s.fill, line_no, time));
+    }
+    if s.number == 0 || s.number > s.total {
+        rejects.push(Reject {
+            line: line_no,
+            reason: format!("fragment {} of {}", s.number, s.total),
+        });
+        return None;
+    }
+    let key = (s.seq.to_string(), s.channel.to_string(), s.total);
+    let fresh = |line_no| Partial {
+        first_line: line_no,
+        last_seen: sentence_no,
+        time,
+        parts: vec![None; usize::from(s.total)],
+    };
+    let p = partials.entry(key.clone()).or_insert_with(|| fresh(line_no));
+    p.last_seen = sentence_no;
+    p.time = p.time.or(time);
+    let slot = usize::from(s.number - 1);
+    if p.parts[slot].is_some() {
+        // The same fragment again: the older message with this sequence id never completed.
+        rejects.push(Reject {
+            line: p.first_line,
+            reason: "multi-sentence message never completed".into(),
+        });
+        *p = fresh(line_no);
+    }
+    p.parts[slot] = Some((s.payload.to_string(), s.fill));
+    if !p.parts.iter().all(Option::is_some) {
+        return None;
+    }
+    let p = partials.remove(&key)?;
+    let fill = p.parts.last().and_then(|x| x.as_ref()).map_or(0, |x| x.1);
+    let payload: String = p.parts.into_iter().flatten().map(|x| x.0).collect();
+    Some((payload, fill, p.first_line, p.time))
 }
 
 fn expire(partials: &mut HashMap<(String, String, u8), Partial>, now: u64, rejects: &mut Vec<Reject>) {

@@ -74,16 +74,12 @@ pub fn read(text: &str, default_source: &str) -> Result<Output, csv::Error> {
             ));
             continue;
         };
-        let flag = match field(&row, c_flag) {
-            Some(f) => match flag_code(&f) {
-                Some(code) => Some(code),
-                None => {
-                    bad(format!("unknown flag '{f}'"));
-                    continue;
-                }
-            },
-            None => None,
-        };
+        let raw_flag = field(&row, c_flag);
+        let flag = raw_flag.as_deref().and_then(flag_code);
+        if let (Some(f), None) = (&raw_flag, &flag) {
+            bad(format!("unknown flag '{f}'"));
+            continue;
+        }
         spans.observe(StaticReport {
             mmsi,
             ts_ms,

@@ -42,7 +42,7 @@ fn mmsi_cell(m: Option<u32>) -> Cell {
     m.map_or(Cell::Null, |m| Cell::Str(format!("{m:09}")))
 }
 
-/// Renames in the order given (the timeline's: imo, mmsi, first_seen_new, source).
+/// Renames in the order given (the timeline's: IMO, time of the new name, MMSI, source).
 pub fn rename_rows(renames: &[Rename]) -> Rows {
     let mut rows = Rows::new(RENAME_COLUMNS);
     for r in renames {
@@ -59,7 +59,7 @@ pub fn rename_rows(renames: &[Rename]) -> Rows {
     rows
 }
 
-/// Flag changes in the order given (imo, first_seen_new, source).
+/// Flag changes in the order given (IMO, time of the new flag, source).
 pub fn flag_rows(changes: &[FlagChange]) -> Rows {
     let mut rows = Rows::new(FLAG_COLUMNS);
     for f in changes {

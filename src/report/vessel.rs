@@ -3,6 +3,7 @@
 //! that disagree, each with its sources. Findings state what the data shows, not guilt.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
@@ -77,12 +78,12 @@ fn timeline(v: &Vessel) -> Vec<TimelineEntry> {
             .iter_mut()
             .rev()
             .find(|e| e.attribute == attribute && e.source == s.source)
+            && e.value == value
+            && e.mmsi == s.mmsi.or(e.mmsi)
         {
-            if e.value == value && e.mmsi == s.mmsi.or(e.mmsi) {
-                e.first_ms = e.first_ms.min(s.first_ms);
-                e.last_ms = e.last_ms.max(s.last_ms);
-                return;
-            }
+            e.first_ms = e.first_ms.min(s.first_ms);
+            e.last_ms = e.last_ms.max(s.last_ms);
+            return;
         }
         out.push(TimelineEntry {
             attribute,
@@ -117,6 +118,14 @@ fn timeline(v: &Vessel) -> Vec<TimelineEntry> {
 }
 
 fn findings(v: &Vessel, listings: &[HullMatch<'_>]) -> Vec<Finding> {
+    let mut out = name_findings(v, listings);
+    out.extend(flag_findings(v, listings));
+    out.extend(imo_findings(v));
+    out
+}
+
+/// The names AIS broadcast against the names on the lists.
+fn name_findings(v: &Vessel, listings: &[HullMatch<'_>]) -> Vec<Finding> {
     let mut out = Vec::new();
     // Each name AIS broadcast, with the first and last time it did.
     let mut ais_names: Vec<(&str, i64, i64)> = Vec::new();
@@ -153,7 +162,7 @@ fn findings(v: &Vessel, listings: &[HullMatch<'_>]) -> Vec<Finding> {
                     e.legal_basis
                 );
                 if former {
-                    text.push_str(&format!(" and gives {name} as a former name"));
+                    let _ = write!(text, " and gives {name} as a former name");
                 }
                 out.push(Finding {
                     kind: "name_differs_from_list",
@@ -163,6 +172,12 @@ fn findings(v: &Vessel, listings: &[HullMatch<'_>]) -> Vec<Finding> {
             }
         }
     }
+    out
+}
+
+/// The flag an MMSI's MID implies against declared and listed flags; MMSIs without a MID.
+fn flag_findings(v: &Vessel, listings: &[HullMatch<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
     for m in v.mmsis() {
         let Some(implied) = mid_flag(m) else {
             out.push(Finding {
@@ -207,6 +222,12 @@ fn findings(v: &Vessel, listings: &[HullMatch<'_>]) -> Vec<Finding> {
             }
         }
     }
+    out
+}
+
+/// Broadcast IMO numbers that fail their check digit.
+fn imo_findings(v: &Vessel) -> Vec<Finding> {
+    let mut out = Vec::new();
     let bad_imos: BTreeSet<&str> = v
         .spans
         .iter()

@@ -78,6 +78,9 @@ impl Vessel {
 /// Groups spans into vessels. A span with a valid IMO belongs to that IMO; a span
 /// without one joins the IMO its MMSI carried, when that MMSI carried exactly one;
 /// otherwise it stands for its MMSI. Vessels come sorted by key.
+///
+/// # Panics
+/// Never: a set of exactly one IMO has a first element.
 pub fn vessels(spans: &[IdentitySpan]) -> Vec<Vessel> {
     let valid = |s: &IdentitySpan| s.imo.as_deref().filter(|i| imo::is_valid(i)).map(str::to_string);
     let mut imos_of_mmsi: HashMap<u32, HashSet<String>> = HashMap::new();

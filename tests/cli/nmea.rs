@@ -13,7 +13,7 @@ fn compare(log: &str, chk: &str) -> usize {
     let text = std::fs::read_to_string(fixture_path(log)).unwrap();
     let mut decoded: HashMap<(u8, u32), Vec<Message>> = HashMap::new();
     nmea::read(&text, |_, _, m| {
-        decoded.entry((m.msg_type, m.mmsi)).or_default().push(m.clone())
+        decoded.entry((m.msg_type, m.mmsi)).or_default().push(m.clone());
     });
     let expected = std::fs::read_to_string(fixture_path(chk)).unwrap();
     let mut compared = 0;
@@ -47,9 +47,11 @@ fn compare(log: &str, chk: &str) -> usize {
         // gpsd's logs repeat messages, so each expected object must equal some decode
         // of its (type, MMSI), not the n-th.
         let results: Vec<Result<(), String>> = all.iter().map(|m| check(&j, m)).collect();
-        if !results.iter().any(Result::is_ok) {
-            panic!("{log}: {}: {line}", results[0].clone().unwrap_err());
-        }
+        assert!(
+            results.iter().any(Result::is_ok),
+            "{log}: {}: {line}",
+            results[0].clone().unwrap_err()
+        );
         compared += 1;
     }
     compared
