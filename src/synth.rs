@@ -104,6 +104,7 @@ pub struct Truth {
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub seed: u64,
+    /// At most 24 000, so that every ship's MMSIs are its own.
     pub vessels: usize,
     pub days: i64,
     /// First day, as days since the Unix epoch.
@@ -232,7 +233,9 @@ pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
 fn make_ship(i: usize, s: &Scenario, rng: &mut Rng) -> Ship {
     let word = |rng: &mut Rng| WORDS[usize::try_from(rng.below(WORDS.len() as u64)).unwrap_or(0)];
     let mid = MIDS[i % MIDS.len()];
-    let mmsi = mid * 1_000_000 + u32::try_from(100_000 + rng.below(899_999)).unwrap_or(100_000);
+    // Unique per ship: each ship owns the suffixes 100000 + 37 i .. + 36.
+    let base = 100_000 + 37 * u32::try_from(i).unwrap_or(0);
+    let mmsi = mid * 1_000_000 + base + u32::try_from(rng.below(36)).unwrap_or(0);
     let name = format!("{} {}", word(rng), WORDS[i % WORDS.len()]);
     let planted = s.noise && s.days > 10;
     let span = u64::try_from(s.days - 10).unwrap_or(1);
@@ -242,7 +245,7 @@ fn make_ship(i: usize, s: &Scenario, rng: &mut Rng) -> Ship {
     let remmsi_day = (planted && i % 7 == 2 && reflag_day.is_none()).then(|| pick_day(rng));
     let new_mid = MIDS[(i + 3) % MIDS.len()];
     let new_mmsi = if reflag_day.is_some() {
-        new_mid * 1_000_000 + u32::try_from(100_000 + rng.below(899_999)).unwrap_or(100_000)
+        new_mid * 1_000_000 + base + u32::try_from(rng.below(36)).unwrap_or(0)
     } else {
         mmsi + 1
     };

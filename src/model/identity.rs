@@ -98,7 +98,7 @@ impl IdentitySpan {
 /// (the same identity again) is one lookup by MMSI.
 #[derive(Debug, Default)]
 pub struct SpanSet {
-    ais: HashMap<u32, IdentitySpan>,
+    ais: rustc_hash::FxHashMap<u32, IdentitySpan>,
     open: HashMap<(Option<u32>, Option<String>, String), IdentitySpan>,
     closed: Vec<IdentitySpan>,
 }

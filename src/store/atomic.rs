@@ -10,15 +10,21 @@ use anyhow::Context;
 
 /// Replaces `path` with `bytes` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_atomic_with(path, |file| file.write_all(bytes).map_err(Into::into))
+}
+
+/// Replaces `path` atomically with what `write` writes into the temporary file (so that
+/// a large file is streamed, never held whole in memory).
+pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut fs::File) -> anyhow::Result<()>) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("cannot create directory {}", dir.display()))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".tmp-")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+    let shown = tmp.path().display().to_string();
+    write(tmp.as_file_mut()).with_context(|| format!("cannot write {shown}"))?;
+    tmp.as_file().sync_all().with_context(|| format!("cannot write {shown}"))?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot move the new file into place at {}", path.display()))?;

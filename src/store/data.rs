@@ -133,20 +133,22 @@ impl DataStore {
         let generation = self.manifest.generation + 1;
         let mut next = self.manifest.clone();
         next.generation = generation;
-        let mut written: Vec<String> = Vec::new();
         let mut committed = Committed::default();
 
         // Positions, a day at a time.
-        let mut by_day: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
-        for (i, ts) in data.fixes.ts_ms.iter().enumerate() {
+        let mut by_day: BTreeMap<i64, Vec<u32>> = BTreeMap::new();
+        for (i, ts) in (0u32..).zip(&data.fixes.ts_ms) {
             by_day.entry(day_of(*ts)).or_default().push(i);
         }
+        // A file of one day (the common case) moves its fixes instead of copying them.
+        let by_day_single = by_day.len() == 1;
+        let mut fixes = data.fixes;
         for (day_num, rows) in by_day {
             let day = NaiveDate::from_num_days_from_ce_opt(i32::try_from(day_num + 719_163).unwrap_or(i32::MAX))
                 .context("a position's day is out of range")?;
             let mut merged = self.positions_of_day(day)?;
             let before = merged.len();
-            let mut new = data.fixes.take(&rows);
+            let mut new = if by_day_single { std::mem::take(&mut fixes) } else { fixes.select(&rows) };
             let new_rows = new.len();
             merged.append(&mut new);
             let dropped = merged.sort_dedup();
@@ -155,15 +157,9 @@ impl DataStore {
             committed.duplicates += (new_rows - added) as u64;
             debug_assert_eq!(dropped, new_rows - added);
             let rel = format!("positions/day={day}/part-{generation:06}.parquet");
-            write_atomic(&self.dir.join(&rel), &tables::encode_positions(&merged)?)?;
-            written.push(rel.clone());
-            next.positions.insert(
-                day,
-                Part {
-                    file: rel,
-                    rows: merged.len() as u64,
-                },
-            );
+            let rows = merged.len() as u64;
+            tables::write_positions(&self.dir.join(&rel), merged)?;
+            next.positions.insert(day, Part { file: rel, rows });
         }
 
         if !data.spans.is_empty() {
@@ -171,8 +167,7 @@ impl DataStore {
             spans.extend(data.spans);
             let spans = coalesce(spans);
             let rel = format!("identities/part-{generation:06}.parquet");
-            write_atomic(&self.dir.join(&rel), &tables::encode_spans(&spans)?)?;
-            written.push(rel.clone());
+            tables::write_spans(&self.dir.join(&rel), &spans)?;
             next.identities = Some(Part {
                 file: rel,
                 rows: spans.len() as u64,
@@ -188,8 +183,7 @@ impl DataStore {
             }
             calls.sort_by(|a, b| (&a.imo, a.mmsi, a.arrival_ms).cmp(&(&b.imo, b.mmsi, b.arrival_ms)));
             let rel = format!("port_call_records/part-{generation:06}.parquet");
-            write_atomic(&self.dir.join(&rel), &tables::encode_calls(&calls)?)?;
-            written.push(rel.clone());
+            tables::write_calls(&self.dir.join(&rel), &calls)?;
             next.port_call_records = Some(Part {
                 file: rel,
                 rows: calls.len() as u64,
@@ -207,8 +201,7 @@ impl DataStore {
                 })
                 .collect();
             let rel = format!("rejects/part-{generation:06}.parquet");
-            write_atomic(&self.dir.join(&rel), &tables::encode_rejects(&rejects)?)?;
-            written.push(rel.clone());
+            tables::write_rejects(&self.dir.join(&rel), &rejects)?;
             next.rejects.push(Part {
                 file: rel,
                 rows: rejects.len() as u64,

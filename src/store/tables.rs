@@ -2,20 +2,21 @@
 //! Hive-style `positions/day=YYYY-MM-DD/`), identity spans, rejects and port-call
 //! records. Times are `Datetime(ms, UTC)`; coordinates `Float64` degrees (lat, lon);
 //! speeds knots, courses and headings degrees, draughts metres. Writes go through
-//! [`super::atomic::write_atomic`].
+//! [`super::atomic::write_atomic_with`], streamed.
 
 use std::fs::File;
 use std::path::Path;
 
 use anyhow::Context;
 use polars::prelude::{
-    Column, DataFrame, Float32Chunked, Float64Chunked, Int32Chunked, Int64Chunked, IntoColumn, NamedFrom,
+    Column, DataFrame, Float32Chunked, NewChunkedArray, Float64Chunked, Int32Chunked, Int64Chunked, IntoColumn, NamedFrom,
     ParquetCompression, ParquetReader, ParquetWriter, SerReader, StringChunked, TimeUnit, TimeZone, UInt32Chunked,
     UInt64Chunked,
 };
 
 use crate::ingest::portcalls::PortCallRecord;
-use crate::model::ais::Fixes;
+use super::atomic::write_atomic_with;
+use crate::model::ais::{Fixes, NO_HEADING, NO_STATUS};
 use crate::model::identity::IdentitySpan;
 
 /// A reject as stored: which file, which line, why.
@@ -38,14 +39,15 @@ fn opt_ms_column(name: &str, values: &[Option<i64>]) -> Column {
         .into_column()
 }
 
-/// Encodes a frame as Parquet (Snappy, statistics on).
-fn to_parquet(mut df: DataFrame) -> anyhow::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    ParquetWriter::new(&mut buf)
-        .with_compression(ParquetCompression::Snappy)
-        .finish(&mut df)
-        .context("cannot encode Parquet")?;
-    Ok(buf)
+/// Writes a frame as a Parquet file (Snappy, statistics on), atomically.
+fn write_parquet(path: &Path, mut df: DataFrame) -> anyhow::Result<()> {
+    write_atomic_with(path, |file| {
+        ParquetWriter::new(std::io::BufWriter::with_capacity(1 << 20, file))
+            .with_compression(ParquetCompression::Snappy)
+            .finish(&mut df)
+            .map(|_| ())
+            .map_err(|e| anyhow::anyhow!("cannot encode Parquet: {e}"))
+    })
 }
 
 fn read_parquet(path: &Path, columns: Option<&[&str]>) -> anyhow::Result<DataFrame> {
@@ -83,24 +85,41 @@ pub const POSITION_COLUMNS: &[&str] = &[
     "draught_m",
 ];
 
-pub fn encode_positions(f: &Fixes) -> anyhow::Result<Vec<u8>> {
+/// Writes a positions partition; the fixes are moved into the frame, not copied.
+pub fn write_positions(path: &Path, f: Fixes) -> anyhow::Result<()> {
+    let nan_null = |name: &str, v: Vec<f32>| {
+        Float32Chunked::from_iter_options(name.into(), v.into_iter().map(|x| (!x.is_nan()).then_some(x))).into_column()
+    };
+    let heading = Int32Chunked::from_iter_options(
+        "heading_deg".into(),
+        f.heading_deg.iter().map(|h| (*h != NO_HEADING).then_some(i32::from(*h))),
+    );
+    let status = Int32Chunked::from_iter_options(
+        "nav_status".into(),
+        f.nav_status.iter().map(|s| (*s != NO_STATUS).then_some(i32::from(*s))),
+    );
     let df = DataFrame::new_infer_height(vec![
-        UInt32Chunked::new("mmsi".into(), &f.mmsi).into_column(),
-        ms_column("ts", &f.ts_ms),
-        Float64Chunked::new("lat".into(), &f.lat).into_column(),
-        Float64Chunked::new("lon".into(), &f.lon).into_column(),
-        Float32Chunked::new("sog_kn".into(), &f.sog_kn).into_column(),
-        Float32Chunked::new("cog_deg".into(), &f.cog_deg).into_column(),
-        Int32Chunked::new("heading_deg".into(), &f.heading_deg).into_column(),
-        Int32Chunked::new("nav_status".into(), &f.nav_status).into_column(),
-        Float32Chunked::new("draught_m".into(), &f.draught_m).into_column(),
+        UInt32Chunked::from_vec("mmsi".into(), f.mmsi).into_column(),
+        Int64Chunked::from_vec("ts".into(), f.ts_ms)
+            .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
+            .into_column(),
+        Float64Chunked::from_vec("lat".into(), f.lat).into_column(),
+        Float64Chunked::from_vec("lon".into(), f.lon).into_column(),
+        nan_null("sog_kn", f.sog_kn),
+        nan_null("cog_deg", f.cog_deg),
+        heading.into_column(),
+        status.into_column(),
+        nan_null("draught_m", f.draught_m),
     ])?;
-    to_parquet(df)
+    write_parquet(path, df)
 }
 
 pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
     let df = read_parquet(path, Some(POSITION_COLUMNS))?;
     let missing = |what: &str| anyhow::anyhow!("null {what} in {}", path.display());
+    let f32s = |name: &str| -> anyhow::Result<Vec<f32>> {
+        Ok(col(&df, name)?.f32()?.iter().map(|v| v.unwrap_or(f32::NAN)).collect())
+    };
     Ok(Fixes {
         mmsi: col(&df, "mmsi")?
             .u32()?
@@ -113,11 +132,19 @@ pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
             .collect::<anyhow::Result<_>>()?,
         lat: col(&df, "lat")?.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
         lon: col(&df, "lon")?.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
-        sog_kn: col(&df, "sog_kn")?.f32()?.iter().collect(),
-        cog_deg: col(&df, "cog_deg")?.f32()?.iter().collect(),
-        heading_deg: col(&df, "heading_deg")?.i32()?.iter().collect(),
-        nav_status: col(&df, "nav_status")?.i32()?.iter().collect(),
-        draught_m: col(&df, "draught_m")?.f32()?.iter().collect(),
+        sog_kn: f32s("sog_kn")?,
+        cog_deg: f32s("cog_deg")?,
+        heading_deg: col(&df, "heading_deg")?
+            .i32()?
+            .iter()
+            .map(|v| v.and_then(|h| u16::try_from(h).ok()).unwrap_or(NO_HEADING))
+            .collect(),
+        nav_status: col(&df, "nav_status")?
+            .i32()?
+            .iter()
+            .map(|v| v.and_then(|s| u8::try_from(s).ok()).unwrap_or(NO_STATUS))
+            .collect(),
+        draught_m: f32s("draught_m")?,
     })
 }
 
@@ -132,7 +159,7 @@ pub fn row_count(path: &Path) -> anyhow::Result<usize> {
 
 // ---- identity spans ----
 
-pub fn encode_spans(spans: &[IdentitySpan]) -> anyhow::Result<Vec<u8>> {
+pub fn write_spans(path: &Path, spans: &[IdentitySpan]) -> anyhow::Result<()> {
     let s = |f: fn(&IdentitySpan) -> Option<&str>| -> Vec<Option<&str>> { spans.iter().map(f).collect() };
     let df = DataFrame::new_infer_height(vec![
         UInt32Chunked::new("mmsi".into(), &spans.iter().map(|x| x.mmsi).collect::<Vec<_>>()).into_column(),
@@ -146,7 +173,7 @@ pub fn encode_spans(spans: &[IdentitySpan]) -> anyhow::Result<Vec<u8>> {
         ms_column("last_seen", &spans.iter().map(|x| x.last_ms).collect::<Vec<_>>()),
         UInt64Chunked::new("reports".into(), &spans.iter().map(|x| x.reports).collect::<Vec<_>>()).into_column(),
     ])?;
-    to_parquet(df)
+    write_parquet(path, df)
 }
 
 pub fn read_spans(path: &Path) -> anyhow::Result<Vec<IdentitySpan>> {
@@ -178,7 +205,7 @@ pub fn read_spans(path: &Path) -> anyhow::Result<Vec<IdentitySpan>> {
 
 // ---- rejects ----
 
-pub fn encode_rejects(rejects: &[StoredReject]) -> anyhow::Result<Vec<u8>> {
+pub fn write_rejects(path: &Path, rejects: &[StoredReject]) -> anyhow::Result<()> {
     let df = DataFrame::new_infer_height(vec![
         StringChunked::new(
             "file".into(),
@@ -192,7 +219,7 @@ pub fn encode_rejects(rejects: &[StoredReject]) -> anyhow::Result<Vec<u8>> {
         )
         .into_column(),
     ])?;
-    to_parquet(df)
+    write_parquet(path, df)
 }
 
 pub fn read_rejects(path: &Path) -> anyhow::Result<Vec<StoredReject>> {
@@ -210,7 +237,7 @@ pub fn read_rejects(path: &Path) -> anyhow::Result<Vec<StoredReject>> {
 
 // ---- port-call records ----
 
-pub fn encode_calls(calls: &[PortCallRecord]) -> anyhow::Result<Vec<u8>> {
+pub fn write_calls(path: &Path, calls: &[PortCallRecord]) -> anyhow::Result<()> {
     let df = DataFrame::new_infer_height(vec![
         StringChunked::new(
             "imo".into(),
@@ -231,7 +258,7 @@ pub fn encode_calls(calls: &[PortCallRecord]) -> anyhow::Result<Vec<u8>> {
         )
         .into_column(),
     ])?;
-    to_parquet(df)
+    write_parquet(path, df)
 }
 
 pub fn read_calls(path: &Path) -> anyhow::Result<Vec<PortCallRecord>> {
