@@ -25,7 +25,7 @@ fn main() {
     let t = Instant::now();
     let rows = data.fixes.len();
     let out = std::env::temp_dir().join("ingest_phases.parquet");
-    fleetwatch::store::tables::write_positions(&out, data.fixes).expect("encodes");
+    fleetwatch::store::tables::write_positions(&out, &data.fixes).expect("encodes");
     let encode = t.elapsed();
     let parquet = std::fs::metadata(&out).map_or(0, |m| m.len());
     let mut h = blake3::Hasher::new();

@@ -2,20 +2,28 @@
 //! static reports (who a transmitter said it was, when). Times are UTC milliseconds
 //! since the Unix epoch. No I/O.
 
-/// Position fixes in columns: one index is one fix. Missing values use the AIS
-/// conventions, so that a day of 16 million fixes stays compact (43 bytes a fix):
-/// `NaN` for speed, course and draught, heading 511, navigational status 15.
+/// Position fixes, one compact 40-byte row each (a day of 16 million fixes is 640 MB).
+/// Missing values use the AIS conventions: `NaN` for speed, course and draught, heading
+/// 511, navigational status 15. Coordinates are kept in 1e-7 degrees (1 cm), which holds
+/// the 6 decimals of DMA and NOAA files exactly.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Fixes {
-    pub mmsi: Vec<u32>,
-    pub ts_ms: Vec<i64>,
-    pub lat: Vec<f64>,
-    pub lon: Vec<f64>,
-    pub sog_kn: Vec<f32>,
-    pub cog_deg: Vec<f32>,
-    pub heading_deg: Vec<u16>,
-    pub nav_status: Vec<u8>,
-    pub draught_m: Vec<f32>,
+    pub rows: Vec<FixRow>,
+}
+
+/// One stored fix. Equality compares floats bit for bit, so that a missing value (NaN)
+/// equals a missing value.
+#[derive(Debug, Clone, Copy)]
+pub struct FixRow {
+    pub ts_ms: i64,
+    pub mmsi: u32,
+    lat_e7: i32,
+    lon_e7: i32,
+    pub sog_kn: f32,
+    pub cog_deg: f32,
+    pub draught_m: f32,
+    pub heading_deg: u16,
+    pub nav_status: u8,
 }
 
 /// Heading "not available".
@@ -23,7 +31,7 @@ pub const NO_HEADING: u16 = 511;
 /// Navigational status "not defined".
 pub const NO_STATUS: u8 = 15;
 
-/// One fix, as readers produce it.
+/// One fix, as readers produce it and reports read it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fix {
     pub mmsi: u32,
@@ -41,118 +49,95 @@ fn some_f32(v: f32) -> Option<f32> {
     (!v.is_nan()).then_some(v)
 }
 
+#[allow(clippy::cast_possible_truncation, reason = "degrees times 1e7 fit i32")]
+fn e7(deg: f64) -> i32 {
+    (deg * 1e7).round() as i32
+}
+
+impl PartialEq for FixRow {
+    fn eq(&self, o: &Self) -> bool {
+        (self.ts_ms, self.mmsi, self.lat_e7, self.lon_e7, self.heading_deg, self.nav_status)
+            == (o.ts_ms, o.mmsi, o.lat_e7, o.lon_e7, o.heading_deg, o.nav_status)
+            && self.sog_kn.to_bits() == o.sog_kn.to_bits()
+            && self.cog_deg.to_bits() == o.cog_deg.to_bits()
+            && self.draught_m.to_bits() == o.draught_m.to_bits()
+    }
+}
+
+impl FixRow {
+    pub fn lat(&self) -> f64 {
+        f64::from(self.lat_e7) / 1e7
+    }
+
+    pub fn lon(&self) -> f64 {
+        f64::from(self.lon_e7) / 1e7
+    }
+
+    pub fn fix(&self) -> Fix {
+        Fix {
+            mmsi: self.mmsi,
+            ts_ms: self.ts_ms,
+            lat: self.lat(),
+            lon: self.lon(),
+            sog_kn: some_f32(self.sog_kn),
+            cog_deg: some_f32(self.cog_deg),
+            heading_deg: Some(self.heading_deg).filter(|h| *h != NO_HEADING),
+            nav_status: Some(self.nav_status).filter(|s| *s != NO_STATUS),
+            draught_m: some_f32(self.draught_m),
+        }
+    }
+
+    fn key(&self) -> (u32, i64) {
+        (self.mmsi, self.ts_ms)
+    }
+}
+
+impl From<Fix> for FixRow {
+    fn from(f: Fix) -> Self {
+        Self {
+            ts_ms: f.ts_ms,
+            mmsi: f.mmsi,
+            lat_e7: e7(f.lat),
+            lon_e7: e7(f.lon),
+            sog_kn: f.sog_kn.unwrap_or(f32::NAN),
+            cog_deg: f.cog_deg.unwrap_or(f32::NAN),
+            draught_m: f.draught_m.unwrap_or(f32::NAN),
+            heading_deg: f.heading_deg.filter(|h| *h < 360).unwrap_or(NO_HEADING),
+            nav_status: f.nav_status.filter(|s| *s < NO_STATUS).unwrap_or(NO_STATUS),
+        }
+    }
+}
+
 impl Fixes {
     pub fn len(&self) -> usize {
-        self.mmsi.len()
+        self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.mmsi.is_empty()
+        self.rows.is_empty()
     }
 
     pub fn reserve(&mut self, n: usize) {
-        self.mmsi.reserve(n);
-        self.ts_ms.reserve(n);
-        self.lat.reserve(n);
-        self.lon.reserve(n);
-        self.sog_kn.reserve(n);
-        self.cog_deg.reserve(n);
-        self.heading_deg.reserve(n);
-        self.nav_status.reserve(n);
-        self.draught_m.reserve(n);
+        self.rows.reserve(n);
     }
 
     pub fn push(&mut self, f: Fix) {
-        self.mmsi.push(f.mmsi);
-        self.ts_ms.push(f.ts_ms);
-        self.lat.push(f.lat);
-        self.lon.push(f.lon);
-        self.sog_kn.push(f.sog_kn.unwrap_or(f32::NAN));
-        self.cog_deg.push(f.cog_deg.unwrap_or(f32::NAN));
-        self.heading_deg.push(f.heading_deg.filter(|h| *h < 360).unwrap_or(NO_HEADING));
-        self.nav_status.push(f.nav_status.filter(|s| *s < NO_STATUS).unwrap_or(NO_STATUS));
-        self.draught_m.push(f.draught_m.unwrap_or(f32::NAN));
+        self.rows.push(f.into());
     }
 
     pub fn get(&self, i: usize) -> Fix {
-        Fix {
-            mmsi: self.mmsi[i],
-            ts_ms: self.ts_ms[i],
-            lat: self.lat[i],
-            lon: self.lon[i],
-            sog_kn: some_f32(self.sog_kn[i]),
-            cog_deg: some_f32(self.cog_deg[i]),
-            heading_deg: Some(self.heading_deg[i]).filter(|h| *h != NO_HEADING),
-            nav_status: Some(self.nav_status[i]).filter(|s| *s != NO_STATUS),
-            draught_m: some_f32(self.draught_m[i]),
-        }
+        self.rows[i].fix()
     }
 
     pub fn append(&mut self, other: &mut Fixes) {
-        self.mmsi.append(&mut other.mmsi);
-        self.ts_ms.append(&mut other.ts_ms);
-        self.lat.append(&mut other.lat);
-        self.lon.append(&mut other.lon);
-        self.sog_kn.append(&mut other.sog_kn);
-        self.cog_deg.append(&mut other.cog_deg);
-        self.heading_deg.append(&mut other.heading_deg);
-        self.nav_status.append(&mut other.nav_status);
-        self.draught_m.append(&mut other.draught_m);
+        self.rows.append(&mut other.rows);
     }
 
-    /// The fixes at `order`, in that order. Each column is gathered, then its source
-    /// dropped, so the peak is the data plus one column.
-    #[must_use]
-    pub fn take(self, order: &[u32]) -> Fixes {
-        fn gather<T: Copy + Send + Sync>(v: Vec<T>, order: &[u32]) -> Vec<T> {
-            order.iter().map(|&i| v[i as usize]).collect()
-        }
-        let Fixes {
-            mmsi,
-            ts_ms,
-            lat,
-            lon,
-            sog_kn,
-            cog_deg,
-            heading_deg,
-            nav_status,
-            draught_m,
-        } = self;
-        // Memory-bound gathers: two at a time, one per core.
-        let (mmsi, ts_ms) = rayon::join(|| gather(mmsi, order), || gather(ts_ms, order));
-        let (lat, lon) = rayon::join(|| gather(lat, order), || gather(lon, order));
-        let (sog_kn, cog_deg) = rayon::join(|| gather(sog_kn, order), || gather(cog_deg, order));
-        let (heading_deg, nav_status) = rayon::join(|| gather(heading_deg, order), || gather(nav_status, order));
-        let draught_m = gather(draught_m, order);
-        Fixes {
-            mmsi,
-            ts_ms,
-            lat,
-            lon,
-            sog_kn,
-            cog_deg,
-            heading_deg,
-            nav_status,
-            draught_m,
-        }
-    }
-
-    /// The fixes whose index is in `rows` (ascending), e.g. one day's.
+    /// The fixes whose index is in `rows`, in that order (e.g. one day's).
     #[must_use]
     pub fn select(&self, rows: &[u32]) -> Fixes {
-        fn pick<T: Copy>(v: &[T], rows: &[u32]) -> Vec<T> {
-            rows.iter().map(|&i| v[i as usize]).collect()
-        }
         Fixes {
-            mmsi: pick(&self.mmsi, rows),
-            ts_ms: pick(&self.ts_ms, rows),
-            lat: pick(&self.lat, rows),
-            lon: pick(&self.lon, rows),
-            sog_kn: pick(&self.sog_kn, rows),
-            cog_deg: pick(&self.cog_deg, rows),
-            heading_deg: pick(&self.heading_deg, rows),
-            nav_status: pick(&self.nav_status, rows),
-            draught_m: pick(&self.draught_m, rows),
+            rows: rows.iter().map(|&i| self.rows[i as usize]).collect(),
         }
     }
 
@@ -161,29 +146,26 @@ impl Fixes {
     ///
     /// AIS files come in time order, so a stable counting sort by MMSI leaves each
     /// vessel's fixes in time order already: O(n), with a sort only for the vessels
-    /// whose fixes were not in order.
+    /// whose fixes were not in order. The permutation is applied in place, so the peak
+    /// is the rows plus two `u32` per row.
     ///
     /// # Panics
-    /// When there are more than 2^32 fixes.
+    /// When there are more than 2^32 - 1 fixes.
     pub fn sort_dedup(&mut self) -> usize {
-        let n = self.len();
-        let sorted = (1..n).all(|i| (self.mmsi[i - 1], self.ts_ms[i - 1]) < (self.mmsi[i], self.ts_ms[i]));
-        if sorted {
+        let rows = &mut self.rows;
+        let n = rows.len();
+        if rows.windows(2).all(|w| w[0].key() < w[1].key()) {
             return 0;
         }
-        let n32 = u32::try_from(n).expect("fewer than 2^32 fixes in one partition");
+        let n32 = u32::try_from(n).ok().filter(|n| *n < u32::MAX).expect("fewer than 2^32 - 1 fixes in one partition");
         let mut vessels: Vec<u32> = {
             let mut seen = rustc_hash::FxHashSet::default();
-            self.mmsi.iter().copied().filter(|m| seen.insert(*m)).collect()
+            rows.iter().map(|r| r.mmsi).filter(|m| seen.insert(*m)).collect()
         };
         vessels.sort_unstable();
-        let rank: rustc_hash::FxHashMap<u32, u32> = vessels
-            .iter()
-            .zip(0u32..)
-            .map(|(m, r)| (*m, r))
-            .collect();
+        let rank: rustc_hash::FxHashMap<u32, u32> = vessels.iter().zip(0u32..).map(|(m, r)| (*m, r)).collect();
+        let ranks: Vec<u32> = rows.iter().map(|r| rank[&r.mmsi]).collect();
         let mut start = vec![0u32; vessels.len() + 1];
-        let ranks: Vec<u32> = self.mmsi.iter().map(|m| rank[m]).collect();
         for &r in &ranks {
             start[r as usize + 1] += 1;
         }
@@ -199,14 +181,36 @@ impl Fixes {
         drop(ranks);
         for r in 0..vessels.len() {
             let group = &mut order[start[r] as usize..start[r + 1] as usize];
-            if !group.windows(2).all(|w| self.ts_ms[w[0] as usize] <= self.ts_ms[w[1] as usize]) {
-                group.sort_by_key(|&i| self.ts_ms[i as usize]);
+            if !group.windows(2).all(|w| rows[w[0] as usize].ts_ms <= rows[w[1] as usize].ts_ms) {
+                group.sort_by_key(|&i| rows[i as usize].ts_ms);
             }
         }
-        order.dedup_by_key(|i| (self.mmsi[*i as usize], self.ts_ms[*i as usize]));
-        let dropped = n - order.len();
-        *self = std::mem::take(self).take(&order);
-        dropped
+        permute_in_place(rows, &mut order);
+        rows.dedup_by_key(|r| r.key());
+        n - rows.len()
+    }
+}
+
+/// Reorders `rows` so that `rows[k]` becomes the old `rows[order[k]]`, following the
+/// permutation's cycles; `order` is used up as the record of visited slots.
+fn permute_in_place(rows: &mut [FixRow], order: &mut [u32]) {
+    const DONE: u32 = u32::MAX;
+    for k in 0..rows.len() {
+        if order[k] == DONE {
+            continue;
+        }
+        let held = rows[k];
+        let mut j = k;
+        loop {
+            let src = order[j] as usize;
+            order[j] = DONE;
+            if src == k {
+                rows[j] = held;
+                break;
+            }
+            rows[j] = rows[src];
+            j = src;
+        }
     }
 }
 
@@ -310,8 +314,33 @@ mod tests {
             });
         }
         assert_eq!(f.sort_dedup(), 1);
-        assert_eq!(f.mmsi, vec![1, 1, 2]);
-        assert_eq!(f.lat, vec![4.0, 2.0, 1.0]);
+        assert_eq!(f.rows.iter().map(|r| r.mmsi).collect::<Vec<_>>(), vec![1, 1, 2]);
+        assert_eq!(f.rows.iter().map(FixRow::lat).collect::<Vec<_>>(), vec![4.0, 2.0, 1.0]);
+    }
+
+    #[test]
+    fn sort_dedup_agrees_with_a_plain_sort_on_shuffled_data() {
+        let mut rng = crate::synth::Rng::new(3);
+        let mut f = Fixes::default();
+        for _ in 0..5000 {
+            f.push(Fix {
+                mmsi: u32::try_from(rng.below(40)).unwrap(),
+                ts_ms: i64::try_from(rng.below(300)).unwrap(),
+                lat: rng.unit(),
+                lon: 0.0,
+                sog_kn: None,
+                cog_deg: None,
+                heading_deg: None,
+                nav_status: None,
+                draught_m: None,
+            });
+        }
+        let mut want = f.rows.clone();
+        want.sort_by_key(|r| (r.mmsi, r.ts_ms)); // stable: first occurrence first
+        want.dedup_by_key(|r| (r.mmsi, r.ts_ms));
+        let dropped = f.sort_dedup();
+        assert_eq!(dropped, 5000 - want.len());
+        assert_eq!(f.rows, want);
     }
 
     #[test]

@@ -137,8 +137,8 @@ impl DataStore {
 
         // Positions, a day at a time.
         let mut by_day: BTreeMap<i64, Vec<u32>> = BTreeMap::new();
-        for (i, ts) in (0u32..).zip(&data.fixes.ts_ms) {
-            by_day.entry(day_of(*ts)).or_default().push(i);
+        for (i, r) in (0u32..).zip(&data.fixes.rows) {
+            by_day.entry(day_of(r.ts_ms)).or_default().push(i);
         }
         // A file of one day (the common case) moves its fixes instead of copying them.
         let by_day_single = by_day.len() == 1;
@@ -158,7 +158,8 @@ impl DataStore {
             debug_assert_eq!(dropped, new_rows - added);
             let rel = format!("positions/day={day}/part-{generation:06}.parquet");
             let rows = merged.len() as u64;
-            tables::write_positions(&self.dir.join(&rel), merged)?;
+            tables::write_positions(&self.dir.join(&rel), &merged)?;
+            drop(merged);
             next.positions.insert(day, Part { file: rel, rows });
         }
 

@@ -16,7 +16,7 @@ use polars::prelude::{
 
 use crate::ingest::portcalls::PortCallRecord;
 use super::atomic::write_atomic_with;
-use crate::model::ais::{Fixes, NO_HEADING, NO_STATUS};
+use crate::model::ais::{Fix, FixRow, Fixes, NO_HEADING, NO_STATUS};
 use crate::model::identity::IdentitySpan;
 
 /// A reject as stored: which file, which line, why.
@@ -85,67 +85,79 @@ pub const POSITION_COLUMNS: &[&str] = &[
     "draught_m",
 ];
 
-/// Writes a positions partition; the fixes are moved into the frame, not copied.
-pub fn write_positions(path: &Path, f: Fixes) -> anyhow::Result<()> {
-    let nan_null = |name: &str, v: Vec<f32>| {
-        Float32Chunked::from_iter_options(name.into(), v.into_iter().map(|x| (!x.is_nan()).then_some(x))).into_column()
+/// Rows of positions per Parquet row group: the writer holds one group in columns.
+const ROW_GROUP: usize = 1 << 20;
+
+/// The positions of `rows` as a frame with the table's schema.
+fn positions_frame(rows: &[FixRow]) -> anyhow::Result<DataFrame> {
+    let f32_col = |name: &str, get: fn(&FixRow) -> f32| {
+        Float32Chunked::from_iter_options(name.into(), rows.iter().map(|r| Some(get(r)).filter(|v| !v.is_nan())))
+            .into_column()
     };
-    let heading = Int32Chunked::from_iter_options(
-        "heading_deg".into(),
-        f.heading_deg.iter().map(|h| (*h != NO_HEADING).then_some(i32::from(*h))),
-    );
-    let status = Int32Chunked::from_iter_options(
-        "nav_status".into(),
-        f.nav_status.iter().map(|s| (*s != NO_STATUS).then_some(i32::from(*s))),
-    );
-    let df = DataFrame::new_infer_height(vec![
-        UInt32Chunked::from_vec("mmsi".into(), f.mmsi).into_column(),
-        Int64Chunked::from_vec("ts".into(), f.ts_ms)
+    Ok(DataFrame::new_infer_height(vec![
+        UInt32Chunked::from_vec("mmsi".into(), rows.iter().map(|r| r.mmsi).collect()).into_column(),
+        Int64Chunked::from_vec("ts".into(), rows.iter().map(|r| r.ts_ms).collect())
             .into_datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC))
             .into_column(),
-        Float64Chunked::from_vec("lat".into(), f.lat).into_column(),
-        Float64Chunked::from_vec("lon".into(), f.lon).into_column(),
-        nan_null("sog_kn", f.sog_kn),
-        nan_null("cog_deg", f.cog_deg),
-        heading.into_column(),
-        status.into_column(),
-        nan_null("draught_m", f.draught_m),
-    ])?;
-    write_parquet(path, df)
+        Float64Chunked::from_vec("lat".into(), rows.iter().map(FixRow::lat).collect()).into_column(),
+        Float64Chunked::from_vec("lon".into(), rows.iter().map(FixRow::lon).collect()).into_column(),
+        f32_col("sog_kn", |r| r.sog_kn),
+        f32_col("cog_deg", |r| r.cog_deg),
+        Int32Chunked::from_iter_options(
+            "heading_deg".into(),
+            rows.iter().map(|r| (r.heading_deg != NO_HEADING).then_some(i32::from(r.heading_deg))),
+        )
+        .into_column(),
+        Int32Chunked::from_iter_options(
+            "nav_status".into(),
+            rows.iter().map(|r| (r.nav_status != NO_STATUS).then_some(i32::from(r.nav_status))),
+        )
+        .into_column(),
+        f32_col("draught_m", |r| r.draught_m),
+    ])?)
+}
+
+/// Writes a positions partition, a row group at a time, so that only one group is ever
+/// held in columns beside the rows.
+pub fn write_positions(path: &Path, f: &Fixes) -> anyhow::Result<()> {
+    let schema = positions_frame(&[])?.schema().clone();
+    write_atomic_with(path, |file| {
+        let pq = |e: polars::prelude::PolarsError| anyhow::anyhow!("cannot encode Parquet: {e}");
+        let mut writer = ParquetWriter::new(std::io::BufWriter::with_capacity(1 << 20, file))
+            .with_compression(ParquetCompression::Snappy)
+            .batched(&schema)
+            .map_err(pq)?;
+        for group in f.rows.chunks(ROW_GROUP) {
+            writer.write_batch(&positions_frame(group)?).map_err(pq)?;
+        }
+        writer.finish().map_err(pq)?;
+        Ok(())
+    })
 }
 
 pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
     let df = read_parquet(path, Some(POSITION_COLUMNS))?;
     let missing = |what: &str| anyhow::anyhow!("null {what} in {}", path.display());
-    let f32s = |name: &str| -> anyhow::Result<Vec<f32>> {
-        Ok(col(&df, name)?.f32()?.iter().map(|v| v.unwrap_or(f32::NAN)).collect())
-    };
-    Ok(Fixes {
-        mmsi: col(&df, "mmsi")?
-            .u32()?
-            .iter()
-            .map(|v| v.ok_or_else(|| missing("mmsi")))
-            .collect::<anyhow::Result<_>>()?,
-        ts_ms: ms_values(&df, "ts")?
-            .into_iter()
-            .map(|v| v.ok_or_else(|| missing("ts")))
-            .collect::<anyhow::Result<_>>()?,
-        lat: col(&df, "lat")?.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
-        lon: col(&df, "lon")?.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
-        sog_kn: f32s("sog_kn")?,
-        cog_deg: f32s("cog_deg")?,
-        heading_deg: col(&df, "heading_deg")?
-            .i32()?
-            .iter()
-            .map(|v| v.and_then(|h| u16::try_from(h).ok()).unwrap_or(NO_HEADING))
-            .collect(),
-        nav_status: col(&df, "nav_status")?
-            .i32()?
-            .iter()
-            .map(|v| v.and_then(|s| u8::try_from(s).ok()).unwrap_or(NO_STATUS))
-            .collect(),
-        draught_m: f32s("draught_m")?,
-    })
+    let mmsi = col(&df, "mmsi")?.u32()?;
+    let ts = col(&df, "ts")?.datetime()?.physical();
+    let (lat, lon) = (col(&df, "lat")?.f64()?, col(&df, "lon")?.f64()?);
+    let (sog, cog, draught) = (col(&df, "sog_kn")?.f32()?, col(&df, "cog_deg")?.f32()?, col(&df, "draught_m")?.f32()?);
+    let (heading, status) = (col(&df, "heading_deg")?.i32()?, col(&df, "nav_status")?.i32()?);
+    let mut rows = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        rows.push(FixRow::from(Fix {
+            mmsi: mmsi.get(i).ok_or_else(|| missing("mmsi"))?,
+            ts_ms: ts.get(i).ok_or_else(|| missing("ts"))?,
+            lat: lat.get(i).unwrap_or(f64::NAN),
+            lon: lon.get(i).unwrap_or(f64::NAN),
+            sog_kn: sog.get(i),
+            cog_deg: cog.get(i),
+            heading_deg: heading.get(i).and_then(|h| u16::try_from(h).ok()),
+            nav_status: status.get(i).and_then(|s| u8::try_from(s).ok()),
+            draught_m: draught.get(i),
+        }));
+    }
+    Ok(Fixes { rows })
 }
 
 /// Number of rows of a Parquet file, from its footer.

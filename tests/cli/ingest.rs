@@ -55,6 +55,21 @@ mod real_samples {
     }
 
     #[test]
+    fn the_2024_noaa_layout_gives_the_same_positions_as_the_old_one() {
+        let old = Fw::new();
+        ingest(&old, &["ais/marinecadastre_small_example_2022-03-31.csv"]);
+        let new = Fw::new();
+        let run = ingest(&new, &["ais/marinecadastre_2024_layout_CONVERTED.csv"]);
+        assert!(run.stderr.contains("noaa, 51 rows: 51 positions added"), "{}", run.stderr);
+        let read = |fw: &Fw| {
+            let store = fleetwatch::store::data::DataStore::open(fw.dir.path()).unwrap();
+            let day = *store.manifest.positions.keys().next().unwrap();
+            store.positions_of_day(day).unwrap()
+        };
+        assert_eq!(read(&old), read(&new));
+    }
+
+    #[test]
     fn nmea_with_pghp_times_gives_positions_and_untimed_nmea_is_rejected_with_reasons() {
         let fw = Fw::new();
         let run = ingest(&fw, &["ais/pyais_timestamped.ais"]);
