@@ -12,7 +12,10 @@ fn main() {
     let bytes = unsafe { memmap2::Mmap::map(&file) }.expect("mappable");
     let t = Instant::now();
     let format = fleetwatch::ingest::detect(&bytes).expect("a known format");
-    let threads = std::env::var("THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
+    let threads = std::env::var("THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
     let mut data = fleetwatch::ingest::read(&bytes, format, "x", threads, &|_| {}).expect("reads");
     let read = t.elapsed();
     if std::env::var_os("READ_ONLY").is_some() {

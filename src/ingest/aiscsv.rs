@@ -222,6 +222,9 @@ fn take_row(
 /// Splits a line at its commas, eight bytes at a time: a word's comma bytes are found
 /// with bit arithmetic (SWAR), so the cost is a few operations per eight bytes rather
 /// than a branch per byte.
+///
+/// # Panics
+/// Never: `chunks_exact(8)` yields eight-byte words.
 pub fn split_commas<'a>(line: &'a [u8], fields: &mut Vec<&'a [u8]>) {
     const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const COMMAS: u64 = 0x2C2C_2C2C_2C2C_2C2C;
@@ -270,14 +273,7 @@ enum Row {
 
 /// Folds a row's static fields into the spans: a cheap fingerprint first, the report
 /// (with its allocations) only when the fields changed for this transmitter.
-fn observe(
-    f: &[&[u8]],
-    layout: &Layout,
-    mmsi: u32,
-    ts_ms: i64,
-    spans: &mut SpanSet,
-    last: &mut FxHashMap<u32, u64>,
-) {
+fn observe(f: &[&[u8]], layout: &Layout, mmsi: u32, ts_ms: i64, spans: &mut SpanSet, last: &mut FxHashMap<u32, u64>) {
     let print = fingerprint(f, layout);
     if last.get(&mmsi) == Some(&print) && spans.touch(mmsi, ts_ms) {
         return;
@@ -341,7 +337,11 @@ fn parse_row(f: &[&[u8]], layout: &Layout) -> Row {
         reason = "AIS speeds, courses and draughts fit f32"
     )]
     let opt_f32 = |i: Option<usize>| i.and_then(|i| parse_f64(f[i])).map(|v| v as f32);
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a heading from 0 to 359")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a heading from 0 to 359"
+    )]
     let heading = layout
         .heading
         .and_then(|i| parse_f64(f[i]))

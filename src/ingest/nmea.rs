@@ -534,17 +534,26 @@ mod tests {
         let sum = tag.bytes().fold(0u8, |a, b| a ^ b);
         let text = format!("\\{tag}*{sum:02X}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n");
         let out = read(&text, |_, _, _| {});
-        assert_eq!(out.fixes.rows.iter().map(|r| r.ts_ms).collect::<Vec<_>>(), vec![1_747_296_149_000]);
+        assert_eq!(
+            out.fixes.rows.iter().map(|r| r.ts_ms).collect::<Vec<_>>(),
+            vec![1_747_296_149_000]
+        );
         let out = read(
             "2025-05-15T08:02:29Z !AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n",
             |_, _, _| {},
         );
-        assert_eq!(crate::model::ais::rfc3339(out.fixes.rows[0].ts_ms), "2025-05-15T08:02:29Z");
+        assert_eq!(
+            crate::model::ais::rfc3339(out.fixes.rows[0].ts_ms),
+            "2025-05-15T08:02:29Z"
+        );
         let out = read(
             "$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17\n!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n",
             |_, _, _| {},
         );
-        assert_eq!(crate::model::ais::rfc3339(out.fixes.rows[0].ts_ms), "2008-05-09T00:00:00Z");
+        assert_eq!(
+            crate::model::ais::rfc3339(out.fixes.rows[0].ts_ms),
+            "2008-05-09T00:00:00Z"
+        );
     }
 
     #[test]

@@ -56,8 +56,14 @@ fn e7(deg: f64) -> i32 {
 
 impl PartialEq for FixRow {
     fn eq(&self, o: &Self) -> bool {
-        (self.ts_ms, self.mmsi, self.lat_e7, self.lon_e7, self.heading_deg, self.nav_status)
-            == (o.ts_ms, o.mmsi, o.lat_e7, o.lon_e7, o.heading_deg, o.nav_status)
+        (
+            self.ts_ms,
+            self.mmsi,
+            self.lat_e7,
+            self.lon_e7,
+            self.heading_deg,
+            self.nav_status,
+        ) == (o.ts_ms, o.mmsi, o.lat_e7, o.lon_e7, o.heading_deg, o.nav_status)
             && self.sog_kn.to_bits() == o.sog_kn.to_bits()
             && self.cog_deg.to_bits() == o.cog_deg.to_bits()
             && self.draught_m.to_bits() == o.draught_m.to_bits()
@@ -157,7 +163,10 @@ impl Fixes {
         if rows.windows(2).all(|w| w[0].key() < w[1].key()) {
             return 0;
         }
-        let n32 = u32::try_from(n).ok().filter(|n| *n < u32::MAX).expect("fewer than 2^32 - 1 fixes in one partition");
+        let n32 = u32::try_from(n)
+            .ok()
+            .filter(|n| *n < u32::MAX)
+            .expect("fewer than 2^32 - 1 fixes in one partition");
         let mut vessels: Vec<u32> = {
             let mut seen = rustc_hash::FxHashSet::default();
             rows.iter().map(|r| r.mmsi).filter(|m| seen.insert(*m)).collect()
@@ -181,7 +190,10 @@ impl Fixes {
         drop(ranks);
         for r in 0..vessels.len() {
             let group = &mut order[start[r] as usize..start[r + 1] as usize];
-            if !group.windows(2).all(|w| rows[w[0] as usize].ts_ms <= rows[w[1] as usize].ts_ms) {
+            if !group
+                .windows(2)
+                .all(|w| rows[w[0] as usize].ts_ms <= rows[w[1] as usize].ts_ms)
+            {
                 group.sort_by_key(|&i| rows[i as usize].ts_ms);
             }
         }
@@ -248,7 +260,13 @@ pub fn nav_status_code(text: &[u8]) -> Option<u8> {
         b"Power-driven vessel pushing ahead or towing alongside" => 12,
         b"AIS-SART" => 14,
         b"Unknown value" | b"" => return None,
-        other => return std::str::from_utf8(other).ok()?.parse().ok().filter(|c| (0..=14).contains(c)),
+        other => {
+            return std::str::from_utf8(other)
+                .ok()?
+                .parse()
+                .ok()
+                .filter(|c| (0..=14).contains(c));
+        }
     })
 }
 

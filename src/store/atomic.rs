@@ -24,7 +24,9 @@ pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut fs::File) -> anyho
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     let shown = tmp.path().display().to_string();
     write(tmp.as_file_mut()).with_context(|| format!("cannot write {shown}"))?;
-    tmp.as_file().sync_all().with_context(|| format!("cannot write {shown}"))?;
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {shown}"))?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot move the new file into place at {}", path.display()))?;

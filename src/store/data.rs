@@ -148,7 +148,11 @@ impl DataStore {
                 .context("a position's day is out of range")?;
             let mut merged = self.positions_of_day(day)?;
             let before = merged.len();
-            let mut new = if by_day_single { std::mem::take(&mut fixes) } else { fixes.select(&rows) };
+            let mut new = if by_day_single {
+                std::mem::take(&mut fixes)
+            } else {
+                fixes.select(&rows)
+            };
             let new_rows = new.len();
             merged.append(&mut new);
             let dropped = merged.sort_dedup();

@@ -9,13 +9,13 @@ use std::path::Path;
 
 use anyhow::Context;
 use polars::prelude::{
-    Column, DataFrame, Float32Chunked, NewChunkedArray, Float64Chunked, Int32Chunked, Int64Chunked, IntoColumn, NamedFrom,
-    ParquetCompression, ParquetReader, ParquetWriter, SerReader, StringChunked, TimeUnit, TimeZone, UInt32Chunked,
-    UInt64Chunked,
+    Column, DataFrame, Float32Chunked, Float64Chunked, Int32Chunked, Int64Chunked, IntoColumn, NamedFrom,
+    NewChunkedArray, ParquetCompression, ParquetReader, ParquetWriter, SerReader, StringChunked, TimeUnit, TimeZone,
+    UInt32Chunked, UInt64Chunked,
 };
 
-use crate::ingest::portcalls::PortCallRecord;
 use super::atomic::write_atomic_with;
+use crate::ingest::portcalls::PortCallRecord;
 use crate::model::ais::{Fix, FixRow, Fixes, NO_HEADING, NO_STATUS};
 use crate::model::identity::IdentitySpan;
 
@@ -105,12 +105,14 @@ fn positions_frame(rows: &[FixRow]) -> anyhow::Result<DataFrame> {
         f32_col("cog_deg", |r| r.cog_deg),
         Int32Chunked::from_iter_options(
             "heading_deg".into(),
-            rows.iter().map(|r| (r.heading_deg != NO_HEADING).then_some(i32::from(r.heading_deg))),
+            rows.iter()
+                .map(|r| (r.heading_deg != NO_HEADING).then_some(i32::from(r.heading_deg))),
         )
         .into_column(),
         Int32Chunked::from_iter_options(
             "nav_status".into(),
-            rows.iter().map(|r| (r.nav_status != NO_STATUS).then_some(i32::from(r.nav_status))),
+            rows.iter()
+                .map(|r| (r.nav_status != NO_STATUS).then_some(i32::from(r.nav_status))),
         )
         .into_column(),
         f32_col("draught_m", |r| r.draught_m),
@@ -141,7 +143,11 @@ pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
     let mmsi = col(&df, "mmsi")?.u32()?;
     let ts = col(&df, "ts")?.datetime()?.physical();
     let (lat, lon) = (col(&df, "lat")?.f64()?, col(&df, "lon")?.f64()?);
-    let (sog, cog, draught) = (col(&df, "sog_kn")?.f32()?, col(&df, "cog_deg")?.f32()?, col(&df, "draught_m")?.f32()?);
+    let (sog, cog, draught) = (
+        col(&df, "sog_kn")?.f32()?,
+        col(&df, "cog_deg")?.f32()?,
+        col(&df, "draught_m")?.f32()?,
+    );
     let (heading, status) = (col(&df, "heading_deg")?.i32()?, col(&df, "nav_status")?.i32()?);
     let mut rows = Vec::with_capacity(df.height());
     for i in 0..df.height() {

@@ -60,7 +60,11 @@ mod real_samples {
         ingest(&old, &["ais/marinecadastre_small_example_2022-03-31.csv"]);
         let new = Fw::new();
         let run = ingest(&new, &["ais/marinecadastre_2024_layout_CONVERTED.csv"]);
-        assert!(run.stderr.contains("noaa, 51 rows: 51 positions added"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("noaa, 51 rows: 51 positions added"),
+            "{}",
+            run.stderr
+        );
         let read = |fw: &Fw| {
             let store = fleetwatch::store::data::DataStore::open(fw.dir.path()).unwrap();
             let day = *store.manifest.positions.keys().next().unwrap();
