@@ -24,6 +24,8 @@ pub enum Dialect {
 pub struct Layout {
     pub dialect: Dialect,
     pub fields: usize,
+    /// Columns up to the last one read: the rest of a line is only counted.
+    keep: usize,
     time: usize,
     mobile: Option<usize>,
     mmsi: usize,
@@ -57,9 +59,10 @@ impl Layout {
         } else {
             return None;
         };
-        Some(Self {
+        let mut layout = Self {
             dialect,
             fields: cols.len(),
+            keep: cols.len(),
             time: find(&["timestamp", "basedatetime"])?,
             mobile: find(&["typeofmobile"]),
             mmsi: find(&["mmsi"])?,
@@ -74,7 +77,28 @@ impl Layout {
             name: find(&["name", "vesselname"]),
             ship_type: find(&["shiptype", "vesseltype"]),
             draught: find(&["draught", "draft"]),
-        })
+        };
+        layout.keep = [
+            Some(layout.time),
+            layout.mobile,
+            Some(layout.mmsi),
+            Some(layout.lat),
+            Some(layout.lon),
+            layout.status,
+            layout.sog,
+            layout.cog,
+            layout.heading,
+            layout.imo,
+            layout.call_sign,
+            layout.name,
+            layout.ship_type,
+            layout.draught,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .map_or(0, |m| m + 1);
+        Some(layout)
     }
 }
 
@@ -176,13 +200,21 @@ fn read_chunk(chunk: &[u8], layout: &Layout, progress: impl Fn(u64)) -> (Output,
         }
         out.counts.rows += 1;
         fields.clear();
-        split_commas(line, &mut fields);
-        if fields.iter().any(|f| f.first() == Some(&b'"')) {
+        let count = split_commas(line, &mut fields, layout.keep);
+        if memchr::memchr(b'"', line).is_some() {
             let owned = quoted_fields(line);
             let quoted: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
-            take_row(&quoted, layout, line_no, &mut out, &mut spans, &mut last_static);
+            take_row(
+                &quoted,
+                quoted.len(),
+                layout,
+                line_no,
+                &mut out,
+                &mut spans,
+                &mut last_static,
+            );
         } else {
-            take_row(&fields, layout, line_no, &mut out, &mut spans, &mut last_static);
+            take_row(&fields, count, layout, line_no, &mut out, &mut spans, &mut last_static);
         }
         if pos - reported >= 1 << 20 {
             progress((pos - reported) as u64);
@@ -195,15 +227,20 @@ fn read_chunk(chunk: &[u8], layout: &Layout, progress: impl Fn(u64)) -> (Output,
 }
 
 /// Sorts one row into the output: a fix, a non-ship, a row without position, a reject.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the reader's state, passed as borrows on the hot path"
+)]
 fn take_row(
     fields: &[&[u8]],
+    count: usize,
     layout: &Layout,
     line_no: u64,
     out: &mut Output,
     spans: &mut SpanSet,
     last_static: &mut FxHashMap<u32, u64>,
 ) {
-    match parse_row(fields, layout) {
+    match parse_row(fields, count, layout) {
         Row::Fix(fix, has_static) => {
             if has_static {
                 observe(fields, layout, fix.mmsi, fix.ts_ms, spans, last_static);
@@ -225,33 +262,48 @@ fn take_row(
 ///
 /// # Panics
 /// Never: `chunks_exact(8)` yields eight-byte words.
-pub fn split_commas<'a>(line: &'a [u8], fields: &mut Vec<&'a [u8]>) {
+pub fn split_commas<'a>(line: &'a [u8], fields: &mut Vec<&'a [u8]>, keep: usize) -> usize {
     const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const COMMAS: u64 = 0x2C2C_2C2C_2C2C_2C2C;
     let mut start = 0;
     let mut base = 0;
+    let mut commas = 0;
     let mut words = line.chunks_exact(8);
     for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
         let x = w ^ COMMAS;
         // The high bit of each zero byte of x, i.e. of each comma; exact, with no
         // false positives from borrows (the "haszero" identity, bit twiddling hacks).
         let mut hits = !(((x & LOWS).wrapping_add(LOWS)) | x | LOWS);
-        while hits != 0 {
-            let at = base + (hits.trailing_zeros() / 8) as usize;
-            fields.push(&line[start..at]);
-            start = at + 1;
-            hits &= hits - 1;
+        if fields.len() >= keep {
+            // Past the last wanted column: only count.
+            commas += hits.count_ones() as usize;
+        } else {
+            while hits != 0 {
+                let at = base + (hits.trailing_zeros() / 8) as usize;
+                commas += 1;
+                if fields.len() < keep {
+                    fields.push(&line[start..at]);
+                }
+                start = at + 1;
+                hits &= hits - 1;
+            }
         }
         base += 8;
     }
     for (k, &b) in words.remainder().iter().enumerate() {
         if b == b',' {
-            fields.push(&line[start..base + k]);
+            commas += 1;
+            if fields.len() < keep {
+                fields.push(&line[start..base + k]);
+            }
             start = base + k + 1;
         }
     }
-    fields.push(&line[start..]);
+    if fields.len() < keep {
+        fields.push(&line[start..]);
+    }
+    commas + 1
 }
 
 fn quoted_fields(line: &[u8]) -> Vec<Vec<u8>> {
@@ -275,33 +327,46 @@ enum Row {
 /// (with its allocations) only when the fields changed for this transmitter.
 fn observe(f: &[&[u8]], layout: &Layout, mmsi: u32, ts_ms: i64, spans: &mut SpanSet, last: &mut FxHashMap<u32, u64>) {
     let print = fingerprint(f, layout);
-    if last.get(&mmsi) == Some(&print) && spans.touch(mmsi, ts_ms) {
-        return;
+    match last.entry(mmsi) {
+        std::collections::hash_map::Entry::Occupied(mut e) => {
+            if *e.get() == print && spans.touch(mmsi, ts_ms) {
+                return;
+            }
+            e.insert(print);
+        }
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(print);
+        }
     }
-    last.insert(mmsi, print);
     if let Some(r) = static_report(f, layout, mmsi, ts_ms) {
         spans.observe(r);
     }
 }
 
-/// FNV-1a over the identity fields (IMO, call sign, name, ship type).
+/// A hash of the identity fields (IMO, call sign, name, ship type), eight bytes at a
+/// time (the `FxHash` mixing step).
 fn fingerprint(f: &[&[u8]], layout: &Layout) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let mut h: u64 = 0;
     for i in [layout.imo, layout.call_sign, layout.name, layout.ship_type]
         .into_iter()
         .flatten()
     {
-        for &b in f[i] {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        let field = f[i];
+        let mut words = field.chunks_exact(8);
+        for w in &mut words {
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w.try_into().unwrap_or_default())).wrapping_mul(K);
         }
-        h = (h ^ 0xff).wrapping_mul(0x0100_0000_01b3);
+        let mut tail = [0u8; 8];
+        tail[..words.remainder().len()].copy_from_slice(words.remainder());
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(tail) ^ ((field.len() as u64) << 56)).wrapping_mul(K);
     }
     h
 }
 
-fn parse_row(f: &[&[u8]], layout: &Layout) -> Row {
-    if f.len() != layout.fields {
-        return Row::Bad(format!("{} fields, the header has {}", f.len(), layout.fields));
+fn parse_row(f: &[&[u8]], count: usize, layout: &Layout) -> Row {
+    if count != layout.fields {
+        return Row::Bad(format!("{count} fields, the header has {}", layout.fields));
     }
     if let Some(i) = layout.mobile
         && !matches!(f[i], b"Class A" | b"Class B")
@@ -559,10 +624,13 @@ mod tests {
             b"12345678,12345678,",
             b"\x2c\xac\x2d\x2b,\xff\x00,",
         ] {
-            let mut fields = Vec::new();
-            split_commas(line, &mut fields);
             let want: Vec<&[u8]> = line.split(|b| *b == b',').collect();
-            assert_eq!(fields, want, "{:?}", String::from_utf8_lossy(line));
+            for keep in [0, 1, 3, 100] {
+                let mut fields = Vec::new();
+                let count = split_commas(line, &mut fields, keep);
+                assert_eq!(count, want.len(), "{:?}", String::from_utf8_lossy(line));
+                assert_eq!(fields, want[..keep.min(want.len())], "{:?} keep {keep}", String::from_utf8_lossy(line));
+            }
         }
     }
 

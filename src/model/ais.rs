@@ -2,26 +2,26 @@
 //! static reports (who a transmitter said it was, when). Times are UTC milliseconds
 //! since the Unix epoch. No I/O.
 
-/// Position fixes, one compact 40-byte row each (a day of 16 million fixes is 640 MB).
-/// Missing values use the AIS conventions: `NaN` for speed, course and draught, heading
-/// 511, navigational status 15. Coordinates are kept in 1e-7 degrees (1 cm), which holds
-/// the 6 decimals of DMA and NOAA files exactly.
+/// Position fixes, one compact 32-byte row each (a day of 16 million fixes is 510 MB).
+/// Coordinates are kept in 1e-7 degrees (1 cm), which holds the 6 decimals of DMA and
+/// NOAA files exactly; speed, course and draught in tenths, the resolution AIS sends
+/// them in. Missing values use the AIS conventions: heading 511, status 15, and
+/// `u16::MAX` for speed, course and draught.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Fixes {
     pub rows: Vec<FixRow>,
 }
 
-/// One stored fix. Equality compares floats bit for bit, so that a missing value (NaN)
-/// equals a missing value.
-#[derive(Debug, Clone, Copy)]
+/// One stored fix.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct FixRow {
     pub ts_ms: i64,
     pub mmsi: u32,
     lat_e7: i32,
     lon_e7: i32,
-    pub sog_kn: f32,
-    pub cog_deg: f32,
-    pub draught_m: f32,
+    sog_dkn: u16,
+    cog_ddeg: u16,
+    draught_dm: u16,
     pub heading_deg: u16,
     pub nav_status: u8,
 }
@@ -30,6 +30,8 @@ pub struct FixRow {
 pub const NO_HEADING: u16 = 511;
 /// Navigational status "not defined".
 pub const NO_STATUS: u8 = 15;
+/// Speed, course or draught "not available".
+const NO_TENTHS: u16 = u16::MAX;
 
 /// One fix, as readers produce it and reports read it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,29 +47,20 @@ pub struct Fix {
     pub draught_m: Option<f32>,
 }
 
-fn some_f32(v: f32) -> Option<f32> {
-    (!v.is_nan()).then_some(v)
-}
-
 #[allow(clippy::cast_possible_truncation, reason = "degrees times 1e7 fit i32")]
 fn e7(deg: f64) -> i32 {
     (deg * 1e7).round() as i32
 }
 
-impl PartialEq for FixRow {
-    fn eq(&self, o: &Self) -> bool {
-        (
-            self.ts_ms,
-            self.mmsi,
-            self.lat_e7,
-            self.lon_e7,
-            self.heading_deg,
-            self.nav_status,
-        ) == (o.ts_ms, o.mmsi, o.lat_e7, o.lon_e7, o.heading_deg, o.nav_status)
-            && self.sog_kn.to_bits() == o.sog_kn.to_bits()
-            && self.cog_deg.to_bits() == o.cog_deg.to_bits()
-            && self.draught_m.to_bits() == o.draught_m.to_bits()
-    }
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "range checked")]
+fn tenths(v: Option<f32>) -> u16 {
+    v.map(|v| (v * 10.0).round())
+        .filter(|t| (0.0..f32::from(NO_TENTHS)).contains(t))
+        .map_or(NO_TENTHS, |t| t as u16)
+}
+
+fn from_tenths(t: u16) -> Option<f32> {
+    (t != NO_TENTHS).then(|| f32::from(t) / 10.0)
 }
 
 impl FixRow {
@@ -79,17 +72,37 @@ impl FixRow {
         f64::from(self.lon_e7) / 1e7
     }
 
+    pub fn sog_kn(&self) -> Option<f32> {
+        from_tenths(self.sog_dkn)
+    }
+
+    pub fn cog_deg(&self) -> Option<f32> {
+        from_tenths(self.cog_ddeg)
+    }
+
+    pub fn draught_m(&self) -> Option<f32> {
+        from_tenths(self.draught_dm)
+    }
+
+    pub fn heading(&self) -> Option<u16> {
+        Some(self.heading_deg).filter(|h| *h != NO_HEADING)
+    }
+
+    pub fn status(&self) -> Option<u8> {
+        Some(self.nav_status).filter(|s| *s != NO_STATUS)
+    }
+
     pub fn fix(&self) -> Fix {
         Fix {
             mmsi: self.mmsi,
             ts_ms: self.ts_ms,
             lat: self.lat(),
             lon: self.lon(),
-            sog_kn: some_f32(self.sog_kn),
-            cog_deg: some_f32(self.cog_deg),
-            heading_deg: Some(self.heading_deg).filter(|h| *h != NO_HEADING),
-            nav_status: Some(self.nav_status).filter(|s| *s != NO_STATUS),
-            draught_m: some_f32(self.draught_m),
+            sog_kn: self.sog_kn(),
+            cog_deg: self.cog_deg(),
+            heading_deg: self.heading(),
+            nav_status: self.status(),
+            draught_m: self.draught_m(),
         }
     }
 
@@ -105,9 +118,9 @@ impl From<Fix> for FixRow {
             mmsi: f.mmsi,
             lat_e7: e7(f.lat),
             lon_e7: e7(f.lon),
-            sog_kn: f.sog_kn.unwrap_or(f32::NAN),
-            cog_deg: f.cog_deg.unwrap_or(f32::NAN),
-            draught_m: f.draught_m.unwrap_or(f32::NAN),
+            sog_dkn: tenths(f.sog_kn),
+            cog_ddeg: tenths(f.cog_deg),
+            draught_dm: tenths(f.draught_m),
             heading_deg: f.heading_deg.filter(|h| *h < 360).unwrap_or(NO_HEADING),
             nav_status: f.nav_status.filter(|s| *s < NO_STATUS).unwrap_or(NO_STATUS),
         }
@@ -151,78 +164,43 @@ impl Fixes {
     /// occurrence. Returns how many were dropped.
     ///
     /// AIS files come in time order, so a stable counting sort by MMSI leaves each
-    /// vessel's fixes in time order already: O(n), with a sort only for the vessels
-    /// whose fixes were not in order. The permutation is applied in place, so the peak
-    /// is the rows plus two `u32` per row.
-    ///
-    /// # Panics
-    /// When there are more than 2^32 - 1 fixes.
+    /// vessel's fixes in time order already: two sequential passes and a scatter into
+    /// one write stream per vessel (which the caches hold), then a sort only for the
+    /// vessels whose fixes were not in order.
     pub fn sort_dedup(&mut self) -> usize {
-        let rows = &mut self.rows;
-        let n = rows.len();
-        if rows.windows(2).all(|w| w[0].key() < w[1].key()) {
+        let n = self.rows.len();
+        if self.rows.windows(2).all(|w| w[0].key() < w[1].key()) {
             return 0;
         }
-        let n32 = u32::try_from(n)
-            .ok()
-            .filter(|n| *n < u32::MAX)
-            .expect("fewer than 2^32 - 1 fixes in one partition");
         let mut vessels: Vec<u32> = {
             let mut seen = rustc_hash::FxHashSet::default();
-            rows.iter().map(|r| r.mmsi).filter(|m| seen.insert(*m)).collect()
+            self.rows.iter().map(|r| r.mmsi).filter(|m| seen.insert(*m)).collect()
         };
         vessels.sort_unstable();
-        let rank: rustc_hash::FxHashMap<u32, u32> = vessels.iter().zip(0u32..).map(|(m, r)| (*m, r)).collect();
-        let ranks: Vec<u32> = rows.iter().map(|r| rank[&r.mmsi]).collect();
-        let mut start = vec![0u32; vessels.len() + 1];
-        for &r in &ranks {
-            start[r as usize + 1] += 1;
+        let rank: rustc_hash::FxHashMap<u32, usize> = vessels.iter().enumerate().map(|(r, m)| (*m, r)).collect();
+        let mut start = vec![0usize; vessels.len() + 1];
+        for r in &self.rows {
+            start[rank[&r.mmsi] + 1] += 1;
         }
         for r in 0..vessels.len() {
             start[r + 1] += start[r];
         }
         let mut next = start.clone();
-        let mut order = vec![0u32; n];
-        for (i, &r) in (0..n32).zip(&ranks) {
-            order[next[r as usize] as usize] = i;
-            next[r as usize] += 1;
+        let mut sorted = vec![FixRow::default(); n];
+        for row in &self.rows {
+            let slot = &mut next[rank[&row.mmsi]];
+            sorted[*slot] = *row;
+            *slot += 1;
         }
-        drop(ranks);
+        self.rows = sorted;
         for r in 0..vessels.len() {
-            let group = &mut order[start[r] as usize..start[r + 1] as usize];
-            if !group
-                .windows(2)
-                .all(|w| rows[w[0] as usize].ts_ms <= rows[w[1] as usize].ts_ms)
-            {
-                group.sort_by_key(|&i| rows[i as usize].ts_ms);
+            let group = &mut self.rows[start[r]..start[r + 1]];
+            if !group.windows(2).all(|w| w[0].ts_ms <= w[1].ts_ms) {
+                group.sort_by_key(|row| row.ts_ms);
             }
         }
-        permute_in_place(rows, &mut order);
-        rows.dedup_by_key(|r| r.key());
-        n - rows.len()
-    }
-}
-
-/// Reorders `rows` so that `rows[k]` becomes the old `rows[order[k]]`, following the
-/// permutation's cycles; `order` is used up as the record of visited slots.
-fn permute_in_place(rows: &mut [FixRow], order: &mut [u32]) {
-    const DONE: u32 = u32::MAX;
-    for k in 0..rows.len() {
-        if order[k] == DONE {
-            continue;
-        }
-        let held = rows[k];
-        let mut j = k;
-        loop {
-            let src = order[j] as usize;
-            order[j] = DONE;
-            if src == k {
-                rows[j] = held;
-                break;
-            }
-            rows[j] = rows[src];
-            j = src;
-        }
+        self.rows.dedup_by_key(|r| r.key());
+        n - self.rows.len()
     }
 }
 

@@ -16,7 +16,7 @@ use polars::prelude::{
 
 use super::atomic::write_atomic_with;
 use crate::ingest::portcalls::PortCallRecord;
-use crate::model::ais::{Fix, FixRow, Fixes, NO_HEADING, NO_STATUS};
+use crate::model::ais::{Fix, FixRow, Fixes};
 use crate::model::identity::IdentitySpan;
 
 /// A reject as stored: which file, which line, why.
@@ -90,9 +90,8 @@ const ROW_GROUP: usize = 1 << 20;
 
 /// The positions of `rows` as a frame with the table's schema.
 fn positions_frame(rows: &[FixRow]) -> anyhow::Result<DataFrame> {
-    let f32_col = |name: &str, get: fn(&FixRow) -> f32| {
-        Float32Chunked::from_iter_options(name.into(), rows.iter().map(|r| Some(get(r)).filter(|v| !v.is_nan())))
-            .into_column()
+    let f32_col = |name: &str, get: fn(&FixRow) -> Option<f32>| {
+        Float32Chunked::from_iter_options(name.into(), rows.iter().map(get)).into_column()
     };
     Ok(DataFrame::new_infer_height(vec![
         UInt32Chunked::from_vec("mmsi".into(), rows.iter().map(|r| r.mmsi).collect()).into_column(),
@@ -101,21 +100,13 @@ fn positions_frame(rows: &[FixRow]) -> anyhow::Result<DataFrame> {
             .into_column(),
         Float64Chunked::from_vec("lat".into(), rows.iter().map(FixRow::lat).collect()).into_column(),
         Float64Chunked::from_vec("lon".into(), rows.iter().map(FixRow::lon).collect()).into_column(),
-        f32_col("sog_kn", |r| r.sog_kn),
-        f32_col("cog_deg", |r| r.cog_deg),
-        Int32Chunked::from_iter_options(
-            "heading_deg".into(),
-            rows.iter()
-                .map(|r| (r.heading_deg != NO_HEADING).then_some(i32::from(r.heading_deg))),
-        )
-        .into_column(),
-        Int32Chunked::from_iter_options(
-            "nav_status".into(),
-            rows.iter()
-                .map(|r| (r.nav_status != NO_STATUS).then_some(i32::from(r.nav_status))),
-        )
-        .into_column(),
-        f32_col("draught_m", |r| r.draught_m),
+        f32_col("sog_kn", FixRow::sog_kn),
+        f32_col("cog_deg", FixRow::cog_deg),
+        Int32Chunked::from_iter_options("heading_deg".into(), rows.iter().map(|r| r.heading().map(i32::from)))
+            .into_column(),
+        Int32Chunked::from_iter_options("nav_status".into(), rows.iter().map(|r| r.status().map(i32::from)))
+            .into_column(),
+        f32_col("draught_m", FixRow::draught_m),
     ])?)
 }
 
