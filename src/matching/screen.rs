@@ -106,20 +106,84 @@ pub struct HullMatch<'a> {
 /// Lists prepared for screening: normalised names computed once.
 pub struct Screen<'a> {
     lists: &'a [ListVersion],
-    names: Vec<(usize, usize, NameKind, &'a str, NormName)>,
+    names: Vec<(usize, usize, NameKind, &'a str, NormName, Signature)>,
+    by_imo: rustc_hash::FxHashMap<&'a str, Vec<(usize, usize)>>,
+    by_mmsi: rustc_hash::FxHashMap<&'a str, Vec<(usize, usize)>>,
+}
+
+/// A cheap summary of a normalised name that rules out most non-matches before the
+/// edit distance is computed, without ever ruling out a real match: lengths and the set
+/// of characters present.
+#[derive(Debug, Clone, Copy)]
+struct Signature {
+    /// Letters and digits of the words (the "joined without blanks" form).
+    letters: usize,
+    /// The words joined by single blanks.
+    plain: usize,
+    chars: u64,
+}
+
+impl Signature {
+    fn of(n: &NormName) -> Self {
+        let mut chars = 0u64;
+        let mut letters = 0;
+        for w in &n.words {
+            letters += w.len();
+            for b in w.bytes() {
+                chars |= 1 << (b % 64);
+            }
+        }
+        Self {
+            letters,
+            plain: letters + n.words.len().saturating_sub(1),
+            chars,
+        }
+    }
+
+    /// Whether two names could score `min_score`. The score compares three forms of
+    /// the words (as written, sorted, joined), each allowing at most (1 - s) x its
+    /// longer length edits; an edit changes a length by at most one and the set of
+    /// characters present by at most two.
+    fn may_match(self, o: Self, min_score: f64) -> bool {
+        let longer = self.plain.max(o.plain);
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "names are short"
+        )]
+        let edits = ((1.0 - min_score) * longer as f64 + 1e-9).floor().max(0.0) as usize;
+        let length_ok = self.letters.abs_diff(o.letters) <= edits || self.plain.abs_diff(o.plain) <= edits;
+        length_ok && ((self.chars ^ o.chars).count_ones() as usize) <= 2 * edits
+    }
 }
 
 impl<'a> Screen<'a> {
     pub fn new(lists: &'a [ListVersion]) -> Self {
         let mut names = Vec::new();
+        let mut by_imo: rustc_hash::FxHashMap<&'a str, Vec<(usize, usize)>> = rustc_hash::FxHashMap::default();
+        let mut by_mmsi: rustc_hash::FxHashMap<&'a str, Vec<(usize, usize)>> = rustc_hash::FxHashMap::default();
         for (li, list) in lists.iter().enumerate() {
             for (ei, entry) in list.entries.iter().enumerate() {
                 for (kind, name) in entry.names() {
-                    names.push((li, ei, kind, name, normalize(name)));
+                    let norm = normalize(name);
+                    let sig = Signature::of(&norm);
+                    names.push((li, ei, kind, name, norm, sig));
+                }
+                if let Some(imo) = entry.imo.as_deref() {
+                    by_imo.entry(imo).or_default().push((li, ei));
+                }
+                if let Some(mmsi) = entry.mmsi.as_deref() {
+                    by_mmsi.entry(mmsi).or_default().push((li, ei));
                 }
             }
         }
-        Self { lists, names }
+        Self {
+            lists,
+            names,
+            by_imo,
+            by_mmsi,
+        }
     }
 
     fn entry(&self, li: usize, ei: usize) -> (&'a ListVersion, &'a Listing) {
@@ -139,26 +203,22 @@ impl<'a> Screen<'a> {
         };
         match query {
             Query::Imo(imo) => {
-                for (li, list) in self.lists.iter().enumerate() {
-                    for (ei, e) in list.entries.iter().enumerate() {
-                        if e.imo.as_deref() == Some(imo.as_str()) {
-                            consider(self.hull_key(li, ei), MatchedOn::Imo, 1.0, "");
-                        }
-                    }
+                for &(li, ei) in self.by_imo.get(imo.as_str()).into_iter().flatten() {
+                    consider(self.hull_key(li, ei), MatchedOn::Imo, 1.0, "");
                 }
             }
             Query::Mmsi(mmsi) => {
-                for (li, list) in self.lists.iter().enumerate() {
-                    for (ei, e) in list.entries.iter().enumerate() {
-                        if e.mmsi.as_deref() == Some(mmsi.as_str()) {
-                            consider(self.hull_key(li, ei), MatchedOn::Mmsi, 1.0, "");
-                        }
-                    }
+                for &(li, ei) in self.by_mmsi.get(mmsi.as_str()).into_iter().flatten() {
+                    consider(self.hull_key(li, ei), MatchedOn::Mmsi, 1.0, "");
                 }
             }
             Query::Name(text) => {
                 let q = normalize(text);
-                for (li, ei, kind, name, norm) in &self.names {
+                let qsig = Signature::of(&q);
+                for (li, ei, kind, name, norm, sig) in &self.names {
+                    if !qsig.may_match(*sig, min_score) {
+                        continue;
+                    }
                     let s = score(&q, norm);
                     if s >= min_score {
                         consider(self.hull_key(*li, *ei), (*kind).into(), s, name);
@@ -200,10 +260,11 @@ impl<'a> Screen<'a> {
         match key {
             HullKey::Entry(li, ei) => vec![self.entry(li, ei)],
             HullKey::Imo(imo) => self
-                .lists
-                .iter()
-                .flat_map(|l| l.entries.iter().map(move |e| (l, e)))
-                .filter(|(_, e)| e.imo.as_deref() == Some(imo))
+                .by_imo
+                .get(imo)
+                .into_iter()
+                .flatten()
+                .map(|&(li, ei)| self.entry(li, ei))
                 .collect(),
         }
     }
@@ -258,11 +319,8 @@ impl<'a> Screen<'a> {
         imo::near_misses(digits)
             .into_iter()
             .filter_map(|cand| {
-                self.lists
-                    .iter()
-                    .flat_map(|l| l.entries.iter())
-                    .find(|e| e.imo.as_deref() == Some(cand.as_str()))
-                    .map(|e| (cand, e.name.as_str()))
+                let &(li, ei) = self.by_imo.get(cand.as_str())?.first()?;
+                Some((cand.clone(), self.entry(li, ei).1.name.as_str()))
             })
             .collect()
     }
@@ -271,6 +329,80 @@ impl<'a> Screen<'a> {
 /// The same listings (by identity, not by value).
 fn same_entries(a: &[(&ListVersion, &Listing)], b: &[(&ListVersion, &Listing)]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| std::ptr::eq(x.1, y.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::score::score;
+
+    /// The prefilter never drops a pair the score would keep.
+    #[test]
+    fn the_prefilter_keeps_every_real_match() {
+        let names = [
+            "JAGUAR",
+            "JAUGAR",
+            "JAGGER",
+            "ARGENT",
+            "MIKHAIL ULYANOV",
+            "MICHAIL ULJANOV",
+            "ULYANOV MIKHAIL",
+            "SEA FORCE",
+            "SEAFORCE",
+            "AURA 1",
+            "AURA",
+            "OCEAN II",
+            "ZALIV AMERIKA",
+            "A B C D E F",
+            "ABCDEF",
+            "MARIA",
+            "MARINA",
+            "X",
+        ];
+        for a in names {
+            for b in names {
+                let (na, nb) = (normalize(a), normalize(b));
+                for min in [0.5, 0.7, 0.8, 0.9, 1.0] {
+                    if score(&na, &nb) >= min {
+                        assert!(
+                            Signature::of(&na).may_match(Signature::of(&nb), min),
+                            "{a} ~ {b} at {min}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The same on the bundled list names against mangled copies of each other.
+    #[test]
+    fn the_prefilter_keeps_every_match_among_list_names() {
+        let eu = crate::lists::bundled::eu();
+        let names: Vec<NormName> = eu.entries.iter().take(150).map(|e| normalize(&e.name)).collect();
+        let mut rng = crate::synth::Rng::new(5);
+        for a in &names {
+            let mut mangled = a.key().into_bytes();
+            if mangled.len() > 3 {
+                let i = usize::try_from(rng.below(mangled.len() as u64 - 1)).unwrap();
+                mangled.swap(i, i + 1);
+                mangled.remove(usize::try_from(rng.below(mangled.len() as u64)).unwrap());
+            }
+            let q = normalize(&String::from_utf8_lossy(&mangled));
+            for b in &names {
+                let sc = score(&q, b);
+                for min in [0.6, 0.8] {
+                    if sc >= min {
+                        assert!(
+                            Signature::of(&q).may_match(Signature::of(b), min),
+                            "{} ~ {} at {min}",
+                            q.key(),
+                            b.key()
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
