@@ -4,12 +4,21 @@
 
 use std::time::Instant;
 
+/// CPU seconds this process has used (user + system), from /proc.
+fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks: f64 = fields.get(11..13).map_or(0.0, |f| f.iter().filter_map(|v| v.parse::<f64>().ok()).sum());
+    ticks / 100.0
+}
+
 fn main() {
     let path = std::env::args().nth(1).expect("a file");
     let file = std::fs::File::open(&path).expect("readable");
     #[allow(unsafe_code, reason = "read-only map of a file nothing else writes")]
     // SAFETY: the file is only read, and not modified while mapped.
     let bytes = unsafe { memmap2::Mmap::map(&file) }.expect("mappable");
+    let c0 = cpu_s();
     let t = Instant::now();
     let format = fleetwatch::ingest::detect(&bytes).expect("a known format");
     let threads = std::env::var("THREADS")
@@ -18,6 +27,7 @@ fn main() {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
     let mut data = fleetwatch::ingest::read(&bytes, format, "x", threads, &|_| {}).expect("reads");
     let read = t.elapsed();
+    let c1 = cpu_s();
     if std::env::var_os("READ_ONLY").is_some() {
         eprintln!("read {read:?}");
         return;
@@ -25,11 +35,14 @@ fn main() {
     let t = Instant::now();
     let dropped = data.fixes.sort_dedup();
     let sort = t.elapsed();
+    let c2 = cpu_s();
     let t = Instant::now();
     let rows = data.fixes.len();
     let out = std::env::temp_dir().join("ingest_phases.parquet");
-    fleetwatch::store::tables::write_positions(&out, &data.fixes).expect("encodes");
+    fleetwatch::store::tables::write_positions(&out, &data.fixes.rows).expect("encodes");
     let encode = t.elapsed();
+    let c3 = cpu_s();
+    eprintln!("cpu seconds: read {:.2}, sort {:.2}, encode {:.2}", c1 - c0, c2 - c1, c3 - c2);
     let parquet = std::fs::metadata(&out).map_or(0, |m| m.len());
     let mut h = blake3::Hasher::new();
     let t = Instant::now();

@@ -117,9 +117,11 @@ fn map(file: &File) -> std::io::Result<memmap2::Mmap> {
     // SAFETY: the map is only read, and only while `file` is open. Another process
     // truncating the file meanwhile could fault the read: the same contract as every
     // mmap-based reader, accepted for the speed and the bounded memory.
-    unsafe {
-        memmap2::Mmap::map(file)
-    }
+    let map = unsafe { memmap2::Mmap::map(file) }?;
+    // Read once, front to back by each thread: let the kernel read ahead and drop
+    // pages behind, so the file does not stay resident.
+    let _ = map.advise(memmap2::Advice::Sequential);
+    Ok(map)
 }
 
 fn progress_bar(settings: &Settings, len: u64, name: &str) -> indicatif::ProgressBar {

@@ -136,8 +136,13 @@ pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u6
             .collect()
     });
     // Line numbers: the header is line 1; each chunk starts after the lines before it.
+    // The first chunk's rows grow to hold the others (a large allocation grows in place),
+    // so the rows are never held twice.
     let mut out = Output::default();
-    out.fixes.reserve(parts.iter().map(|(p, _)| p.fixes.len()).sum());
+    let rest: usize = parts.iter().skip(1).map(|(p, _)| p.fixes.len()).sum();
+    if let Some((first, _)) = parts.first_mut() {
+        first.fixes.reserve(rest);
+    }
     let mut line_offset = 1;
     let mut spans = Vec::new();
     for (part, lines) in &mut parts {
@@ -145,7 +150,11 @@ pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u6
             r.line += line_offset;
         }
         line_offset += *lines;
-        out.fixes.append(&mut part.fixes);
+        if out.fixes.is_empty() {
+            std::mem::swap(&mut out.fixes, &mut part.fixes);
+        } else {
+            out.fixes.append(&mut part.fixes);
+        }
         spans.append(&mut part.spans);
         out.rejects.append(&mut part.rejects);
         out.counts.add(&part.counts);

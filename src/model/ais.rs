@@ -185,13 +185,26 @@ impl Fixes {
         for r in 0..vessels.len() {
             start[r + 1] += start[r];
         }
-        let mut next = start.clone();
+        // The scatter, split by vessel rank over two threads writing disjoint halves.
         let mut sorted = vec![FixRow::default(); n];
-        for row in &self.rows {
-            let slot = &mut next[rank[&row.mmsi]];
-            sorted[*slot] = *row;
-            *slot += 1;
-        }
+        let mid_rank = vessels.len() / 2;
+        let (low, high) = sorted.split_at_mut(start[mid_rank]);
+        let scatter = |out: &mut [FixRow], ranks: std::ops::Range<usize>| {
+            let base = start[ranks.start];
+            let mut next: Vec<usize> = start[ranks.clone()].iter().map(|s| s - base).collect();
+            for row in &self.rows {
+                let r = rank[&row.mmsi];
+                if ranks.contains(&r) {
+                    let slot = &mut next[r - ranks.start];
+                    out[*slot] = *row;
+                    *slot += 1;
+                }
+            }
+        };
+        std::thread::scope(|s| {
+            s.spawn(|| scatter(low, 0..mid_rank));
+            scatter(high, mid_rank..vessels.len());
+        });
         self.rows = sorted;
         for r in 0..vessels.len() {
             let group = &mut self.rows[start[r]..start[r + 1]];

@@ -46,12 +46,21 @@ pub struct Part {
     pub rows: u64,
 }
 
+/// The positions of one UTC day: one or more files, each sorted by (MMSI, time), the
+/// MMSIs of one file all below those of the next, so that reading them in order gives
+/// the day sorted. (A day is written as several files to encode them on all cores.)
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DayParts {
+    pub files: Vec<String>,
+    pub rows: u64,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Manifest {
     pub generation: u64,
     pub files: Vec<IngestedFile>,
-    /// UTC day -> its positions file.
-    pub positions: BTreeMap<NaiveDate, Part>,
+    /// UTC day -> its positions files.
+    pub positions: BTreeMap<NaiveDate, DayParts>,
     pub identities: Option<Part>,
     pub port_call_records: Option<Part>,
     pub rejects: Vec<Part>,
@@ -119,10 +128,11 @@ impl DataStore {
 
     /// Positions of one day, sorted by (MMSI, time).
     pub fn positions_of_day(&self, day: NaiveDate) -> anyhow::Result<Fixes> {
-        match self.manifest.positions.get(&day) {
-            Some(p) => tables::read_positions(&self.dir.join(&p.file)),
-            None => Ok(Fixes::default()),
+        let mut all = Fixes::default();
+        for file in self.manifest.positions.get(&day).into_iter().flat_map(|p| &p.files) {
+            all.append(&mut tables::read_positions(&self.dir.join(file))?);
         }
+        Ok(all)
     }
 
     /// Adds one file's data as a new generation: merges its positions into their day
@@ -131,28 +141,17 @@ impl DataStore {
     /// the write lock.
     pub fn commit(&mut self, mut file: IngestedFile, data: FileData, reject_file: &str) -> anyhow::Result<Committed> {
         let generation = self.manifest.generation + 1;
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         let mut next = self.manifest.clone();
         next.generation = generation;
         let mut committed = Committed::default();
 
         // Positions, a day at a time.
-        let mut by_day: BTreeMap<i64, Vec<u32>> = BTreeMap::new();
-        for (i, r) in (0u32..).zip(&data.fixes.rows) {
-            by_day.entry(day_of(r.ts_ms)).or_default().push(i);
-        }
-        // A file of one day (the common case) moves its fixes instead of copying them.
-        let by_day_single = by_day.len() == 1;
-        let mut fixes = data.fixes;
-        for (day_num, rows) in by_day {
+        for (day_num, mut new) in split_by_day(data.fixes) {
             let day = NaiveDate::from_num_days_from_ce_opt(i32::try_from(day_num + 719_163).unwrap_or(i32::MAX))
                 .context("a position's day is out of range")?;
             let mut merged = self.positions_of_day(day)?;
             let before = merged.len();
-            let mut new = if by_day_single {
-                std::mem::take(&mut fixes)
-            } else {
-                fixes.select(&rows)
-            };
             let new_rows = new.len();
             merged.append(&mut new);
             let dropped = merged.sort_dedup();
@@ -160,11 +159,10 @@ impl DataStore {
             committed.positions += added as u64;
             committed.duplicates += (new_rows - added) as u64;
             debug_assert_eq!(dropped, new_rows - added);
-            let rel = format!("positions/day={day}/part-{generation:06}.parquet");
             let rows = merged.len() as u64;
-            tables::write_positions(&self.dir.join(&rel), &merged)?;
+            let files = write_day(&self.dir, day, generation, &merged, threads)?;
             drop(merged);
-            next.positions.insert(day, Part { file: rel, rows });
+            next.positions.insert(day, DayParts { files, rows });
         }
 
         if !data.spans.is_empty() {
@@ -252,12 +250,72 @@ impl DataStore {
         let m = &self.manifest;
         m.positions
             .values()
-            .chain(m.identities.iter())
-            .chain(m.port_call_records.iter())
-            .chain(m.rejects.iter())
-            .map(|p| self.dir.join(&p.file))
+            .flat_map(|d| d.files.iter())
+            .chain(m.identities.iter().map(|p| &p.file))
+            .chain(m.port_call_records.iter().map(|p| &p.file))
+            .chain(m.rejects.iter().map(|p| &p.file))
+            .map(|f| self.dir.join(f))
             .collect()
     }
+}
+
+/// Moves fixes into one set per UTC day (days since the epoch), never holding a row
+/// twice: a file of one day (the common case) is moved whole.
+fn split_by_day(fixes: Fixes) -> BTreeMap<i64, Fixes> {
+    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
+    for r in &fixes.rows {
+        *counts.entry(day_of(r.ts_ms)).or_default() += 1;
+    }
+    if counts.len() == 1 {
+        let day = counts.into_keys().next().unwrap_or_default();
+        return BTreeMap::from([(day, fixes)]);
+    }
+    let mut days: BTreeMap<i64, Fixes> = counts
+        .into_iter()
+        .map(|(d, n)| (d, Fixes { rows: Vec::with_capacity(n) }))
+        .collect();
+    for r in fixes.rows {
+        if let Some(day) = days.get_mut(&day_of(r.ts_ms)) {
+            day.rows.push(r);
+        }
+    }
+    days
+}
+
+/// Writes a day's sorted fixes as up to `threads` files, split at vessel boundaries,
+/// encoded in parallel (the Parquet encoder runs on one core). Small days stay one file.
+fn write_day(dir: &Path, day: NaiveDate, generation: u64, fixes: &Fixes, threads: usize) -> anyhow::Result<Vec<String>> {
+    const MIN_PER_FILE: usize = 1 << 20;
+    let rows = &fixes.rows;
+    let parts = threads.clamp(1, (rows.len() / MIN_PER_FILE).max(1));
+    let mut bounds = vec![0];
+    for k in 1..parts {
+        let mut at = rows.len() * k / parts;
+        while at < rows.len() && at > 0 && rows[at].mmsi == rows[at - 1].mmsi {
+            at += 1;
+        }
+        if at > *bounds.last().unwrap_or(&0) && at < rows.len() {
+            bounds.push(at);
+        }
+    }
+    bounds.push(rows.len());
+    let names: Vec<String> = (0..bounds.len() - 1)
+        .map(|k| format!("positions/day={day}/part-{generation:06}-{k}.parquet"))
+        .collect();
+    std::thread::scope(|s| {
+        let jobs: Vec<_> = bounds
+            .windows(2)
+            .zip(&names)
+            .map(|(w, name)| {
+                let slice = &rows[w[0]..w[1]];
+                s.spawn(move || tables::write_positions(&dir.join(name), slice))
+            })
+            .collect();
+        jobs.into_iter()
+            .map(|j| j.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a Parquet writer thread panicked"))))
+            .collect::<anyhow::Result<Vec<()>>>()
+    })?;
+    Ok(names)
 }
 
 fn walk(root: &Path) -> Vec<PathBuf> {

@@ -112,7 +112,7 @@ fn positions_frame(rows: &[FixRow]) -> anyhow::Result<DataFrame> {
 
 /// Writes a positions partition, a row group at a time, so that only one group is ever
 /// held in columns beside the rows.
-pub fn write_positions(path: &Path, f: &Fixes) -> anyhow::Result<()> {
+pub fn write_positions(path: &Path, rows: &[FixRow]) -> anyhow::Result<()> {
     let schema = positions_frame(&[])?.schema().clone();
     write_atomic_with(path, |file| {
         let pq = |e: polars::prelude::PolarsError| anyhow::anyhow!("cannot encode Parquet: {e}");
@@ -120,7 +120,7 @@ pub fn write_positions(path: &Path, f: &Fixes) -> anyhow::Result<()> {
             .with_compression(ParquetCompression::Snappy)
             .batched(&schema)
             .map_err(pq)?;
-        for group in f.rows.chunks(ROW_GROUP) {
+        for group in rows.chunks(ROW_GROUP) {
             writer.write_batch(&positions_frame(group)?).map_err(pq)?;
         }
         writer.finish().map_err(pq)?;

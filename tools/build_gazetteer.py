@@ -1,0 +1,91 @@
+"""Builds data/ports.csv, the bundled port gazetteer, from public port lists.
+
+    python3 tools/build_gazetteer.py WPI.csv SEAROUTE_PORTS.geojson data/oil_terminals.csv data/countries.csv > data/ports.csv
+
+- WPI.csv: NGA World Port Index (Pub 150, "UpdatedPub150" CSV), public domain.
+- SEAROUTE_PORTS.geojson: the searoute package's ports.geojson (Apache-2.0), for
+  UN/LOCODEs the WPI lacks.
+- data/oil_terminals.csv: fleetwatch's curated oil-terminal points (see data/README.md);
+  they replace a port of the same LOCODE, or are added.
+
+Output columns: locode,name,country,lat,lon,radius_km,source. LOCODEs are the 5-letter
+form (RUPRI), countries ISO 3166-1 alpha-2, coordinates WGS 84 degrees. Rows are sorted by
+LOCODE; ports without a LOCODE are left out (reports key ports by LOCODE).
+"""
+import csv
+import json
+import re
+import sys
+
+DEFAULT_RADIUS_KM = 3.0
+
+
+def country_index(path):
+    idx = {}
+    for row in csv.DictReader(open(path, encoding="utf-8")):
+        for n in [row["iso2"], row["name"], *row["aliases"].split(";")]:
+            if n:
+                idx[key(n)] = row["iso2"]
+    return idx
+
+
+def key(name):
+    n = name.strip().lower().replace("&", " and ").replace("st.", "saint ").replace("st ", "saint ")
+    n = re.sub(r"^the ", "", n)
+    return re.sub(r"[^a-z]", "", n)
+
+
+def main(wpi, searoute, terminals, countries):
+    idx = country_index(countries)
+    ports = {}
+    for row in csv.DictReader(open(wpi, encoding="utf-8-sig")):
+        code = row["UN/LOCODE"].replace(" ", "").strip().upper()
+        if len(code) != 5:
+            continue
+        cc = code[:2]
+        ports[code] = {
+            "locode": code,
+            "name": row["Main Port Name"].strip(),
+            "country": cc,
+            "lat": float(row["Latitude"]),
+            "lon": float(row["Longitude"]),
+            "radius_km": DEFAULT_RADIUS_KM,
+            "source": "wpi",
+        }
+    for f in json.load(open(searoute, encoding="utf-8"))["features"]:
+        p = f["properties"]
+        code = (p.get("port") or "").strip().upper()
+        if len(code) != 5 or code in ports:
+            continue
+        lon, lat = f["geometry"]["coordinates"]
+        ports[code] = {
+            "locode": code,
+            "name": p["name"].strip(),
+            "country": code[:2],
+            "lat": lat,
+            "lon": lon,
+            "radius_km": DEFAULT_RADIUS_KM,
+            "source": "searoute",
+        }
+    for row in csv.DictReader(open(terminals, encoding="utf-8")):
+        ports[row["locode"]] = {
+            "locode": row["locode"],
+            "name": row["name"],
+            "country": row["locode"][:2],
+            "lat": float(row["lat"]),
+            "lon": float(row["lon"]),
+            "radius_km": float(row["radius_km"]),
+            "source": "fleetwatch",
+        }
+    known = set(idx.values())
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(["locode", "name", "country", "lat", "lon", "radius_km", "source"])
+    for code in sorted(ports):
+        p = ports[code]
+        if p["country"] not in known:
+            continue
+        w.writerow([p["locode"], p["name"], p["country"], f'{p["lat"]:.6f}', f'{p["lon"]:.6f}', p["radius_km"], p["source"]])
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])
