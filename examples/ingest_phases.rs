@@ -8,7 +8,9 @@ use std::time::Instant;
 fn cpu_s() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    let ticks: f64 = fields.get(11..13).map_or(0.0, |f| f.iter().filter_map(|v| v.parse::<f64>().ok()).sum());
+    let ticks: f64 = fields
+        .get(11..13)
+        .map_or(0.0, |f| f.iter().filter_map(|v| v.parse::<f64>().ok()).sum());
     ticks / 100.0
 }
 
@@ -42,7 +44,12 @@ fn main() {
     fleetwatch::store::tables::write_positions(&out, &data.fixes.rows).expect("encodes");
     let encode = t.elapsed();
     let c3 = cpu_s();
-    eprintln!("cpu seconds: read {:.2}, sort {:.2}, encode {:.2}", c1 - c0, c2 - c1, c3 - c2);
+    eprintln!(
+        "cpu seconds: read {:.2}, sort {:.2}, encode {:.2}",
+        c1 - c0,
+        c2 - c1,
+        c3 - c2
+    );
     let parquet = std::fs::metadata(&out).map_or(0, |m| m.len());
     let mut h = blake3::Hasher::new();
     let t = Instant::now();

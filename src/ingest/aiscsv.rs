@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
 
-use super::{Counts, Reject};
-use crate::model::ais::{Fix, Fixes, StaticReport, civil_to_ms, nav_status_code};
-use crate::model::identity::{IdentitySpan, SpanSet, coalesce};
+use super::{FileData, Reject};
+use crate::model::ais::{Fix, StaticReport, civil_to_ms, nav_status_code};
+use crate::model::identity::{SpanSet, coalesce};
 
 /// Which publisher's conventions a file follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,26 +102,17 @@ impl Layout {
     }
 }
 
-/// What reading one file produced.
-#[derive(Debug, Default)]
-pub struct Output {
-    pub fixes: Fixes,
-    pub spans: Vec<IdentitySpan>,
-    pub rejects: Vec<Reject>,
-    pub counts: Counts,
-}
-
 /// Reads a whole AIS CSV file held in memory on `threads` threads. `progress` receives
 /// the bytes done as they are done.
 ///
 /// # Panics
 /// When a reader thread panics, which parsing never does on any input.
-pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Output {
+pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> FileData {
     let header_end = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
     let body = &bytes[header_end..];
     let bounds = split_at_lines(body, threads.max(1));
     let done = AtomicU64::new(header_end as u64);
-    let mut parts: Vec<(Output, u64)> = std::thread::scope(|s| {
+    let mut parts: Vec<(FileData, u64)> = std::thread::scope(|s| {
         let handles: Vec<_> = bounds
             .windows(2)
             .map(|w| {
@@ -138,7 +129,7 @@ pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u6
     // Line numbers: the header is line 1; each chunk starts after the lines before it.
     // The first chunk's rows grow to hold the others (a large allocation grows in place),
     // so the rows are never held twice.
-    let mut out = Output::default();
+    let mut out = FileData::default();
     let rest: usize = parts.iter().skip(1).map(|(p, _)| p.fixes.len()).sum();
     if let Some((first, _)) = parts.first_mut() {
         first.fixes.reserve(rest);
@@ -184,8 +175,8 @@ fn split_at_lines(body: &[u8], n: usize) -> Vec<usize> {
 
 /// Parses one chunk; reject lines are relative to the chunk (1 = its first line).
 /// Returns the output and the number of lines in the chunk.
-fn read_chunk(chunk: &[u8], layout: &Layout, progress: impl Fn(u64)) -> (Output, u64) {
-    let mut out = Output::default();
+fn read_chunk(chunk: &[u8], layout: &Layout, progress: impl Fn(u64)) -> (FileData, u64) {
+    let mut out = FileData::default();
     // Room for the rows without counting them first: AIS CSV rows are over 96 bytes,
     // and capacity that is never written is never resident.
     out.fixes.reserve(chunk.len() / 96 + 1024);
@@ -246,7 +237,7 @@ fn take_row(
     count: usize,
     layout: &Layout,
     line_no: u64,
-    out: &mut Output,
+    out: &mut FileData,
     spans: &mut SpanSet,
     last_static: &mut FxHashMap<u32, u64>,
 ) {

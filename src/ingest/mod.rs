@@ -134,46 +134,14 @@ pub fn read(
         InputFormat::Dma | InputFormat::Noaa => {
             let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
             let layout = aiscsv::Layout::from_header(&String::from_utf8_lossy(first)).ok_or(ReadError::BadHeader)?;
-            let o = aiscsv::read(bytes, &layout, threads, progress);
-            FileData {
-                fixes: o.fixes,
-                spans: o.spans,
-                rejects: o.rejects,
-                counts: o.counts,
-                calls: Vec::new(),
-            }
+            aiscsv::read(bytes, &layout, threads, progress)
         }
-        InputFormat::Nmea => {
-            let o = nmea::read(&String::from_utf8_lossy(bytes), |_, _, _| {});
-            progress(bytes.len() as u64);
-            FileData {
-                fixes: o.fixes,
-                spans: o.spans,
-                rejects: o.rejects,
-                counts: o.counts,
-                calls: Vec::new(),
-            }
-        }
-        InputFormat::Records => {
-            let o = records::read(text()?, source)?;
-            progress(bytes.len() as u64);
-            FileData {
-                spans: o.spans,
-                rejects: o.rejects,
-                counts: o.counts,
-                ..FileData::default()
-            }
-        }
-        InputFormat::PortCalls => {
-            let o = portcalls::read(text()?, source)?;
-            progress(bytes.len() as u64);
-            FileData {
-                calls: o.calls,
-                rejects: o.rejects,
-                counts: o.counts,
-                ..FileData::default()
-            }
-        }
+        InputFormat::Nmea => nmea::read(&String::from_utf8_lossy(bytes), |_, _, _| {}),
+        InputFormat::Records => records::read(text()?, source)?,
+        InputFormat::PortCalls => portcalls::read(text()?, source)?,
     };
+    if !matches!(format, InputFormat::Dma | InputFormat::Noaa) {
+        progress(bytes.len() as u64);
+    }
     Ok(data)
 }

@@ -9,8 +9,8 @@
 
 use std::collections::HashMap;
 
-use super::{Counts, Reject};
-use crate::model::ais::{Fix, Fixes, StaticReport, civil_to_ms};
+use super::{FileData, Reject};
+use crate::model::ais::{Fix, StaticReport, civil_to_ms};
 use crate::model::identity::SpanSet;
 
 /// How many sentences a partial multi-sentence message waits for its other parts.
@@ -264,15 +264,6 @@ fn pghp_time(s: &str) -> Option<i64> {
     )
 }
 
-/// What one NMEA file produced.
-#[derive(Debug, Default)]
-pub struct Output {
-    pub fixes: Fixes,
-    pub spans: Vec<crate::model::identity::IdentitySpan>,
-    pub rejects: Vec<Reject>,
-    pub counts: Counts,
-}
-
 struct Partial {
     first_line: u64,
     last_seen: u64,
@@ -282,8 +273,8 @@ struct Partial {
 
 /// Reads NMEA text line by line. `on_message` sees every complete message with its
 /// time, before it is turned into fixes and reports (tests compare decodes).
-pub fn read(text: &str, mut on_message: impl FnMut(u64, Option<i64>, &Message)) -> Output {
-    let mut out = Output::default();
+pub fn read(text: &str, mut on_message: impl FnMut(u64, Option<i64>, &Message)) -> FileData {
+    let mut out = FileData::default();
     let mut spans = SpanSet::default();
     let mut partials: HashMap<(String, String, u8), Partial> = HashMap::new();
     let mut clock: Option<i64> = None;
@@ -432,7 +423,7 @@ fn absorb(
     m: &Message,
     time: Option<i64>,
     line: u64,
-    out: &mut Output,
+    out: &mut FileData,
     spans: &mut SpanSet,
     draught: &mut HashMap<u32, f32>,
 ) {

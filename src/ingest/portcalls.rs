@@ -2,7 +2,7 @@
 //! (and optional `port_name`, `source`). Kept as they are, marked by source, to stand
 //! beside the calls fleetwatch detects.
 
-use super::{Counts, Reject};
+use super::{FileData, Reject};
 use crate::lists::{Columns, LineIndex, field};
 
 /// One port call as another provider reported it.
@@ -26,21 +26,14 @@ pub fn is_port_call_header(cols: &Columns) -> bool {
     (cols.find(IMO).is_some() || cols.find(MMSI).is_some()) && cols.find(PORT).is_some() && cols.find(ARRIVAL).is_some()
 }
 
-#[derive(Debug, Default)]
-pub struct Output {
-    pub calls: Vec<PortCallRecord>,
-    pub rejects: Vec<Reject>,
-    pub counts: Counts,
-}
-
-pub fn read(text: &str, default_source: &str) -> Result<Output, csv::Error> {
+pub fn read(text: &str, default_source: &str) -> Result<FileData, csv::Error> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let lines = LineIndex::new(text);
     let cols = Columns::new(reader.headers()?);
     let (c_imo, c_mmsi, c_port) = (cols.find(IMO), cols.find(MMSI), cols.find(PORT));
     let (c_arr, c_dep, c_src) = (cols.find(ARRIVAL), cols.find(DEPARTURE), cols.find(&["source"]));
     let c_hours = cols.find(&["hours", "duration_h", "duration_hours"]);
-    let mut out = Output::default();
+    let mut out = FileData::default();
     for row in reader.records() {
         let row = row?;
         let line = lines.line(&row);

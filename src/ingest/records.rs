@@ -2,11 +2,11 @@
 //! `source`), any order, common aliases accepted. Each row is a static report: what a
 //! registry, a list or an analyst said a vessel was at one time.
 
-use super::{Counts, Reject};
+use super::{FileData, Reject};
 use crate::lists::{Columns, LineIndex, field, parse_date};
 use crate::model::ais::StaticReport;
 use crate::model::flag;
-use crate::model::identity::{IdentitySpan, SpanSet};
+use crate::model::identity::SpanSet;
 
 /// Whether a header names vessel records: an identifier, a name or flag, and a time.
 pub fn is_records_header(cols: &Columns) -> bool {
@@ -23,20 +23,13 @@ const CALL: &[&str] = &["call_sign", "callsign"];
 const OBSERVED: &[&str] = &["observed_at", "observed", "timestamp", "date", "as_of", "seen_at"];
 const SOURCE: &[&str] = &["source"];
 
-#[derive(Debug, Default)]
-pub struct Output {
-    pub spans: Vec<IdentitySpan>,
-    pub rejects: Vec<Reject>,
-    pub counts: Counts,
-}
-
-pub fn read(text: &str, default_source: &str) -> Result<Output, csv::Error> {
+pub fn read(text: &str, default_source: &str) -> Result<FileData, csv::Error> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let lines = LineIndex::new(text);
     let cols = Columns::new(reader.headers()?);
     let (c_imo, c_mmsi, c_name, c_flag) = (cols.find(IMO), cols.find(MMSI), cols.find(NAME), cols.find(FLAG));
     let (c_call, c_obs, c_src) = (cols.find(CALL), cols.find(OBSERVED), cols.find(SOURCE));
-    let mut out = Output::default();
+    let mut out = FileData::default();
     let mut spans = SpanSet::default();
     for row in reader.records() {
         let row = row?;

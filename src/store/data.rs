@@ -272,7 +272,14 @@ fn split_by_day(fixes: Fixes) -> BTreeMap<i64, Fixes> {
     }
     let mut days: BTreeMap<i64, Fixes> = counts
         .into_iter()
-        .map(|(d, n)| (d, Fixes { rows: Vec::with_capacity(n) }))
+        .map(|(d, n)| {
+            (
+                d,
+                Fixes {
+                    rows: Vec::with_capacity(n),
+                },
+            )
+        })
         .collect();
     for r in fixes.rows {
         if let Some(day) = days.get_mut(&day_of(r.ts_ms)) {
@@ -284,7 +291,13 @@ fn split_by_day(fixes: Fixes) -> BTreeMap<i64, Fixes> {
 
 /// Writes a day's sorted fixes as up to `threads` files, split at vessel boundaries,
 /// encoded in parallel (the Parquet encoder runs on one core). Small days stay one file.
-fn write_day(dir: &Path, day: NaiveDate, generation: u64, fixes: &Fixes, threads: usize) -> anyhow::Result<Vec<String>> {
+fn write_day(
+    dir: &Path,
+    day: NaiveDate,
+    generation: u64,
+    fixes: &Fixes,
+    threads: usize,
+) -> anyhow::Result<Vec<String>> {
     const MIN_PER_FILE: usize = 1 << 20;
     let rows = &fixes.rows;
     let parts = threads.clamp(1, (rows.len() / MIN_PER_FILE).max(1));
@@ -312,7 +325,10 @@ fn write_day(dir: &Path, day: NaiveDate, generation: u64, fixes: &Fixes, threads
             })
             .collect();
         jobs.into_iter()
-            .map(|j| j.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a Parquet writer thread panicked"))))
+            .map(|j| {
+                j.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a Parquet writer thread panicked")))
+            })
             .collect::<anyhow::Result<Vec<()>>>()
     })?;
     Ok(names)
