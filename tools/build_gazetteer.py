@@ -35,6 +35,13 @@ def key(name):
     return re.sub(r"[^a-z]", "", n)
 
 
+def distance_km(lat1, lon1, lat2, lon2):
+    from math import asin, cos, radians, sin, sqrt
+    dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
+    a = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
+    return 2 * 6371.0088 * asin(sqrt(a))
+
+
 def main(wpi, searoute, terminals, countries):
     idx = country_index(countries)
     ports = {}
@@ -58,6 +65,19 @@ def main(wpi, searoute, terminals, countries):
         if len(code) != 5 or code in ports:
             continue
         lon, lat = f["geometry"]["coordinates"]
+        # The same port under another code in the WPI (Sikka: WPI "IN SKK", searoute
+        # INSIK): one entry, the WPI position, the searoute code (which follows the
+        # current UN/LOCODE list where the two differ).
+        same = [
+            c for c, q in ports.items()
+            if q["source"] == "wpi" and c[:2] == code[:2] and key(q["name"]) == key(p["name"])
+            and distance_km(q["lat"], q["lon"], lat, lon) < 30
+        ]
+        if same:
+            q = ports.pop(same[0])
+            q["locode"] = code
+            ports[code] = q
+            continue
         ports[code] = {
             "locode": code,
             "name": p["name"].strip(),

@@ -6,6 +6,7 @@ pub mod identity;
 pub mod imo;
 pub mod listing;
 pub mod mmsi;
+pub mod port;
 
 pub use imo::{Imo, ImoError};
 pub use listing::{ListFormat, ListVersion, Listing, NameKind};

@@ -1,4 +1,5 @@
 //! Tracking vessels over time: identity timelines (renames, flag changes) and, as the
 //! tool grows, port calls. No I/O.
 
+pub mod ports;
 pub mod timeline;
