@@ -78,7 +78,12 @@ impl Gazetteer {
     pub fn from_csv(text: &str) -> Result<Self, GazetteerError> {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let cols = crate::lists::Columns::new(reader.headers()?);
-        let need = |n: &'static str| cols.find(&[n]).ok_or(GazetteerError::Row { line: 1, message: format!("missing column '{n}'") });
+        let need = |n: &'static str| {
+            cols.find(&[n]).ok_or(GazetteerError::Row {
+                line: 1,
+                message: format!("missing column '{n}'"),
+            })
+        };
         let (c_code, c_name, c_country) = (need("locode")?, need("name")?, cols.find(&["country"]));
         let (c_lat, c_lon, c_radius) = (need("lat")?, need("lon")?, cols.find(&["radius_km"]));
         let mut ports = Vec::new();
@@ -91,17 +96,28 @@ impl Gazetteer {
             if locode.len() != 5 {
                 return Err(bad(format!("'{}' is not a UN/LOCODE", get(c_code))));
             }
-            let lat: f64 = get(c_lat).parse().map_err(|_| bad(format!("bad lat '{}'", get(c_lat))))?;
-            let lon: f64 = get(c_lon).parse().map_err(|_| bad(format!("bad lon '{}'", get(c_lon))))?;
+            let lat: f64 = get(c_lat)
+                .parse()
+                .map_err(|_| bad(format!("bad lat '{}'", get(c_lat))))?;
+            let lon: f64 = get(c_lon)
+                .parse()
+                .map_err(|_| bad(format!("bad lon '{}'", get(c_lon))))?;
             if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
                 return Err(bad(format!("position {lat},{lon} is off the globe")));
             }
             let radius_km = match c_radius.map(get).filter(|r| !r.is_empty()) {
-                Some(r) => r.parse().ok().filter(|r: &f64| *r > 0.0).ok_or_else(|| bad(format!("bad radius_km '{r}'")))?,
+                Some(r) => r
+                    .parse()
+                    .ok()
+                    .filter(|r: &f64| *r > 0.0)
+                    .ok_or_else(|| bad(format!("bad radius_km '{r}'")))?,
                 None => DEFAULT_ENTER_KM,
             };
             ports.push(Port {
-                country: c_country.map(get).filter(|c| !c.is_empty()).map_or_else(|| locode[..2].to_string(), str::to_uppercase),
+                country: c_country
+                    .map(get)
+                    .filter(|c| !c.is_empty())
+                    .map_or_else(|| locode[..2].to_string(), str::to_uppercase),
                 locode,
                 name: get(c_name).to_string(),
                 lat,
@@ -132,7 +148,12 @@ impl Gazetteer {
         let window = AABB::from_corners([lon - dlon, lat - dlat], [lon + dlon, lat + dlat]);
         self.tree
             .locate_in_envelope(&window)
-            .map(|c| (c.index, distance_km(lat, lon, self.ports[c.index].lat, self.ports[c.index].lon)))
+            .map(|c| {
+                (
+                    c.index,
+                    distance_km(lat, lon, self.ports[c.index].lat, self.ports[c.index].lon),
+                )
+            })
             .filter(|(i, d)| *d <= self.ports[*i].radius_km + margin_km)
             .min_by(|a, b| a.1.total_cmp(&b.1))
     }
