@@ -167,7 +167,15 @@ pub struct RefreshArgs {
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     /// Port calls detected from positions and ingested port-call records
-    PortCalls(ReportFilters),
+    #[command(
+        after_help = "Columns: imo, mmsi, vessel_name, flag, port_locode, port_name, port_country, arrival_utc,\n\
+departure_utc, duration_h, draught_arrival_m, draught_departure_m, draught_change_m, positions,\n\
+confidence, listed_at_arrival, source. Sorted by imo, mmsi, arrival_utc, source.\n\
+A fix is in port within the port's radius (3 km unless the gazetteer says), and leaves it beyond\n\
+the radius plus --leave-margin-km. A call includes a stop and lasts --min-duration-h.\n\n\
+Examples:\n  fleetwatch report port-calls --port RUPRI --since 2025-05-01\n  fleetwatch report port-calls --vessel 9293002 --listed-only"
+    )]
+    PortCalls(PortCallArgs),
     /// Name changes per vessel
     #[command(
         after_help = "Columns: imo, mmsi, old_name, new_name, last_seen_old_utc, first_seen_new_utc, source\n\
@@ -202,6 +210,31 @@ Example:\n  fleetwatch report listed --format csv > listed.csv"
     },
     /// What list refreshes added, removed or changed
     Changes,
+}
+
+/// `report port-calls`: the filters, the gazetteer and the detection parameters.
+#[derive(Debug, Args, Clone)]
+pub struct PortCallArgs {
+    #[command(flatten)]
+    pub filters: ReportFilters,
+    /// Ports to use instead of the bundled gazetteer (CSV: locode,name,country,lat,lon,radius_km)
+    #[arg(long, value_name = "FILE")]
+    pub ports: Option<PathBuf>,
+    /// Added to a port's radius to leave it
+    #[arg(long, default_value_t = 1.0, value_name = "KM")]
+    pub leave_margin_km: f64,
+    /// Below this speed a vessel is stopped
+    #[arg(long, default_value_t = 0.5, value_name = "KN")]
+    pub stop_kn: f32,
+    /// Above this speed it moves again
+    #[arg(long, default_value_t = 1.0, value_name = "KN")]
+    pub move_kn: f32,
+    /// Shortest call
+    #[arg(long, default_value_t = 2.0, value_name = "HOURS")]
+    pub min_duration_h: f64,
+    /// A silence longer than this ends a call
+    #[arg(long, default_value_t = 12.0, value_name = "HOURS")]
+    pub max_gap_h: f64,
 }
 
 /// Filters every report takes.

@@ -53,6 +53,28 @@ impl Vessel {
             .and_then(|s| s.name.as_deref())
     }
 
+    /// The name it went by at a time: an AIS name of that MMSI (if given) around the
+    /// time, else any name seen last before it, else its latest name.
+    pub fn name_at(&self, mmsi: Option<u32>, ts_ms: i64) -> Option<&str> {
+        let covering = self
+            .spans
+            .iter()
+            .filter(|s| {
+                s.name.is_some() && (mmsi.is_none() || s.mmsi == mmsi) && s.first_ms <= ts_ms && ts_ms <= s.last_ms
+            })
+            .max_by_key(|s| s.last_ms);
+        let before = || {
+            self.spans
+                .iter()
+                .filter(|s| s.name.is_some() && s.first_ms <= ts_ms)
+                .max_by_key(|s| s.first_ms)
+        };
+        covering
+            .or_else(before)
+            .and_then(|s| s.name.as_deref())
+            .or_else(|| self.latest_name())
+    }
+
     /// Every name it bore, any source, in order of first use.
     pub fn names(&self) -> Vec<&str> {
         let mut seen: Vec<&str> = Vec::new();

@@ -151,6 +151,35 @@ mod real_samples {
     }
 
     #[test]
+    fn the_jaguar_call_at_primorsk_is_detected_beside_the_reported_calls() {
+        let fw = Fw::new();
+        ingest(
+            &fw,
+            &[
+                "ais/jaguar_dma_HANDWRITTEN.csv",
+                "records/jaguar_registry_HANDWRITTEN.csv",
+                "records/port_calls_HANDWRITTEN.csv",
+            ],
+        );
+        let run = fw.run(&["report", "port-calls", "--format", "csv"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        golden("port_calls_jaguar.csv", &run.stdout);
+        let rows = run.csv_rows();
+        let detected = rows.iter().find(|r| r["source"] == "detected").unwrap();
+        assert_eq!(detected["port_locode"], "RUPRI");
+        assert_eq!(detected["arrival_utc"], "2025-05-15T08:02:29Z");
+        assert_eq!(
+            detected["listed_at_arrival"], "",
+            "the EU listed it on 21 May, after the call"
+        );
+        // With the UK list (9 May 2025) loaded, the call was at a listed vessel.
+        fw.import("lists/uk_sanctions_list_HANDWRITTEN.csv", "uk", "2025-05-12");
+        let run = fw.run(&["report", "port-calls", "--port", "RUPRI", "--format", "csv"]);
+        let rows = run.csv_rows();
+        assert!(rows.iter().all(|r| r["listed_at_arrival"] == "uk"), "{}", run.stdout);
+    }
+
+    #[test]
     fn port_call_records_are_kept_by_source() {
         let fw = Fw::new();
         let run = ingest(&fw, &["records/port_calls_HANDWRITTEN.csv"]);

@@ -45,7 +45,7 @@ fn completions_are_generated_for_each_shell() {
 #[test]
 fn commands_not_built_yet_say_so_and_exit_2() {
     let fw = Fw::new();
-    for args in [vec!["refresh"], vec!["report", "port-calls"], vec!["report", "changes"]] {
+    for args in [vec!["refresh"], vec!["report", "changes"]] {
         let run = fw.run(&args);
         assert_eq!(run.code, 2, "{args:?}");
         assert!(run.stderr.contains("is not built yet"), "{args:?}: {}", run.stderr);

@@ -3,6 +3,7 @@
 
 pub mod flags;
 pub mod listed;
+pub mod port_calls;
 pub mod renames;
 pub mod vessel;
 
@@ -24,7 +25,7 @@ pub fn run(settings: &Settings, command: &ReportCommand, out: &mut dyn Write) ->
         ReportCommand::Flags(f) => flags::run(settings, &Filters::resolve(f)?, out),
         ReportCommand::Listed(f) => listed::run(settings, &Filters::resolve(f)?, out),
         ReportCommand::Vessel { query } => vessel::run(settings, query, out),
-        ReportCommand::PortCalls(_) => not_built("report port-calls"),
+        ReportCommand::PortCalls(args) => port_calls::run(settings, args, out),
         ReportCommand::Changes => not_built("report changes"),
     }
 }
