@@ -33,6 +33,20 @@ pub struct Finding {
     pub sources: Vec<String>,
 }
 
+/// One port call of the vessel, detected or reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallLine {
+    pub locode: String,
+    pub name: String,
+    pub country: String,
+    pub arrival_ms: i64,
+    pub departure_ms: Option<i64>,
+    pub draught_change_m: Option<f32>,
+    pub source: String,
+    /// The lists that had the vessel listed on the arrival date, with their listing dates.
+    pub listed: Vec<(String, chrono::NaiveDate)>,
+}
+
 /// Everything `report vessel` shows about one vessel.
 #[derive(Debug)]
 pub struct Profile<'a> {
@@ -41,12 +55,18 @@ pub struct Profile<'a> {
     pub mmsis: Vec<u32>,
     pub timeline: Vec<TimelineEntry>,
     pub listings: Vec<HullMatch<'a>>,
+    pub calls: Vec<CallLine>,
     pub findings: Vec<Finding>,
 }
 
 /// Builds the profile of an ingested vessel (or, with `vessel` absent, of a listed hull
 /// fleetwatch has no data on).
-pub fn profile<'a>(vessel: Option<&Vessel>, imo_asked: Option<&str>, listings: Vec<HullMatch<'a>>) -> Profile<'a> {
+pub fn profile<'a>(
+    vessel: Option<&Vessel>,
+    imo_asked: Option<&str>,
+    listings: Vec<HullMatch<'a>>,
+    calls: Vec<CallLine>,
+) -> Profile<'a> {
     let timeline = vessel.map(timeline).unwrap_or_default();
     let mut p = Profile {
         imo: vessel
@@ -62,12 +82,77 @@ pub fn profile<'a>(vessel: Option<&Vessel>, imo_asked: Option<&str>, listings: V
         mmsis: vessel.map(Vessel::mmsis).unwrap_or_default(),
         timeline,
         listings,
+        calls,
         findings: Vec::new(),
     };
     if let Some(v) = vessel {
         p.findings = findings(v, &p.listings);
     }
+    p.findings.extend(terminal_findings(&p.calls));
     p
+}
+
+/// The Russian oil ports whose calls after a listing are findings.
+pub const RUSSIAN_OIL_PORTS: &[&str] = &["RUPRI", "RUULU", "RUNVS", "RUTUA", "RUKOZ", "RUVYS", "RULED"];
+
+/// Calls at a Russian oil port on or after a date the vessel was listed.
+fn terminal_findings(calls: &[CallLine]) -> Vec<Finding> {
+    let mut out: Vec<(Finding, String, i64)> = Vec::new();
+    for c in calls.iter().filter(|c| RUSSIAN_OIL_PORTS.contains(&c.locode.as_str())) {
+        if c.listed.is_empty() {
+            continue;
+        }
+        // The same call from two sources is one finding with both sources.
+        if let Some(f) = out
+            .iter_mut()
+            .find(|f: &&mut (Finding, String, i64)| f.1 == c.locode && (f.2 - c.arrival_ms).abs() < 86_400_000)
+        {
+            f.0.sources.push(c.source.clone());
+            continue;
+        }
+        let listings: Vec<String> = c
+            .listed
+            .iter()
+            .map(|(l, on)| format!("{} since {on}", list_title(l)))
+            .collect();
+        out.push((
+            Finding {
+                kind: "russian_oil_port_call_after_listing",
+                text: format!(
+                    "called at {} ({}) on {}, while listed: {}",
+                    c.name,
+                    c.locode,
+                    rfc3339(c.arrival_ms),
+                    listings.join(", ")
+                ),
+                sources: vec![c.source.clone()],
+            },
+            c.locode.clone(),
+            c.arrival_ms,
+        ));
+    }
+    out.into_iter().map(|(f, _, _)| f).collect()
+}
+
+/// The route: the ports in call order, a port repeated by two sources once, with the
+/// arrival date and the draught change (loading +, discharging -).
+pub fn route(calls: &[CallLine]) -> String {
+    let mut legs: Vec<String> = Vec::new();
+    let mut last: Option<(&str, i64)> = None;
+    for c in calls {
+        if last.is_some_and(|(code, at)| code == c.locode && (c.arrival_ms - at).abs() < 86_400_000) {
+            continue;
+        }
+        let day = rfc3339(c.arrival_ms).get(..10).unwrap_or("").to_string();
+        let draught = c
+            .draught_change_m
+            .filter(|d| d.abs() >= 1.0)
+            .map(|d| format!(", draught {d:+.1} m"))
+            .unwrap_or_default();
+        legs.push(format!("{} ({day}{draught})", c.name));
+        last = Some((c.locode.as_str(), c.arrival_ms));
+    }
+    legs.join(" -> ")
 }
 
 fn timeline(v: &Vessel) -> Vec<TimelineEntry> {
@@ -273,6 +358,17 @@ pub fn to_json(p: &Profile<'_>) -> Value {
             "mmsi": t.mmsi.map(|m| format!("{m:09}")),
         })).collect::<Vec<_>>(),
         "listings": p.listings.iter().flat_map(|h| h.listings.iter().map(|(l, e)| listing_json(l, e))).collect::<Vec<_>>(),
+        "port_calls": p.calls.iter().map(|c| json!({
+            "port_locode": c.locode,
+            "port_name": c.name,
+            "port_country": c.country,
+            "arrival_utc": rfc3339(c.arrival_ms),
+            "departure_utc": c.departure_ms.map(rfc3339),
+            "draught_change_m": c.draught_change_m,
+            "listed_at_arrival": c.listed.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(),
+            "source": c.source,
+        })).collect::<Vec<_>>(),
+        "route": route(&p.calls),
         "findings": p.findings.iter().map(|f| json!({"kind": f.kind, "text": f.text, "sources": f.sources})).collect::<Vec<_>>(),
     })
 }
@@ -312,6 +408,30 @@ pub fn write_table(p: &Profile<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     if n == 0 {
         writeln!(out, "  on none of the lists in force")?;
+    }
+    writeln!(out, "\nPort calls")?;
+    if p.calls.is_empty() {
+        writeln!(out, "  none known")?;
+    }
+    for c in &p.calls {
+        let listed: Vec<&str> = c.listed.iter().map(|(l, _)| l.as_str()).collect();
+        writeln!(
+            out,
+            "  {:<6} {:<22} {}  {}  {}{}",
+            c.locode,
+            c.name,
+            rfc3339(c.arrival_ms),
+            c.departure_ms.map_or_else(|| "-".repeat(20), rfc3339),
+            c.source,
+            if listed.is_empty() {
+                String::new()
+            } else {
+                format!("  listed: {}", listed.join(";"))
+            }
+        )?;
+    }
+    if !p.calls.is_empty() {
+        writeln!(out, "\nRoute\n  {}", route(&p.calls))?;
     }
     writeln!(out, "\nFindings")?;
     if p.findings.is_empty() {

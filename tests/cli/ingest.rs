@@ -177,6 +177,23 @@ mod real_samples {
         let run = fw.run(&["report", "port-calls", "--port", "RUPRI", "--format", "csv"]);
         let rows = run.csv_rows();
         assert!(rows.iter().all(|r| r["listed_at_arrival"] == "uk"), "{}", run.stdout);
+        // The profile: the route, and the call at Primorsk while listed by the UK.
+        let vessel = fw.run(&["report", "vessel", "9293002", "--format", "table"]);
+        golden("vessel_9293002_route.txt", &vessel.stdout);
+        assert!(
+            vessel
+                .stdout
+                .contains("Ust-Luga (2025-04-02) -> Sikka (2025-04-28) -> Primorsk (2025-05-15)"),
+            "{}",
+            vessel.stdout
+        );
+        assert!(
+            vessel
+                .stdout
+                .contains("called at Primorsk (RUPRI) on 2025-05-15T08:02:29Z, while listed: UK since 2025-05-09"),
+            "{}",
+            vessel.stdout
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `fleetwatch report ...`: one module per report, and what they share — the store's
 //! vessels, the lists in force, and the filters.
 
+pub mod calls;
 pub mod flags;
 pub mod listed;
 pub mod port_calls;

@@ -3,13 +3,16 @@
 
 use std::io::Write;
 
-use super::{Loaded, vessel_matches};
+use super::{Loaded, calls, vessel_matches};
 use crate::error::{Outcome, UserError};
 use crate::matching::screen::DEFAULT_MIN_SCORE;
 use crate::matching::{Query, Screen};
-use crate::report::vessel::{profile, to_json, write_table};
+use crate::report::vessel::{CallLine, profile, to_json, write_table};
 use crate::report::{Cell, Format, Rows};
+use crate::settings::Filters;
 use crate::settings::Settings;
+use crate::store::data::DataStore;
+use crate::track::portcalls::Params;
 
 const TIMELINE_COLUMNS: &[&str] = &[
     "imo",
@@ -26,10 +29,33 @@ pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Res
     let loaded = Loaded::open(settings)?;
     let screen = Screen::new(&loaded.lists);
     let vessels: Vec<_> = loaded.vessels.iter().filter(|v| vessel_matches(v, &q)).collect();
+    let store = DataStore::open(&settings.data_dir)?;
+    let calls = if vessels.is_empty() {
+        Vec::new()
+    } else {
+        let mut fixes = calls::load_fixes(&store, &Filters::default())?;
+        let wanted: Vec<u32> = vessels.iter().flat_map(|v| v.mmsis()).collect();
+        fixes.rows.retain(|r| wanted.contains(&r.mmsi));
+        calls::collect(&store, &fixes, &calls::gazetteer(None)?, &Params::default(), &loaded)?
+    };
     let mut profiles = Vec::new();
     for v in &vessels {
         let listings = screen.vessel_listings(v.imo(), &v.mmsis(), &v.names(), DEFAULT_MIN_SCORE);
-        profiles.push(profile(Some(v), None, listings));
+        let mine: Vec<CallLine> = calls
+            .iter()
+            .filter(|c| c.vessel(&loaded.vessels).is_some_and(|cv| std::ptr::eq(cv, *v)))
+            .map(|c| CallLine {
+                locode: c.locode.clone(),
+                name: c.name.clone(),
+                country: c.country.clone(),
+                arrival_ms: c.arrival_ms,
+                departure_ms: c.departure_ms,
+                draught_change_m: c.draught_change_m(),
+                source: c.source.clone(),
+                listed: calls::listed_on_at(&screen, c.imo.as_deref(), c.mmsi, c.arrival_ms),
+            })
+            .collect();
+        profiles.push(profile(Some(v), None, listings, mine));
     }
     if profiles.is_empty() {
         let Query::Imo(imo) = &q else {
@@ -43,7 +69,7 @@ pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Res
         if listings.is_empty() {
             return Err(UserError::new(format!("IMO {imo} is neither ingested nor on a list in force")).into());
         }
-        profiles.push(profile(None, Some(imo.as_str()), listings));
+        profiles.push(profile(None, Some(imo.as_str()), listings, Vec::new()));
     }
     match settings.format {
         Format::Json => {

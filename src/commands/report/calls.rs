@@ -1,0 +1,163 @@
+//! The port calls that `report port-calls` and `report vessel` show: detected from the
+//! stored positions with a gazetteer, and reported by other providers; with the lists
+//! that had the vessel listed on the arrival date.
+
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::DateTime;
+
+use super::Loaded;
+use crate::matching::Screen;
+use crate::model::ais::Fixes;
+use crate::settings::Filters;
+use crate::store::data::DataStore;
+use crate::track::portcalls::{Params, detect_all};
+use crate::track::ports::Gazetteer;
+use crate::track::timeline::Vessel;
+
+/// The bundled gazetteer, or the one `--ports` names.
+pub fn gazetteer(path: Option<&Path>) -> anyhow::Result<Gazetteer> {
+    Ok(match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            Gazetteer::from_csv(&text).with_context(|| format!("{} is not a port list", path.display()))?
+        }
+        None => Gazetteer::bundled(),
+    })
+}
+
+/// The stored positions of the days in the filter window, with a margin of two days for
+/// calls across its edges, sorted by (MMSI, time).
+pub fn load_fixes(store: &DataStore, filters: &Filters) -> anyhow::Result<Fixes> {
+    let margin = 86_400_000 * 2;
+    let mut fixes = Fixes::default();
+    for day in store.manifest.positions.keys() {
+        let day_ms = day.and_hms_opt(0, 0, 0).map_or(0, |d| d.and_utc().timestamp_millis());
+        let wanted = filters.since_ms.is_none_or(|s| day_ms + 86_400_000 + margin > s)
+            && filters.until_ms.is_none_or(|u| day_ms - margin <= u);
+        if wanted {
+            fixes.append(&mut store.positions_of_day(*day)?);
+        }
+    }
+    fixes.sort_dedup();
+    Ok(fixes)
+}
+
+/// The lists in force that had the vessel listed on the day of `arrival_ms`, sorted.
+pub fn listed_at(screen: &Screen<'_>, imo: Option<&str>, mmsi: Option<u32>, arrival_ms: i64) -> Vec<String> {
+    listed_on_at(screen, imo, mmsi, arrival_ms)
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect()
+}
+
+/// The lists that had the vessel listed on the day of `arrival_ms`, with the listing
+/// dates (the earliest per list).
+pub fn listed_on_at(
+    screen: &Screen<'_>,
+    imo: Option<&str>,
+    mmsi: Option<u32>,
+    arrival_ms: i64,
+) -> Vec<(String, chrono::NaiveDate)> {
+    let mmsis: Vec<u32> = mmsi.into_iter().collect();
+    let Some(day) = DateTime::from_timestamp_millis(arrival_ms).map(|t| t.date_naive()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, chrono::NaiveDate)> = Vec::new();
+    for hull in screen.vessel_listings(imo, &mmsis, &[], 1.0) {
+        for (l, e) in &hull.listings {
+            let Some(on) = e.listed_on.filter(|on| *on <= day) else {
+                continue;
+            };
+            match out.iter_mut().find(|(s, _)| *s == l.source) {
+                Some(slot) => slot.1 = slot.1.min(on),
+                None => out.push((l.source.clone(), on)),
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One call, detected or reported.
+#[derive(Debug, Clone)]
+pub struct CallRow {
+    pub imo: Option<String>,
+    pub mmsi: Option<u32>,
+    pub locode: String,
+    pub name: String,
+    pub country: String,
+    pub arrival_ms: i64,
+    pub departure_ms: Option<i64>,
+    pub draught: (Option<f32>, Option<f32>),
+    pub positions: Option<u32>,
+    pub confidence: String,
+    pub source: String,
+}
+
+impl CallRow {
+    /// The ingested vessel the call belongs to.
+    pub fn vessel<'v>(&self, vessels: &'v [Vessel]) -> Option<&'v Vessel> {
+        self.imo
+            .as_deref()
+            .and_then(|i| vessels.iter().find(|v| v.imo() == Some(i)))
+            .or_else(|| self.mmsi.and_then(|m| vessels.iter().find(|v| v.mmsis().contains(&m))))
+    }
+
+    pub fn draught_change_m(&self) -> Option<f32> {
+        self.draught.0.zip(self.draught.1).map(|(a, d)| d - a)
+    }
+}
+
+/// The calls detected in `fixes` and the port-call records in the store, sorted by IMO,
+/// MMSI, arrival, source.
+pub fn collect(
+    store: &DataStore,
+    fixes: &Fixes,
+    ports: &Gazetteer,
+    params: &Params,
+    loaded: &Loaded,
+) -> anyhow::Result<Vec<CallRow>> {
+    let by_mmsi = |m: u32| loaded.vessels.iter().find(|v| v.mmsis().contains(&m));
+    let mut rows: Vec<CallRow> = detect_all(&fixes.rows, ports, params)
+        .into_iter()
+        .map(|c| {
+            let p = ports.port(c.port);
+            CallRow {
+                imo: by_mmsi(c.mmsi).and_then(Vessel::imo).map(str::to_string),
+                mmsi: Some(c.mmsi),
+                locode: p.locode.clone(),
+                name: p.name.clone(),
+                country: p.country.clone(),
+                arrival_ms: c.arrival_ms,
+                departure_ms: Some(c.departure_ms),
+                draught: (c.draught_arrival_m, c.draught_departure_m),
+                positions: Some(c.positions),
+                confidence: c.confidence.as_str().to_string(),
+                source: "detected".to_string(),
+            }
+        })
+        .collect();
+    for r in store.port_call_records()? {
+        let port = ports.get(&r.port);
+        rows.push(CallRow {
+            imo: r
+                .imo
+                .clone()
+                .or_else(|| r.mmsi.and_then(by_mmsi).and_then(Vessel::imo).map(str::to_string)),
+            mmsi: r.mmsi,
+            locode: r.port.clone(),
+            name: port.map(|p| p.name.clone()).unwrap_or_default(),
+            country: port.map_or_else(|| r.port.get(..2).unwrap_or("").to_string(), |p| p.country.clone()),
+            arrival_ms: r.arrival_ms,
+            departure_ms: r.departure_ms,
+            draught: (None, None),
+            positions: None,
+            confidence: "reported".to_string(),
+            source: r.source.clone(),
+        });
+    }
+    rows.sort_by(|a, b| (&a.imo, a.mmsi, a.arrival_ms, &a.source).cmp(&(&b.imo, b.mmsi, b.arrival_ms, &b.source)));
+    Ok(rows)
+}
