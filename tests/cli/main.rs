@@ -9,6 +9,7 @@ mod ingest;
 mod lists;
 mod misc;
 mod nmea;
+mod port_calls;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

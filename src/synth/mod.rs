@@ -4,6 +4,8 @@
 //! noise, duplicate rows, bad coordinates, garbled lines, base stations, no-position
 //! rows. Tests and benchmarks use it; the same seed always gives the same bytes.
 
+pub mod voyages;
+
 use std::fmt::Write as _;
 
 use crate::model::ais::{day_of, rfc3339};

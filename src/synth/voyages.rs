@@ -1,0 +1,237 @@
+//! Synthetic tanker voyages with known port calls, for measuring port-call detection:
+//! tankers shuttle between real ports of one sea (Gulf of Finland, Black Sea, west coast
+//! of India), loading or discharging, with the situations that fool a naive detector —
+//! waits at anchor outside the port, fast transits past a port, loitering at sea, stops
+//! shorter than the minimum, long AIS silences during a berth stay, single outlying
+//! fixes. The truth lists the real calls.
+
+use super::Rng;
+use crate::model::ais::{Fix, Fixes};
+use crate::model::port::{Port, distance_km};
+use crate::track::ports::Gazetteer;
+
+/// A real call of the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrueCall {
+    pub mmsi: u32,
+    pub locode: String,
+    /// The first and last reported fix inside the port's radius.
+    pub arrival_ms: i64,
+    pub departure_ms: i64,
+}
+
+/// The seas and the ports the tankers shuttle between (UN/LOCODEs of the bundled
+/// gazetteer).
+const SEAS: &[&[&str]] = &[
+    &["RUPRI", "RUULU", "RUVYS", "RULED"],
+    &["RUNVS", "RUTUA"],
+    &["INSIK", "INVAD", "INBOM"],
+];
+
+/// Knots to kilometres per millisecond.
+const KN_KM_PER_MS: f64 = 1.852 / 3_600_000.0;
+
+struct Track<'a> {
+    mmsi: u32,
+    t: i64,
+    lat: f64,
+    lon: f64,
+    draught: f32,
+    interval_ms: i64,
+    rng: &'a mut Rng,
+    out: &'a mut Fixes,
+}
+
+impl Track<'_> {
+    fn report(&mut self, sog: f32) {
+        // Position noise of a few metres.
+        let jitter = |rng: &mut Rng| (rng.unit() - 0.5) * 0.00005;
+        let (lat, lon) = (self.lat + jitter(self.rng), self.lon + jitter(self.rng));
+        self.out.push(Fix {
+            mmsi: self.mmsi,
+            ts_ms: self.t,
+            lat,
+            lon,
+            sog_kn: Some(sog),
+            cog_deg: None,
+            heading_deg: None,
+            nav_status: None,
+            draught_m: Some(self.draught),
+        });
+    }
+
+    /// Sails in a straight line at `kn` to (lat, lon), reporting as it goes.
+    fn sail_to(&mut self, lat: f64, lon: f64, kn: f64) {
+        let d = distance_km(self.lat, self.lon, lat, lon);
+        #[allow(clippy::cast_possible_truncation, reason = "a voyage in milliseconds")]
+        let duration = (d / (kn * KN_KM_PER_MS)) as i64;
+        let steps = (duration / self.interval_ms).max(1);
+        let (lat0, lon0) = (self.lat, self.lon);
+        for k in 1..=steps {
+            #[allow(clippy::cast_precision_loss, reason = "step counts are small")]
+            let f = k as f64 / steps as f64;
+            self.lat = lat0 + (lat - lat0) * f;
+            self.lon = lon0 + (lon - lon0) * f;
+            self.t += self.interval_ms;
+            #[allow(clippy::cast_possible_truncation, reason = "knots")]
+            self.report(kn as f32);
+        }
+    }
+
+    /// Stays put for `hours`, stopped, reporting (but not during `silence`, an hour range).
+    fn stay(&mut self, hours: f64, silence: Option<(f64, f64)>) {
+        #[allow(clippy::cast_possible_truncation, reason = "hours in milliseconds")]
+        let end = self.t + (hours * 3_600_000.0) as i64;
+        let start = self.t;
+        while self.t + self.interval_ms <= end {
+            self.t += self.interval_ms;
+            #[allow(clippy::cast_precision_loss, reason = "hours")]
+            let h = (self.t - start) as f64 / 3_600_000.0;
+            if silence.is_some_and(|(a, b)| h >= a && h < b) {
+                continue;
+            }
+            let sog = 0.1 * f32::from(u8::try_from(self.rng.below(3)).unwrap_or(0));
+            self.report(sog);
+        }
+    }
+}
+
+/// A point `km` from a port, in the direction `bearing_deg`.
+fn offset(p: &Port, km: f64, bearing_deg: f64) -> (f64, f64) {
+    let b = bearing_deg.to_radians();
+    let lat = p.lat + km * b.cos() / 111.195;
+    let lon = p.lon + km * b.sin() / (111.195 * p.lat.to_radians().cos());
+    (lat, lon)
+}
+
+/// Generates `vessels` tankers for `days` days, reporting every `interval_min` minutes.
+/// Returns their fixes (in time order per vessel) and the true calls.
+///
+/// # Panics
+/// When the gazetteer lacks one of the scenario's ports.
+pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: &Gazetteer) -> (Fixes, Vec<TrueCall>) {
+    let mut rng = Rng::new(seed);
+    let mut fixes = Fixes::default();
+    let mut truth = Vec::new();
+    let start = 20_089 * 86_400_000; // 2025-01-01
+    for v in 0..vessels {
+        let sea: Vec<&Port> = SEAS[v % SEAS.len()]
+            .iter()
+            .map(|c| ports.get(c).unwrap_or_else(|| panic!("{c} is not in the gazetteer")))
+            .collect();
+        let mmsi = 636_000_000 + u32::try_from(v).unwrap_or(0) * 17 + 100_000;
+        let first = sea[v % sea.len()];
+        let (lat, lon) = offset(first, 30.0, 200.0);
+        let mut track = Track {
+            mmsi,
+            t: start + i64::try_from(rng.below(12 * 3_600_000)).unwrap_or(0),
+            lat,
+            lon,
+            draught: 8.0,
+            interval_ms: interval_min * 60_000,
+            rng: &mut rng,
+            out: &mut fixes,
+        };
+        let end = start + days * 86_400_000;
+        let mut next = v % sea.len();
+        let mut leg = 0u64;
+        while track.t < end - 5 * 86_400_000 {
+            leg += 1;
+            let port = sea[next];
+            let bearing = 180.0 + 60.0 * (track.rng.unit() - 0.5);
+            // Situations that are not calls, one per leg in turn.
+            match leg % 5 {
+                1 => {
+                    // Wait at anchor 8 km out before going in.
+                    let (alat, alon) = offset(port, 8.0, bearing);
+                    track.sail_to(alat, alon, 12.0);
+                    track.stay(10.0, None);
+                }
+                2 => {
+                    // Loiter at sea, far from any port.
+                    let (slat, slon) = offset(port, 60.0, bearing + 40.0);
+                    track.sail_to(slat, slon, 12.0);
+                    track.stay(20.0, None);
+                }
+                3 => {
+                    // A stop of one hour in port: shorter than a call.
+                    let (plat, plon) = offset(port, 1.0, bearing);
+                    track.sail_to(plat, plon, 10.0);
+                    track.stay(1.0, None);
+                    let (olat, olon) = offset(port, 25.0, bearing);
+                    track.sail_to(olat, olon, 12.0);
+                }
+                4 => {
+                    // A fast transit past another port of the sea, 1.5 km off.
+                    let other = sea[(next + 1) % sea.len()];
+                    let (alat, alon) = offset(other, 1.5, bearing);
+                    track.sail_to(alat, alon, 13.0);
+                    let (blat, blon) = offset(other, 20.0, bearing + 90.0);
+                    track.sail_to(blat, blon, 13.0);
+                }
+                _ => {}
+            }
+            // The call: in to the berth, stay, out.
+            let call_start = track.out.len();
+            let (berth_lat, berth_lon) = offset(port, 0.5 + track.rng.unit(), bearing);
+            track.sail_to(berth_lat, berth_lon, 10.0);
+            let stay_h = 14.0 + 40.0 * track.rng.unit();
+            let silence = leg.is_multiple_of(3).then_some((3.0, 11.0)); // 8 hours unheard in the berth
+            let before = track.out.len();
+            track.stay(stay_h, silence);
+            if leg % 4 == 2 && track.out.len() > before + 10 {
+                // One fix 30 km off, in the middle of the stay.
+                let mid = before + (track.out.len() - before) / 2;
+                let r = track.out.rows[mid];
+                let mut f = r.fix();
+                f.lat += 0.27;
+                track.out.rows[mid] = f.into();
+            }
+            track.draught = if port.country == "RU" { 14.5 } else { 8.0 };
+            let (out_lat, out_lon) = offset(port, 30.0, bearing);
+            track.sail_to(out_lat, out_lon, 12.0);
+            // The truth of this planned call: its first and last reported fix inside the
+            // port's radius (the outlier, 30 km off, is not inside).
+            let inside: Vec<i64> = track.out.rows[call_start..]
+                .iter()
+                .filter(|r| distance_km(r.lat(), r.lon(), port.lat, port.lon) <= port.radius_km)
+                .map(|r| r.ts_ms)
+                .collect();
+            if let (Some(&arrival_ms), Some(&departure_ms)) = (inside.first(), inside.last()) {
+                truth.push(TrueCall {
+                    mmsi,
+                    locode: port.locode.clone(),
+                    arrival_ms,
+                    departure_ms,
+                });
+            }
+            next = (next + 1) % sea.len();
+        }
+    }
+    fixes.sort_dedup();
+    (fixes, truth)
+}
+
+/// The fixes as a DMA daily-format CSV (26 columns), in time order.
+pub fn to_dma_csv(fixes: &Fixes) -> Vec<u8> {
+    use std::fmt::Write as _;
+    let mut rows = fixes.rows.clone();
+    rows.sort_by_key(|r| (r.ts_ms, r.mmsi));
+    let mut out = String::with_capacity(rows.len() * 120);
+    out.push_str(super::DMA_HEADER);
+    out.push('\n');
+    for r in &rows {
+        let f = r.fix();
+        let _ = writeln!(
+            out,
+            "{},Class A,{},{:.6},{:.6},Unknown value,,{},,,Unknown,,,Tanker,,,,GPS,{},,,AIS,,,,",
+            super::dma_time(f.ts_ms),
+            f.mmsi,
+            f.lat,
+            f.lon,
+            f.sog_kn.map(|s| format!("{s:.1}")).unwrap_or_default(),
+            f.draught_m.map(|d| format!("{d:.1}")).unwrap_or_default(),
+        );
+    }
+    out.into_bytes()
+}
