@@ -28,7 +28,7 @@ fn detection_finds_the_true_calls_and_only_them() {
         let t = chrono::DateTime::parse_from_rfc3339(a).unwrap().timestamp_millis();
         (t - b).abs()
     };
-    let mut matched = 0;
+    let mut matched = 0u32;
     let mut worst_ms = 0;
     let mut missed = Vec::new();
     for t in &truth {
@@ -50,8 +50,8 @@ fn detection_finds_the_true_calls_and_only_them() {
     }
     #[allow(clippy::cast_precision_loss)]
     let (recall, precision) = (
-        matched as f64 / truth.len() as f64,
-        matched as f64 / detected.len() as f64,
+        f64::from(matched) / truth.len() as f64,
+        f64::from(matched) / detected.len() as f64,
     );
     eprintln!(
         "port calls: {} true, {} detected, {matched} matched: recall {recall:.3}, precision {precision:.3}, worst time error {} s",
