@@ -12,9 +12,18 @@ fn detection_finds_the_true_calls_and_only_them() {
     let (fixes, truth) = generate(21, 24, 60, 6, &Gazetteer::bundled());
     assert!(truth.len() >= 150, "{} true calls", truth.len());
     let fw = Fw::new();
-    let path = fw.dir.path().join("voyages.csv");
-    std::fs::write(&path, to_dma_csv(&fixes)).unwrap();
-    let run = fw.run(&["ingest", path.to_str().unwrap()]);
+    // A file a week, so that calls span files and day partitions and must be joined.
+    let week = 7 * 86_400_000;
+    let first = fixes.rows.iter().map(|r| r.ts_ms).min().unwrap();
+    let mut args = vec!["ingest".to_string()];
+    for k in 0..10 {
+        let mut part = fleetwatch::model::ais::Fixes::default();
+        part.rows = fixes.rows.iter().filter(|r| (r.ts_ms - first) / week == k).copied().collect();
+        let path = fw.dir.path().join(format!("voyages-{k}.csv"));
+        std::fs::write(&path, to_dma_csv(&part)).unwrap();
+        args.push(path.to_string_lossy().into_owned());
+    }
+    let run = fw.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let report = fw.run(&["report", "port-calls", "--format", "csv"]);
     assert_eq!(report.code, 0, "{}", report.stderr);
