@@ -17,8 +17,14 @@ fn detection_finds_the_true_calls_and_only_them() {
     let first = fixes.rows.iter().map(|r| r.ts_ms).min().unwrap();
     let mut args = vec!["ingest".to_string()];
     for k in 0..10 {
-        let mut part = fleetwatch::model::ais::Fixes::default();
-        part.rows = fixes.rows.iter().filter(|r| (r.ts_ms - first) / week == k).copied().collect();
+        let part = fleetwatch::model::ais::Fixes {
+            rows: fixes
+                .rows
+                .iter()
+                .filter(|r| (r.ts_ms - first) / week == k)
+                .copied()
+                .collect(),
+        };
         let path = fw.dir.path().join(format!("voyages-{k}.csv"));
         std::fs::write(&path, to_dma_csv(&part)).unwrap();
         args.push(path.to_string_lossy().into_owned());

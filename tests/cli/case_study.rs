@@ -1,0 +1,231 @@
+//! The Jaguar case study in `notebooks-exports/`, regenerated from fleetwatch's own
+//! output on the scenario built from the public facts; the test fails when it drifts.
+//! `FLEETWATCH_BLESS=1 cargo test --release --test cli case_study` rewrites it.
+
+#![allow(
+    clippy::needless_raw_string_hashes,
+    clippy::many_single_char_names,
+    clippy::too_many_lines,
+    reason = "SVG and Markdown templates: raw strings with quotes, plot coordinates, one long document"
+)]
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use fleetwatch::store::data::DataStore;
+
+use crate::{Fw, fixture_path};
+
+fn run(fw: &Fw, args: &[&str]) -> String {
+    let r = fw.run(args);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    r.stdout
+}
+
+/// The track and the calls on a plain longitude/latitude grid (equirectangular).
+fn svg(fw: &Fw, calls: &[std::collections::BTreeMap<String, String>]) -> String {
+    let store = DataStore::open(fw.dir.path()).unwrap();
+    let (lon0, lon1, lat0, lat1, k) = (-12.0, 74.0, 8.0, 64.0, 10.0);
+    let x = |lon: f64| (lon - lon0) * k;
+    let y = |lat: f64| (lat1 - lat) * k;
+    let (w, h) = (x(lon1), y(lat0));
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" font-family="sans-serif" font-size="12">"##
+    );
+    let _ = writeln!(s, r##"<rect width="100%" height="100%" fill="#f4f8fb"/>"##);
+    for lon in (-10..=70).step_by(10) {
+        let _ = writeln!(
+            s,
+            r##"<line x1="{0:.1}" y1="0" x2="{0:.1}" y2="{h:.0}" stroke="#d0dae3"/><text x="{1:.1}" y="{2:.0}" fill="#7a8b99">{lon}°</text>"##,
+            x(f64::from(lon)),
+            x(f64::from(lon)) + 2.0,
+            h - 4.0
+        );
+    }
+    for lat in (10..=60).step_by(10) {
+        let _ = writeln!(
+            s,
+            r##"<line x1="0" y1="{0:.1}" x2="{w:.0}" y2="{0:.1}" stroke="#d0dae3"/><text x="2" y="{1:.1}" fill="#7a8b99">{lat}°N</text>"##,
+            y(f64::from(lat)),
+            y(f64::from(lat)) - 2.0
+        );
+    }
+    for (mmsi, colour) in [(626_313_000u32, "#c0392b"), (273_279_840u32, "#2c3e50")] {
+        let mut points = String::new();
+        for day in store.manifest.positions.keys() {
+            for r in store
+                .positions_of_day(*day)
+                .unwrap()
+                .rows
+                .iter()
+                .filter(|r| r.mmsi == mmsi)
+                .step_by(3)
+            {
+                let _ = write!(points, "{:.1},{:.1} ", x(r.lon()), y(r.lat()));
+            }
+        }
+        let _ = writeln!(
+            s,
+            r##"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="1.5"/>"##,
+            points.trim_end()
+        );
+    }
+    for c in calls.iter().filter(|c| c["source"] == "detected") {
+        let port = fleetwatch::track::ports::Gazetteer::bundled();
+        let p = port.get(&c["port_locode"]).unwrap();
+        let _ = writeln!(
+            s,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="5" fill="#f39c12" stroke="#000"/><text x="{:.1}" y="{:.1}">{} {}</text>"##,
+            x(p.lon),
+            y(p.lat),
+            x(p.lon) + 7.0,
+            y(p.lat) + 4.0,
+            p.name,
+            &c["arrival_utc"][..10]
+        );
+    }
+    let _ = writeln!(
+        s,
+        r##"<text x="10" y="18" font-size="14">IMO 9293002: JAGUAR (MMSI 626313000, red), later NASLEDIE (MMSI 273279840, dark); port calls detected by fleetwatch</text>"##
+    );
+    s.push_str("</svg>\n");
+    s
+}
+
+fn compare_or_bless(path: &Path, actual: &str) {
+    if std::env::var_os("FLEETWATCH_BLESS").is_some() {
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "{} drifted from what fleetwatch now says; FLEETWATCH_BLESS=1 rewrites it",
+        path.display()
+    );
+}
+
+#[test]
+fn the_jaguar_case_study_is_reproducible() {
+    let fw = Fw::new();
+    let track = fw.dir.path().join("jaguar-scenario.csv");
+    std::fs::write(&track, fleetwatch::synth::jaguar::dma_csv()).unwrap();
+    let registry = fixture_path("records/jaguar_registry_HANDWRITTEN.csv");
+    run(
+        &fw,
+        &["ingest", "--quiet", track.to_str().unwrap(), registry.to_str().unwrap()],
+    );
+    let uk = fixture_path("lists/uk_sanctions_list_HANDWRITTEN.csv");
+    run(
+        &fw,
+        &[
+            "lists",
+            "import",
+            uk.to_str().unwrap(),
+            "--source",
+            "uk",
+            "--version-date",
+            "2025-05-12",
+            "--quiet",
+        ],
+    );
+
+    let check = run(&fw, &["check", "Jaguar", "--format", "table"]);
+    let vessel = run(&fw, &["report", "vessel", "9293002", "--format", "table"]);
+    let calls_csv = run(&fw, &["report", "port-calls", "--vessel", "9293002", "--format", "csv"]);
+    let calls_table = run(
+        &fw,
+        &["report", "port-calls", "--vessel", "9293002", "--format", "table"],
+    );
+    let renames = run(&fw, &["report", "renames", "--vessel", "9293002", "--format", "table"]);
+    let flags = run(&fw, &["report", "flags", "--vessel", "9293002", "--format", "table"]);
+    let calls: Vec<_> = {
+        let mut r = csv::Reader::from_reader(calls_csv.as_bytes());
+        let h = r.headers().unwrap().clone();
+        r.records()
+            .map(|x| {
+                h.iter()
+                    .map(str::to_string)
+                    .zip(x.unwrap().iter().map(str::to_string))
+                    .collect()
+            })
+            .collect()
+    };
+    let routes: Vec<&str> = calls
+        .iter()
+        .map(|c: &std::collections::BTreeMap<String, String>| c["port_name"].as_str())
+        .collect();
+    assert_eq!(routes, ["Ust-Luga", "Sikka", "Primorsk"], "{calls_csv}");
+    assert!(
+        vessel.contains("called at Primorsk (RUPRI) on 2025-05-15T08:02:29Z, while listed: UK since 2025-05-09"),
+        "{vessel}"
+    );
+
+    let md = format!(
+        r##"# Case study: the tanker the press called JAGUAR (IMO 9293002)
+
+*Rendered from fleetwatch's own output; regenerate with
+`FLEETWATCH_BLESS=1 cargo test --release --test cli case_study`.*
+
+In May 2025 the press reported a Gabon-flagged tanker broadcasting the name JAGUAR. The
+public record: IMO 9293002, on AIS as MMSI 626313000 (MID 626, Gabon), registered as
+ARGENT since about February 2025, listed by the UK on 9 May 2025 and by the EU on 21 May
+2025 (Annex XLII entry 215, "Argent", previous name "Jaguar"); it loaded at Ust-Luga,
+sailed to India and returned to Primorsk on 15 May 2025; it was later renamed NASLEDIE
+under the Russian flag (MMSI 273279840).
+
+**The data.** The AIS track is a scenario built from those facts
+(`fleetwatch::synth::jaguar`): the route's waypoints, the dates between the public ones
+and the draughts are illustrative. The vessel records and the UK list file are
+hand-written in the real layouts (`tests/fixtures/`); the EU and OFAC lists are the ones
+bundled with fleetwatch.
+
+```sh
+fleetwatch ingest jaguar-scenario.csv jaguar_registry_HANDWRITTEN.csv
+fleetwatch lists import uk_sanctions_list_HANDWRITTEN.csv --source uk --version-date 2025-05-12
+```
+
+## 1. Who is "Jaguar"?
+
+Two different hulls bore the name. A lookup by name alone would confuse them.
+
+```console
+$ fleetwatch check Jaguar
+{check}```
+
+## 2. Where did it go?
+
+![track and port calls](jaguar-9293002.svg)
+
+```console
+$ fleetwatch report port-calls --vessel 9293002
+{calls_table}```
+
+The draught rises at Ust-Luga (loading), falls at Sikka (discharging) and rises again at
+Primorsk: `listed_at_arrival` shows that the UK had listed the vessel six days before it
+moored at Primorsk; the EU listing came six days after.
+
+## 3. Names and flags
+
+```console
+$ fleetwatch report renames --vessel 9293002
+{renames}
+$ fleetwatch report flags --vessel 9293002
+{flags}```
+
+## 4. The profile, with what disagrees
+
+```console
+$ fleetwatch report vessel 9293002
+{vessel}```
+
+The findings state what the data shows: the name broadcast on AIS is not the name the
+lists use, and the call at Primorsk came while the UK listing was in force.
+"##
+    );
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("notebooks-exports");
+    compare_or_bless(&dir.join("jaguar-9293002.md"), &md);
+    compare_or_bless(&dir.join("jaguar-9293002.svg"), &svg(&fw, &calls));
+}
