@@ -25,7 +25,7 @@ fn run(fw: &Fw, args: &[&str]) -> String {
 /// The track and the calls on a plain longitude/latitude grid (equirectangular).
 fn svg(fw: &Fw, calls: &[std::collections::BTreeMap<String, String>]) -> String {
     let store = DataStore::open(fw.dir.path()).unwrap();
-    let (lon0, lon1, lat0, lat1, k) = (-12.0, 74.0, 8.0, 64.0, 10.0);
+    let (lon0, lon1, lat0, lat1, k) = (-12.0, 84.0, 8.0, 64.0, 10.0);
     let x = |lon: f64| (lon - lon0) * k;
     let y = |lat: f64| (lat1 - lat) * k;
     let (w, h) = (x(lon1), y(lat0));
@@ -72,16 +72,25 @@ fn svg(fw: &Fw, calls: &[std::collections::BTreeMap<String, String>]) -> String 
             points.trim_end()
         );
     }
+    let gazetteer = fleetwatch::track::ports::Gazetteer::bundled();
+    let called: Vec<_> = calls
+        .iter()
+        .filter(|c| c["source"] == "detected")
+        .map(|c| gazetteer.get(&c["port_locode"]).unwrap())
+        .collect();
+    let near_north = |p: &fleetwatch::model::port::Port| {
+        called.iter().any(|o| o.lat > p.lat && o.lat - p.lat < 1.0 && (o.lon - p.lon).abs() < 2.0)
+    };
     for c in calls.iter().filter(|c| c["source"] == "detected") {
-        let port = fleetwatch::track::ports::Gazetteer::bundled();
-        let p = port.get(&c["port_locode"]).unwrap();
+        let p = gazetteer.get(&c["port_locode"]).unwrap();
         let _ = writeln!(
             s,
             r##"<circle cx="{:.1}" cy="{:.1}" r="5" fill="#f39c12" stroke="#000"/><text x="{:.1}" y="{:.1}">{} {}</text>"##,
             x(p.lon),
             y(p.lat),
             x(p.lon) + 7.0,
-            y(p.lat) + 4.0,
+            // Of two neighbouring ports (Primorsk, Ust-Luga) the southern label goes lower.
+            y(p.lat) + if near_north(p) { 18.0 } else { 4.0 },
             p.name,
             &c["arrival_utc"][..10]
         );
