@@ -217,9 +217,13 @@ Example:\n  fleetwatch report listed --format csv > listed.csv"
 pub struct PortCallArgs {
     #[command(flatten)]
     pub filters: ReportFilters,
-    /// Ports to use instead of the bundled gazetteer (CSV: locode,name,country,lat,lon,radius_km)
+    /// Ports to use instead of the bundled gazetteer: CSV (locode,name,country,lat,lon,radius_km)
+    /// or GeoJSON polygons with locode and name properties
     #[arg(long, value_name = "FILE")]
     pub ports: Option<PathBuf>,
+    /// One radius to enter every port (point ports) instead of each port's own
+    #[arg(long, value_name = "KM")]
+    pub enter_km: Option<f64>,
     /// Added to a port's radius to leave it
     #[arg(long, default_value_t = 1.0, value_name = "KM")]
     pub leave_margin_km: f64,

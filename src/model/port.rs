@@ -11,8 +11,62 @@ pub struct Port {
     pub country: String,
     pub lat: f64,
     pub lon: f64,
-    /// A fix within this distance of the point is in port.
+    /// A fix within this distance of the point is in port (for a port given as an
+    /// area: the distance from the point to the farthest vertex).
     pub radius_km: f64,
+    /// The port's area, when given as polygons: outer rings of (lon, lat) vertices. A fix
+    /// inside any ring is in port. Holes are not kept.
+    pub area: Option<Vec<Vec<[f64; 2]>>>,
+}
+
+impl Port {
+    /// Whether a point is in port, `margin_km` widening the radius or the area.
+    pub fn contains(&self, lat: f64, lon: f64, margin_km: f64) -> bool {
+        match &self.area {
+            None => distance_km(lat, lon, self.lat, self.lon) <= self.radius_km + margin_km,
+            Some(rings) => rings.iter().any(|ring| {
+                in_ring(ring, lon, lat) || (margin_km > 0.0 && ring_distance_km(ring, lat, lon) <= margin_km)
+            }),
+        }
+    }
+}
+
+/// Ray casting: whether (lon, lat) is inside a ring (first vertex may or may not repeat).
+fn in_ring(ring: &[[f64; 2]], lon: f64, lat: f64) -> bool {
+    let mut inside = false;
+    let n = ring.len();
+    for i in 0..n {
+        let [x1, y1] = ring[i];
+        let [x2, y2] = ring[(i + n - 1) % n];
+        if (y1 > lat) != (y2 > lat) && lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1 {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+/// Distance in km from a point to a ring's edges, in a local flat projection (good to a
+/// fraction of a percent over the few kilometres a margin spans).
+fn ring_distance_km(ring: &[[f64; 2]], lat: f64, lon: f64) -> f64 {
+    let kx = 111.195 * lat.to_radians().cos();
+    let ky = 111.195;
+    let to_xy = |p: [f64; 2]| ((p[0] - lon) * kx, (p[1] - lat) * ky);
+    let n = ring.len();
+    (0..n)
+        .map(|i| {
+            let (ax, ay) = to_xy(ring[i]);
+            let (bx, by) = to_xy(ring[(i + 1) % n]);
+            let (dx, dy) = (bx - ax, by - ay);
+            let len2 = dx * dx + dy * dy;
+            let t = if len2 > 0.0 {
+                (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let (px, py) = (ax + t * dx, ay + t * dy);
+            (px * px + py * py).sqrt()
+        })
+        .fold(f64::INFINITY, f64::min)
 }
 
 /// Mean Earth radius (IUGG), kilometres.

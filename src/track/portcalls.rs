@@ -114,9 +114,7 @@ pub fn detect(fixes: &[FixRow], ports: &Gazetteer, params: &Params) -> Vec<Call>
         let f = &fixes[i];
         stopped = is_stopped(f, params, stopped);
         if let Some(call) = open.as_mut() {
-            let port = ports.port(call.port);
-            let near = crate::model::port::distance_km(f.lat(), f.lon(), port.lat, port.lon)
-                <= port.radius_km + params.leave_margin_km;
+            let near = ports.contains(call.port, f.lat(), f.lon(), params.leave_margin_km);
             let silent_too_long = f.ts_ms - fixes[call.last].ts_ms > gap_ms;
             if near && !silent_too_long {
                 call.last = i;
@@ -129,8 +127,7 @@ pub fn detect(fixes: &[FixRow], ports: &Gazetteer, params: &Params) -> Vec<Call>
             if !near
                 && !silent_too_long
                 && fixes.get(i + 1).is_some_and(|n| {
-                    crate::model::port::distance_km(n.lat(), n.lon(), port.lat, port.lon)
-                        <= port.radius_km + params.leave_margin_km
+                    ports.contains(call.port, n.lat(), n.lon(), params.leave_margin_km)
                         && n.ts_ms - fixes[call.last].ts_ms <= gap_ms
                 })
             {
@@ -219,6 +216,7 @@ mod tests {
             lat: 60.345,
             lon: 28.70,
             radius_km: 3.0,
+            area: None,
         }])
     }
 

@@ -123,6 +123,7 @@ impl Gazetteer {
                 lat,
                 lon,
                 radius_km,
+                area: None,
             });
         }
         if ports.is_empty() {
@@ -139,8 +140,106 @@ impl Gazetteer {
         self.ports.iter().find(|p| p.locode == locode)
     }
 
-    /// The nearest port whose radius plus `margin_km` holds the point, with the
-    /// distance. `margin_km` widens every port, for the leave side of the hysteresis.
+    /// Whether port `index` holds the point, widened by `margin_km`.
+    pub fn contains(&self, index: usize, lat: f64, lon: f64, margin_km: f64) -> bool {
+        self.ports[index].contains(lat, lon, margin_km)
+    }
+
+    /// Every port with one radius, for `--enter-km`: a port given as an area keeps it.
+    #[must_use]
+    pub fn with_radius(self, radius_km: f64) -> Self {
+        let ports = self
+            .ports
+            .into_iter()
+            .map(|mut p| {
+                if p.area.is_none() {
+                    p.radius_km = radius_km;
+                }
+                p
+            })
+            .collect();
+        Self::new(ports)
+    }
+
+    /// Reads GeoJSON: a `FeatureCollection` of `Polygon` or `MultiPolygon` features with
+    /// `locode` and `name` properties (`country` optional: the LOCODE's first letters).
+    pub fn from_geojson(text: &str) -> Result<Self, GazetteerError> {
+        let bad = |line: u64, message: String| GazetteerError::Row { line, message };
+        let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(0, format!("not JSON: {e}")))?;
+        let features = doc["features"]
+            .as_array()
+            .ok_or_else(|| bad(0, "no \"features\" array".into()))?;
+        let mut ports = Vec::new();
+        for (i, f) in features.iter().enumerate() {
+            let n = i as u64 + 1;
+            let props = &f["properties"];
+            let locode = props["locode"].as_str().unwrap_or("").replace(' ', "").to_uppercase();
+            if locode.len() != 5 {
+                return Err(bad(n, format!("feature {n}: 'locode' is not a UN/LOCODE")));
+            }
+            let geometry = &f["geometry"];
+            let polygons: Vec<&serde_json::Value> = match geometry["type"].as_str() {
+                Some("Polygon") => vec![&geometry["coordinates"]],
+                Some("MultiPolygon") => geometry["coordinates"]
+                    .as_array()
+                    .map(|a| a.iter().collect())
+                    .unwrap_or_default(),
+                other => {
+                    return Err(bad(
+                        n,
+                        format!("feature {n} ({locode}): geometry {other:?} is not a polygon"),
+                    ));
+                }
+            };
+            let rings: Vec<Vec<[f64; 2]>> = polygons
+                .iter()
+                .filter_map(|p| p.get(0))
+                .map(|ring| {
+                    ring.as_array()
+                        .map(|pts| {
+                            pts.iter()
+                                .filter_map(|pt| Some([pt.get(0)?.as_f64()?, pt.get(1)?.as_f64()?]))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                })
+                .filter(|r: &Vec<[f64; 2]>| r.len() >= 3)
+                .collect();
+            if rings.is_empty() {
+                return Err(bad(
+                    n,
+                    format!("feature {n} ({locode}): no ring of three points or more"),
+                ));
+            }
+            #[allow(clippy::cast_precision_loss, reason = "vertex counts are small")]
+            let count = rings.iter().map(Vec::len).sum::<usize>() as f64;
+            let lon = rings.iter().flatten().map(|p| p[0]).sum::<f64>() / count;
+            let lat = rings.iter().flatten().map(|p| p[1]).sum::<f64>() / count;
+            let radius_km = rings
+                .iter()
+                .flatten()
+                .map(|p| distance_km(lat, lon, p[1], p[0]))
+                .fold(0.0, f64::max);
+            ports.push(Port {
+                country: props["country"]
+                    .as_str()
+                    .map_or_else(|| locode[..2].to_string(), str::to_uppercase),
+                name: props["name"].as_str().unwrap_or("").to_string(),
+                locode,
+                lat,
+                lon,
+                radius_km,
+                area: Some(rings),
+            });
+        }
+        if ports.is_empty() {
+            return Err(GazetteerError::Empty);
+        }
+        Ok(Self::new(ports))
+    }
+
+    /// The nearest port that holds the point, widened by `margin_km` (the leave side of
+    /// the hysteresis), with the distance to its point (0 inside an area).
     pub fn locate(&self, lat: f64, lon: f64, margin_km: f64) -> Option<(usize, f64)> {
         let reach = self.max_radius_km + margin_km;
         let dlat = reach / KM_PER_DEG;
@@ -148,13 +247,18 @@ impl Gazetteer {
         let window = AABB::from_corners([lon - dlon, lat - dlat], [lon + dlon, lat + dlat]);
         self.tree
             .locate_in_envelope(&window)
+            .filter(|c| self.ports[c.index].contains(lat, lon, margin_km))
             .map(|c| {
+                let p = &self.ports[c.index];
                 (
                     c.index,
-                    distance_km(lat, lon, self.ports[c.index].lat, self.ports[c.index].lon),
+                    if p.area.is_some() {
+                        0.0
+                    } else {
+                        distance_km(lat, lon, p.lat, p.lon)
+                    },
                 )
             })
-            .filter(|(i, d)| *d <= self.ports[*i].radius_km + margin_km)
             .min_by(|a, b| a.1.total_cmp(&b.1))
     }
 
@@ -203,6 +307,24 @@ mod tests {
     }
 
     #[test]
+    fn a_port_area_from_geojson_holds_what_is_inside_and_the_margin() {
+        let g = Gazetteer::from_geojson(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+                "properties":{"locode":"RU PRI","name":"Primorsk"},
+                "geometry":{"type":"Polygon","coordinates":[[[28.60,60.32],[28.76,60.32],[28.76,60.37],[28.60,60.37],[28.60,60.32]]]}}]}"#,
+        )
+        .unwrap();
+        let (i, d) = g.locate(60.345, 28.70, 0.0).unwrap();
+        assert_eq!((g.port(i).locode.as_str(), d), ("RUPRI", 0.0));
+        assert!(g.locate(60.30, 28.70, 0.0).is_none(), "2.2 km south of the area");
+        assert!(g.locate(60.30, 28.70, 3.0).is_some(), "within a 3 km margin");
+        assert!(
+            Gazetteer::from_geojson(r#"{"features":[{"properties":{"locode":"X"},"geometry":{"type":"Point"}}]}"#)
+                .is_err()
+        );
+    }
+
+    #[test]
     fn the_margin_widens_every_port() {
         let g = Gazetteer::new(vec![Port {
             locode: "XXAAA".into(),
@@ -211,6 +333,7 @@ mod tests {
             lat: 60.0,
             lon: 28.0,
             radius_km: 3.0,
+            area: None,
         }]);
         // 3.5 km north: outside the 3 km to enter, inside the 4 km to leave.
         let lat = 60.0 + 3.5 / KM_PER_DEG;

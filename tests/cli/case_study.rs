@@ -79,7 +79,9 @@ fn svg(fw: &Fw, calls: &[std::collections::BTreeMap<String, String>]) -> String 
         .map(|c| gazetteer.get(&c["port_locode"]).unwrap())
         .collect();
     let near_north = |p: &fleetwatch::model::port::Port| {
-        called.iter().any(|o| o.lat > p.lat && o.lat - p.lat < 1.0 && (o.lon - p.lon).abs() < 2.0)
+        called
+            .iter()
+            .any(|o| o.lat > p.lat && o.lat - p.lat < 1.0 && (o.lon - p.lon).abs() < 2.0)
     };
     for c in calls.iter().filter(|c| c["source"] == "detected") {
         let p = gazetteer.get(&c["port_locode"]).unwrap();

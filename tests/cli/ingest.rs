@@ -197,6 +197,43 @@ mod real_samples {
     }
 
     #[test]
+    fn ports_from_a_file_replace_the_gazetteer() {
+        let fw = Fw::new();
+        ingest(&fw, &["ais/jaguar_dma_HANDWRITTEN.csv"]);
+        let detected = |args: &[&str]| -> Vec<String> {
+            let mut all = vec!["report", "port-calls", "--format", "csv"];
+            all.extend_from_slice(args);
+            let run = fw.run(&all);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            run.csv_rows()
+                .into_iter()
+                .filter(|r| r["source"] == "detected")
+                .map(|r| format!("{} {} {}", r["port_locode"], r["port_name"], r["arrival_utc"]))
+                .collect()
+        };
+        let area = fixture_path("ports/primorsk_area_HANDWRITTEN.geojson");
+        assert_eq!(
+            detected(&["--ports", area.to_str().unwrap()]),
+            ["RUPRI Primorsk oil port 2025-05-15T08:02:29Z"]
+        );
+        // A 2 km point misses the berth 3.7 km away; --enter-km widens it.
+        let points = fixture_path("ports/two_ports_HANDWRITTEN.csv");
+        assert!(detected(&["--ports", points.to_str().unwrap()]).is_empty());
+        assert_eq!(
+            detected(&["--ports", points.to_str().unwrap(), "--enter-km", "5"]),
+            ["RUPRI Primorsk (test point) 2025-05-15T08:02:29Z"]
+        );
+        let bad = fw.run(&[
+            "report",
+            "port-calls",
+            "--ports",
+            fixture_path("README.md").to_str().unwrap(),
+        ]);
+        assert_eq!(bad.code, 2);
+        assert!(bad.stderr.contains("is not a port list"), "{}", bad.stderr);
+    }
+
+    #[test]
     fn port_call_records_are_kept_by_source() {
         let fw = Fw::new();
         let run = ingest(&fw, &["records/port_calls_HANDWRITTEN.csv"]);

@@ -16,14 +16,29 @@ use crate::track::portcalls::{Params, detect_all};
 use crate::track::ports::Gazetteer;
 use crate::track::timeline::Vessel;
 
-/// The bundled gazetteer, or the one `--ports` names.
-pub fn gazetteer(path: Option<&Path>) -> anyhow::Result<Gazetteer> {
-    Ok(match path {
+/// The bundled gazetteer, or the one `--ports` names (CSV, or GeoJSON polygons), with
+/// every radius replaced by `--enter-km` when given.
+pub fn gazetteer(path: Option<&Path>, enter_km: Option<f64>) -> anyhow::Result<Gazetteer> {
+    let g = match path {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            Gazetteer::from_csv(&text).with_context(|| format!("{} is not a port list", path.display()))?
+            let parsed = if text.trim_start().starts_with('{') {
+                Gazetteer::from_geojson(&text)
+            } else {
+                Gazetteer::from_csv(&text)
+            };
+            parsed.with_context(|| {
+                format!(
+                    "{} is not a port list (CSV locode,name,country,lat,lon,radius_km, or GeoJSON polygons)",
+                    path.display()
+                )
+            })?
         }
         None => Gazetteer::bundled(),
+    };
+    Ok(match enter_km {
+        Some(r) => g.with_radius(r),
+        None => g,
     })
 }
 

@@ -54,7 +54,10 @@ fn params(args: &PortCallArgs) -> anyhow::Result<Params> {
 pub fn run(settings: &Settings, args: &PortCallArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let filters = Filters::resolve(&args.filters)?;
     let params = params(args)?;
-    let ports = calls::gazetteer(args.ports.as_deref())?;
+    if args.enter_km.is_some_and(|r| r <= 0.0) {
+        return Err(UserError::new("--enter-km must be positive").into());
+    }
+    let ports = calls::gazetteer(args.ports.as_deref(), args.enter_km)?;
     let store = DataStore::open(&settings.data_dir)?;
     let loaded = Loaded::open(settings)?;
     let screen = Screen::new(&loaded.lists);

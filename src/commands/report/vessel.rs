@@ -36,7 +36,13 @@ pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Res
         let mut fixes = calls::load_fixes(&store, &Filters::default())?;
         let wanted: Vec<u32> = vessels.iter().flat_map(|v| v.mmsis()).collect();
         fixes.rows.retain(|r| wanted.contains(&r.mmsi));
-        calls::collect(&store, &fixes, &calls::gazetteer(None)?, &Params::default(), &loaded)?
+        calls::collect(
+            &store,
+            &fixes,
+            &calls::gazetteer(None, None)?,
+            &Params::default(),
+            &loaded,
+        )?
     };
     let mut profiles = Vec::new();
     for v in &vessels {
