@@ -161,7 +161,7 @@ impl Gazetteer {
         Self::new(ports)
     }
 
-    /// Reads GeoJSON: a `FeatureCollection` of `Polygon` or `MultiPolygon` features with
+    /// Reads `GeoJSON`: a `FeatureCollection` of `Polygon` or `MultiPolygon` features with
     /// `locode` and `name` properties (`country` optional: the LOCODE's first letters).
     pub fn from_geojson(text: &str) -> Result<Self, GazetteerError> {
         let bad = |line: u64, message: String| GazetteerError::Row { line, message };

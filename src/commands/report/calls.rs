@@ -16,7 +16,7 @@ use crate::track::portcalls::{Params, detect_all};
 use crate::track::ports::Gazetteer;
 use crate::track::timeline::Vessel;
 
-/// The bundled gazetteer, or the one `--ports` names (CSV, or GeoJSON polygons), with
+/// The bundled gazetteer, or the one `--ports` names (CSV, or `GeoJSON` polygons), with
 /// every radius replaced by `--enter-km` when given.
 pub fn gazetteer(path: Option<&Path>, enter_km: Option<f64>) -> anyhow::Result<Gazetteer> {
     let g = match path {
