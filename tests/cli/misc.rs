@@ -109,6 +109,7 @@ fn readme_file(arg: &str) -> Option<std::path::PathBuf> {
         "ais.nmea" => "ais/pyais_timestamped.ais",
         "registry.csv" => "records/jaguar_registry_HANDWRITTEN.csv",
         "calls.csv" => "records/port_calls_HANDWRITTEN.csv",
+        "terminals.geojson" => "ports/primorsk_area_HANDWRITTEN.geojson",
         _ => return None,
     };
     Some(crate::fixture_path(fixture))
