@@ -1,7 +1,9 @@
 //! fleetwatch: sanctions and shadow-fleet vessel tracking.
 //!
 //! The library face that the binary, tests and benchmarks use. Dependencies point one
-//! way: `model` <- `lists`, `store` <- `matching` <- `report` <- `commands`.
+//! way: `model` (types, no I/O) <- `ingest`, `lists` (readers) and `store` (the data
+//! directory) <- `matching`, `track` (no I/O) <- `report` (rows and writers) <-
+//! `commands` (the only code that prints). `synth` generates test and benchmark data.
 
 pub mod cli;
 pub mod commands;

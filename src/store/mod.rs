@@ -1,5 +1,6 @@
-//! The on-disk store: a data directory holding list versions (and, as it grows, the
-//! ingested tables), a write lock, and atomic file replacement. Nothing here prints.
+//! The on-disk store: a data directory holding list versions and the ingested tables
+//! (Parquet, under a manifest), a write lock, and atomic file replacement. Nothing here
+//! prints.
 
 pub mod atomic;
 pub mod data;

@@ -1,5 +1,5 @@
-//! Tracking vessels over time: identity timelines (renames, flag changes) and, as the
-//! tool grows, port calls. No I/O.
+//! Tracking vessels over time: identity timelines (renames, flag changes), the port
+//! gazetteer and port-call detection. No I/O (the bundled gazetteer is compiled in).
 
 pub mod portcalls;
 pub mod ports;
