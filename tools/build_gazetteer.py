@@ -78,6 +78,10 @@ def main(wpi, searoute, terminals, countries):
             q["locode"] = code
             ports[code] = q
             continue
+        # A searoute port within 3 km of a WPI port under another name (Pindhara, 1.3 km
+        # from Sikka) would split that port's calls between two codes: left out.
+        if any(q["source"] == "wpi" and distance_km(q["lat"], q["lon"], lat, lon) < 3 for q in ports.values()):
+            continue
         ports[code] = {
             "locode": code,
             "name": p["name"].strip(),

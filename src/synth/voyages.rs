@@ -21,11 +21,12 @@ pub struct TrueCall {
 }
 
 /// The seas and the ports the tankers shuttle between (UN/LOCODEs of the bundled
-/// gazetteer).
-const SEAS: &[&[&str]] = &[
-    &["RUPRI", "RUULU", "RUVYS", "RULED"],
-    &["RUNVS", "RUTUA"],
-    &["INSIK", "INVAD", "INBOM"],
+/// gazetteer), each with the bearing from the port to open water: ships come and go
+/// that way, and sail between those sea points, so that the legs stay on the water.
+const SEAS: &[&[(&str, f64)]] = &[
+    &[("RUPRI", 200.0), ("RUULU", 330.0), ("RUVYS", 215.0), ("RULED", 270.0)],
+    &[("RUNVS", 200.0), ("RUTUA", 225.0)],
+    &[("INSIK", 340.0), ("INVAD", 10.0)],
 ];
 
 /// Knots to kilometres per millisecond.
@@ -115,13 +116,13 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
     let mut truth = Vec::new();
     let start = 20_089 * 86_400_000; // 2025-01-01
     for v in 0..vessels {
-        let sea: Vec<&Port> = SEAS[v % SEAS.len()]
+        let sea: Vec<(&Port, f64)> = SEAS[v % SEAS.len()]
             .iter()
-            .map(|c| ports.get(c).unwrap_or_else(|| panic!("{c} is not in the gazetteer")))
+            .map(|(c, b)| (ports.get(c).unwrap_or_else(|| panic!("{c} is not in the gazetteer")), *b))
             .collect();
         let mmsi = 636_000_000 + u32::try_from(v).unwrap_or(0) * 17 + 100_000;
-        let first = sea[v % sea.len()];
-        let (lat, lon) = offset(first, 30.0, 200.0);
+        let (first, seaward) = sea[v % sea.len()];
+        let (lat, lon) = offset(first, 20.0, seaward);
         let mut track = Track {
             mmsi,
             t: start + i64::try_from(rng.below(12 * 3_600_000)).unwrap_or(0),
@@ -137,8 +138,11 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
         let mut leg = 0u64;
         while track.t < end - 5 * 86_400_000 {
             leg += 1;
-            let port = sea[next];
-            let bearing = 180.0 + 60.0 * (track.rng.unit() - 0.5);
+            let (port, seaward) = sea[next];
+            let bearing = seaward + 30.0 * (track.rng.unit() - 0.5);
+            // Out to this port's sea point first.
+            let (sea_lat, sea_lon) = offset(port, 20.0, seaward);
+            track.sail_to(sea_lat, sea_lon, 12.0);
             // Situations that are not calls, one per leg in turn.
             match leg % 5 {
                 1 => {
@@ -148,8 +152,8 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
                     track.stay(10.0, None);
                 }
                 2 => {
-                    // Loiter at sea, far from any port.
-                    let (slat, slon) = offset(port, 60.0, bearing + 40.0);
+                    // Loiter at sea, away from the ports.
+                    let (slat, slon) = offset(port, 16.0, bearing + 15.0);
                     track.sail_to(slat, slon, 12.0);
                     track.stay(20.0, None);
                 }
@@ -162,12 +166,10 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
                     track.sail_to(olat, olon, 12.0);
                 }
                 4 => {
-                    // A fast transit past another port of the sea, 1.5 km off.
-                    let other = sea[(next + 1) % sea.len()];
-                    let (alat, alon) = offset(other, 1.5, bearing);
+                    // A fast transit 1.5 km off the port, then back out and in again.
+                    let (alat, alon) = offset(port, 1.5, bearing);
                     track.sail_to(alat, alon, 13.0);
-                    let (blat, blon) = offset(other, 20.0, bearing + 90.0);
-                    track.sail_to(blat, blon, 13.0);
+                    track.sail_to(sea_lat, sea_lon, 13.0);
                 }
                 _ => {}
             }
@@ -188,8 +190,7 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
                 track.out.rows[mid] = f.into();
             }
             track.draught = if port.country == "RU" { 14.5 } else { 8.0 };
-            let (out_lat, out_lon) = offset(port, 30.0, bearing);
-            track.sail_to(out_lat, out_lon, 12.0);
+            track.sail_to(sea_lat, sea_lon, 12.0);
             // The truth of this planned call: its first and last reported fix inside the
             // port's radius (the outlier, 30 km off, is not inside).
             let inside: Vec<i64> = track.out.rows[call_start..]
