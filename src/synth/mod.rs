@@ -49,9 +49,11 @@ impl Rng {
     }
 }
 
-/// A valid IMO number from six random digits.
+/// A valid IMO number from six random digits, in the 3000000s, a range no ship number
+/// used in 2026 (they run from the 1000000s, for new ships, and from 5000000 up), so
+/// that a generated vessel is not a real, listed one.
 pub fn make_imo(rng: &mut Rng) -> String {
-    let six = format!("{:06}", 900_000 + rng.below(99_999));
+    let six = format!("{:06}", 300_000 + rng.below(99_999));
     format!("{six}{}", check_digit(&six))
 }
 
