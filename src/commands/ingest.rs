@@ -39,10 +39,7 @@ fn ingest_file(
 ) -> anyhow::Result<()> {
     let shown = path.display().to_string();
     let file = File::open(path).with_context(|| format!("cannot read {shown}"))?;
-    let bytes = map(&file).with_context(|| format!("cannot read {shown}"))?;
-    let mut hasher = blake3::Hasher::new();
-    hasher.update_rayon(&bytes);
-    let hash = hasher.finalize().to_hex().to_string();
+    let (hash, len, head) = hash_and_head(&file).with_context(|| format!("cannot read {shown}"))?;
     if let Some(f) = store.find_file(&hash) {
         if !settings.quiet {
             writeln!(
@@ -56,7 +53,7 @@ fn ingest_file(
     }
     let format = match args.input_format {
         Some(f) => f,
-        None => ingest::detect(&bytes).ok_or_else(|| {
+        None => ingest::detect(&head).ok_or_else(|| {
             UserError::new(format!("{shown}: not a format fleetwatch reads"))
                 .hint("ingest reads DMA or NOAA AIS CSV, NMEA AIVDM, vessel records (imo, mmsi, name, flag, call_sign, observed_at) and port-call records (imo|mmsi, port|locode, arrival, departure); --input-format forces one")
         })?,
@@ -65,8 +62,8 @@ fn ingest_file(
         path.file_stem()
             .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned())
     });
-    let bar = progress_bar(settings, bytes.len() as u64, &shown);
-    let data = ingest::read(&bytes, format, &source, threads, &|done| bar.set_position(done))
+    let bar = progress_bar(settings, len, &shown);
+    let data = ingest::read_file(&file, format, &source, threads, &|done| bar.set_position(done))
         .with_context(|| format!("cannot read {shown} as {}", format.as_str()))?;
     bar.finish_and_clear();
     if args.strict
@@ -76,7 +73,7 @@ fn ingest_file(
             .hint("--strict stops at the first bad row and stores nothing of the file; without it bad rows are skipped and recorded")
             .into());
     }
-    let entry = IngestedFile::new(hash, shown.clone(), format, bytes.len() as u64, &data);
+    let entry = IngestedFile::new(hash, shown.clone(), format, len, &data);
     let rejects: Vec<_> = data.rejects.iter().take(REJECTS_SHOWN).cloned().collect();
     let spans = data.spans.len();
     let calls = data.calls.len();
@@ -111,17 +108,27 @@ fn ingest_file(
     Ok(())
 }
 
-/// Maps a file read-only, so that a multi-gigabyte day does not become resident memory.
-fn map(file: &File) -> std::io::Result<memmap2::Mmap> {
-    #[allow(unsafe_code, reason = "read-only map; fleetwatch never writes a file it ingests")]
-    // SAFETY: the map is only read, and only while `file` is open. Another process
-    // truncating the file meanwhile could fault the read: the same contract as every
-    // mmap-based reader, accepted for the speed and the bounded memory.
-    let map = unsafe { memmap2::Mmap::map(file) }?;
-    // Read once, front to back by each thread: let the kernel read ahead and drop
-    // pages behind, so the file does not stay resident.
-    let _ = map.advise(memmap2::Advice::Sequential);
-    Ok(map)
+/// The file's BLAKE3 hash (its identity in the store), length, and first 64 KiB (for
+/// format detection), read in blocks so the file is never held whole.
+fn hash_and_head(file: &File) -> std::io::Result<(String, u64, Vec<u8>)> {
+    use std::io::Read;
+    let mut hasher = blake3::Hasher::new();
+    let mut buf = vec![0u8; 8 << 20];
+    let mut head = Vec::new();
+    let mut len = 0u64;
+    let mut reader = file;
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        if head.len() < 64 * 1024 {
+            head.extend_from_slice(&buf[..n.min(64 * 1024 - head.len())]);
+        }
+        hasher.update_rayon(&buf[..n]);
+        len += n as u64;
+    }
+    Ok((hasher.finalize().to_hex().to_string(), len, head))
 }
 
 fn progress_bar(settings: &Settings, len: u64, name: &str) -> indicatif::ProgressBar {

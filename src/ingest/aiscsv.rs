@@ -112,7 +112,7 @@ pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u6
     let body = &bytes[header_end..];
     let bounds = split_at_lines(body, threads.max(1));
     let done = AtomicU64::new(header_end as u64);
-    let mut parts: Vec<(FileData, u64)> = std::thread::scope(|s| {
+    let parts: Vec<(FileData, u64)> = std::thread::scope(|s| {
         let handles: Vec<_> = bounds
             .windows(2)
             .map(|w| {
@@ -126,9 +126,13 @@ pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u6
             .map(|h| h.join().expect("a reader thread does not panic"))
             .collect()
     });
-    // Line numbers: the header is line 1; each chunk starts after the lines before it.
-    // The first chunk's rows grow to hold the others (a large allocation grows in place),
-    // so the rows are never held twice.
+    combine(parts)
+}
+
+/// Joins the parts of a file read in pieces, in file order: line numbers made absolute
+/// (the header is line 1), rows concatenated (the first part's allocation grows in place,
+/// so rows are never held twice), spans coalesced.
+fn combine(mut parts: Vec<(FileData, u64)>) -> FileData {
     let mut out = FileData::default();
     let rest: usize = parts.iter().skip(1).map(|(p, _)| p.fixes.len()).sum();
     if let Some((first, _)) = parts.first_mut() {
@@ -154,6 +158,129 @@ pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u6
     out
 }
 
+/// Bytes read at a time by each thread of [`read_file`].
+const BLOCK: usize = 64 << 20;
+
+/// Reads an AIS CSV file from disk on `threads` threads, each reading its share of the
+/// file in blocks, so that neither the file nor a map of it is ever resident whole.
+///
+/// # Panics
+/// When a reader thread panics, which parsing never does on any input.
+pub fn read_file(
+    file: &std::fs::File,
+    layout: &Layout,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> std::io::Result<FileData> {
+    read_file_in_blocks(file, layout, threads, BLOCK, progress)
+}
+
+fn read_file_in_blocks(
+    file: &std::fs::File,
+    layout: &Layout,
+    threads: usize,
+    block: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> std::io::Result<FileData> {
+    use std::os::unix::fs::FileExt;
+    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    // Where the body starts (after the header line), and where each share starts: just
+    // after a newline.
+    let line_end_from = |offset: usize| -> std::io::Result<Option<usize>> {
+        let mut at = offset;
+        let mut probe = vec![0u8; 1 << 16];
+        while at < len {
+            let n = file.read_at(&mut probe, at as u64)?;
+            if n == 0 {
+                break;
+            }
+            if let Some(i) = memchr::memchr(b'\n', &probe[..n]) {
+                return Ok(Some(at + i + 1));
+            }
+            at += n;
+        }
+        Ok(None)
+    };
+    let header_end = line_end_from(0)?.unwrap_or(len);
+    let mut bounds = vec![header_end];
+    for k in 1..threads.max(1) {
+        let target = header_end + (len - header_end) * k / threads;
+        match line_end_from(target)? {
+            Some(b) if b > *bounds.last().unwrap_or(&0) && b < len => bounds.push(b),
+            _ => {}
+        }
+    }
+    bounds.push(len);
+    let done = AtomicU64::new(header_end as u64);
+    let parts: Vec<std::io::Result<(FileData, u64)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let (start, end) = (w[0], w[1]);
+                let done = &done;
+                s.spawn(move || {
+                    read_range(file, (start, end), block, layout, &|n| {
+                        progress(done.fetch_add(n, Ordering::Relaxed) + n);
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a reader thread does not panic"))
+            .collect()
+    });
+    Ok(combine(parts.into_iter().collect::<std::io::Result<Vec<_>>>()?))
+}
+
+/// One thread's share of [`read_file`]: blocks of whole lines through [`read_chunk`].
+fn read_range(
+    file: &std::fs::File,
+    (start, end): (usize, usize),
+    block: usize,
+    layout: &Layout,
+    progress: &dyn Fn(u64),
+) -> std::io::Result<(FileData, u64)> {
+    use std::os::unix::fs::FileExt;
+    let mut reader = ChunkReader::new(layout, end - start);
+    let mut buf = vec![0u8; block.min(end - start).max(1)];
+    let mut carry = 0;
+    let mut at = start;
+    loop {
+        let want = (end - at).min(buf.len() - carry);
+        let n = if want == 0 {
+            0
+        } else {
+            file.read_at(&mut buf[carry..carry + want], at as u64)?
+        };
+        at += n;
+        let filled = carry + n;
+        let last_block = n == 0 || at >= end;
+        // Whole lines only, unless this is the end of the share.
+        let cut = if last_block {
+            filled
+        } else {
+            match memchr::memrchr(b'\n', &buf[..filled]) {
+                Some(i) => i + 1,
+                None if filled == buf.len() => {
+                    // A line longer than the buffer: grow it.
+                    buf.resize(buf.len() * 2, 0);
+                    carry = filled;
+                    continue;
+                }
+                None => filled,
+            }
+        };
+        reader.feed(&buf[..cut], progress);
+        buf.copy_within(cut..filled, 0);
+        carry = filled - cut;
+        if last_block {
+            break;
+        }
+    }
+    Ok(reader.finish())
+}
+
 /// Chunk boundaries: `n` pieces, each ending just after a newline.
 fn split_at_lines(body: &[u8], n: usize) -> Vec<usize> {
     let mut bounds = vec![0];
@@ -173,58 +300,97 @@ fn split_at_lines(body: &[u8], n: usize) -> Vec<usize> {
     bounds
 }
 
-/// Parses one chunk; reject lines are relative to the chunk (1 = its first line).
-/// Returns the output and the number of lines in the chunk.
+/// Parses one chunk of whole lines; reject lines are relative to the chunk (1 = its
+/// first line). Returns the output and the number of lines in the chunk.
 fn read_chunk(chunk: &[u8], layout: &Layout, progress: impl Fn(u64)) -> (FileData, u64) {
-    let mut out = FileData::default();
-    // Room for the rows without counting them first: AIS CSV rows are over 96 bytes,
-    // and capacity that is never written is never resident.
-    out.fixes.reserve(chunk.len() / 96 + 1024);
-    let mut spans = SpanSet::default();
+    let mut reader = ChunkReader::new(layout, chunk.len());
+    reader.feed(chunk, &progress);
+    reader.finish()
+}
+
+/// Parsing state that carries from one block of a share to the next: the rows so far,
+/// the open identity spans, the fingerprints of the static fields last seen.
+struct ChunkReader<'l> {
+    layout: &'l Layout,
+    out: FileData,
+    spans: SpanSet,
     // Per transmitter, a fingerprint of the static fields last seen: a row repeating
     // them only extends the open span.
-    let mut last_static: FxHashMap<u32, u64> = FxHashMap::default();
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(32);
-    let mut line_no = 0u64;
-    let mut pos = 0;
-    let mut reported = 0;
-    while pos < chunk.len() {
-        let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
-        let mut line = &chunk[pos..end];
-        pos = end + 1;
-        line_no += 1;
-        if let [rest @ .., b'\r'] = line {
-            line = rest;
-        }
-        if line.is_empty() {
-            continue;
-        }
-        out.counts.rows += 1;
-        fields.clear();
-        let count = split_commas(line, &mut fields, layout.keep);
-        if memchr::memchr(b'"', line).is_some() {
-            let owned = quoted_fields(line);
-            let quoted: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
-            take_row(
-                &quoted,
-                quoted.len(),
-                layout,
-                line_no,
-                &mut out,
-                &mut spans,
-                &mut last_static,
-            );
-        } else {
-            take_row(&fields, count, layout, line_no, &mut out, &mut spans, &mut last_static);
-        }
-        if pos - reported >= 1 << 20 {
-            progress((pos - reported) as u64);
-            reported = pos;
+    last_static: FxHashMap<u32, u64>,
+    line_no: u64,
+}
+
+impl<'l> ChunkReader<'l> {
+    fn new(layout: &'l Layout, bytes: usize) -> Self {
+        let mut out = FileData::default();
+        // Room for the rows without counting them first: AIS CSV rows are over 96 bytes,
+        // and capacity that is never written is never resident.
+        out.fixes.reserve(bytes / 96 + 1024);
+        Self {
+            layout,
+            out,
+            spans: SpanSet::default(),
+            last_static: FxHashMap::default(),
+            line_no: 0,
         }
     }
-    progress((chunk.len().saturating_sub(reported)) as u64);
-    out.spans = spans.finish();
-    (out, line_no)
+
+    /// Parses whole lines (a last line without its newline counts as one).
+    fn feed(&mut self, chunk: &[u8], progress: &dyn Fn(u64)) {
+        let mut fields: Vec<&[u8]> = Vec::with_capacity(32);
+        let mut pos = 0;
+        let mut reported = 0;
+        while pos < chunk.len() {
+            let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
+            let mut line = &chunk[pos..end];
+            pos = end + 1;
+            self.line_no += 1;
+            if let [rest @ .., b'\r'] = line {
+                line = rest;
+            }
+            if line.is_empty() {
+                continue;
+            }
+            self.out.counts.rows += 1;
+            fields.clear();
+            let count = split_commas(line, &mut fields, self.layout.keep);
+            let (layout, line_no) = (self.layout, self.line_no);
+            if memchr::memchr(b'"', line).is_some() {
+                let owned = quoted_fields(line);
+                let quoted: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+                take_row(
+                    &quoted,
+                    quoted.len(),
+                    layout,
+                    line_no,
+                    &mut self.out,
+                    &mut self.spans,
+                    &mut self.last_static,
+                );
+            } else {
+                take_row(
+                    &fields,
+                    count,
+                    layout,
+                    line_no,
+                    &mut self.out,
+                    &mut self.spans,
+                    &mut self.last_static,
+                );
+            }
+            if pos - reported >= 1 << 20 {
+                progress((pos - reported) as u64);
+                reported = pos;
+            }
+        }
+        progress((chunk.len().saturating_sub(reported)) as u64);
+    }
+
+    /// The rows, rejects (lines relative to the share) and spans, and the lines read.
+    fn finish(mut self) -> (FileData, u64) {
+        self.out.spans = self.spans.finish();
+        (self.out, self.line_no)
+    }
 }
 
 /// Sorts one row into the output: a fix, a non-ship, a row without position, a reject.
@@ -632,6 +798,29 @@ mod tests {
                 assert_eq!(count, want.len(), "{:?}", String::from_utf8_lossy(line));
                 assert_eq!(fields, want[..keep.min(want.len())], "{:?} keep {keep}", String::from_utf8_lossy(line));
             }
+        }
+    }
+
+    #[test]
+    fn reading_from_disk_in_small_blocks_gives_what_reading_from_memory_gives() {
+        let (files, _) = crate::synth::generate(&crate::synth::Scenario {
+            days: 3,
+            days_per_file: 3,
+            ..crate::synth::Scenario::default()
+        });
+        let bytes = &files[0].1;
+        let header = std::str::from_utf8(bytes).unwrap().lines().next().unwrap();
+        let layout = Layout::from_header(header).unwrap();
+        let mut tmp = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut tmp, bytes).unwrap();
+        let want = read(bytes, &layout, 2, &|_| {});
+        assert!(!want.rejects.is_empty(), "the scenario has bad rows");
+        for (threads, block) in [(1, 300), (2, 1000), (3, 4096), (2, 1 << 20)] {
+            let got = read_file_in_blocks(tmp.as_file(), &layout, threads, block, &|_| {}).unwrap();
+            assert_eq!(got.fixes, want.fixes, "{threads} threads, {block} B blocks");
+            assert_eq!(got.rejects, want.rejects, "{threads} threads, {block} B blocks");
+            assert_eq!(got.counts, want.counts);
+            assert_eq!(got.spans, want.spans);
         }
     }
 

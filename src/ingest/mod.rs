@@ -118,6 +118,32 @@ pub enum ReadError {
     BadHeader,
     #[error("{0}")]
     Csv(#[from] csv::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Reads a file in `format` from disk: AIS CSV is streamed in blocks on `threads`
+/// threads, other formats are read whole.
+pub fn read_file(
+    file: &std::fs::File,
+    format: InputFormat,
+    source: &str,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<FileData, ReadError> {
+    use std::io::Read;
+    if matches!(format, InputFormat::Dma | InputFormat::Noaa) {
+        let mut first = vec![0u8; 64 * 1024];
+        let n = std::os::unix::fs::FileExt::read_at(file, &mut first, 0)?;
+        let line = first[..n].split(|b| *b == b'\n').next().unwrap_or_default();
+        let layout = aiscsv::Layout::from_header(&String::from_utf8_lossy(line)).ok_or(ReadError::BadHeader)?;
+        return Ok(aiscsv::read_file(file, &layout, threads, progress)?);
+    }
+    let mut bytes = Vec::new();
+    let mut reader = file;
+    std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(0))?;
+    reader.read_to_end(&mut bytes)?;
+    read(&bytes, format, source, threads, progress)
 }
 
 /// Reads a file's bytes in `format`. `source` names vessel-record and port-call rows

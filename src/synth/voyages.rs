@@ -118,7 +118,12 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
     for v in 0..vessels {
         let sea: Vec<(&Port, f64)> = SEAS[v % SEAS.len()]
             .iter()
-            .map(|(c, b)| (ports.get(c).unwrap_or_else(|| panic!("{c} is not in the gazetteer")), *b))
+            .map(|(c, b)| {
+                (
+                    ports.get(c).unwrap_or_else(|| panic!("{c} is not in the gazetteer")),
+                    *b,
+                )
+            })
             .collect();
         let mmsi = 636_000_000 + u32::try_from(v).unwrap_or(0) * 17 + 100_000;
         let (first, seaward) = sea[v % sea.len()];
