@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::atomic::write_atomic;
 use super::tables::{self, StoredReject};
 use crate::ingest::portcalls::PortCallRecord;
 use crate::ingest::{Counts, FileData, InputFormat};
-use crate::model::ais::{Fixes, day_of};
+use crate::model::ais::{FixRow, Fixes, day_of};
 use crate::model::identity::{IdentitySpan, coalesce};
 
 const MANIFEST: &str = "store.json";
@@ -154,15 +155,18 @@ impl DataStore {
             let before = merged.len();
             let new_rows = new.len();
             merged.append(&mut new);
-            let dropped = merged.sort_dedup();
-            let added = merged.len() - before;
+            let (files, kept) = write_day(&self.dir, day, generation, &merged.rows, threads)?;
+            drop(merged);
+            let added = kept - before;
             committed.positions += added as u64;
             committed.duplicates += (new_rows - added) as u64;
-            debug_assert_eq!(dropped, new_rows - added);
-            let rows = merged.len() as u64;
-            let files = write_day(&self.dir, day, generation, &merged, threads)?;
-            drop(merged);
-            next.positions.insert(day, DayParts { files, rows });
+            next.positions.insert(
+                day,
+                DayParts {
+                    files,
+                    rows: kept as u64,
+                },
+            );
         }
 
         if !data.spans.is_empty() {
@@ -289,39 +293,84 @@ fn split_by_day(fixes: Fixes) -> BTreeMap<i64, Fixes> {
     days
 }
 
-/// Writes a day's sorted fixes as up to `threads` files, split at vessel boundaries,
-/// encoded in parallel (the Parquet encoder runs on one core). Small days stay one file.
+/// Rows of one day gathered, sorted and written at a time.
+const SLICE_ROWS: usize = 2 << 20;
+
+/// Writes a day's fixes (the stored ones first, then the new; in any order) as up to
+/// `threads` files, each sorted by (MMSI, time), the MMSIs of one file below those of the
+/// next, a repeated (MMSI, time) keeping its first occurrence. The day is never held
+/// sorted whole: vessels are cut into slices of about two million rows, each gathered,
+/// sorted, deduplicated and written in turn, and the files are encoded in parallel (the
+/// Parquet encoder runs on one core). Returns the files and the rows kept.
 fn write_day(
     dir: &Path,
     day: NaiveDate,
     generation: u64,
-    fixes: &Fixes,
+    rows: &[FixRow],
     threads: usize,
-) -> anyhow::Result<Vec<String>> {
+) -> anyhow::Result<(Vec<String>, usize)> {
     const MIN_PER_FILE: usize = 1 << 20;
-    let rows = &fixes.rows;
-    let parts = threads.clamp(1, (rows.len() / MIN_PER_FILE).max(1));
-    let mut bounds = vec![0];
-    for k in 1..parts {
-        let mut at = rows.len() * k / parts;
-        while at < rows.len() && at > 0 && rows[at].mmsi == rows[at - 1].mmsi {
-            at += 1;
+    let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
+    for r in rows {
+        *counts.entry(r.mmsi).or_default() += 1;
+    }
+    let mut vessels: Vec<(u32, usize)> = counts.into_iter().collect();
+    vessels.sort_unstable();
+    // Slices: runs of vessels (by MMSI) of up to SLICE_ROWS rows (a larger vessel alone).
+    let mut slice_rows: Vec<usize> = Vec::new();
+    let mut slice_of: FxHashMap<u32, u32> = FxHashMap::default();
+    for (mmsi, n) in &vessels {
+        if slice_rows.last().is_none_or(|s| s + n > SLICE_ROWS && *s > 0) {
+            slice_rows.push(0);
         }
-        if at > *bounds.last().unwrap_or(&0) && at < rows.len() {
-            bounds.push(at);
+        let last = slice_rows.len() - 1;
+        slice_rows[last] += n;
+        slice_of.insert(*mmsi, u32::try_from(last).unwrap_or(u32::MAX));
+    }
+    let row_slice: Vec<u32> = rows.iter().map(|r| slice_of[&r.mmsi]).collect();
+    // Files: consecutive slices, about equal in rows.
+    let parts = threads
+        .clamp(1, (rows.len() / MIN_PER_FILE).max(1))
+        .min(slice_rows.len().max(1));
+    let mut ranges: Vec<std::ops::Range<u32>> = Vec::new();
+    let (mut start, mut acc) = (0usize, 0usize);
+    for (k, n) in slice_rows.iter().enumerate() {
+        acc += n;
+        if acc * parts >= rows.len() * (ranges.len() + 1) || k + 1 == slice_rows.len() {
+            ranges.push(u32::try_from(start).unwrap_or(0)..u32::try_from(k + 1).unwrap_or(0));
+            start = k + 1;
         }
     }
-    bounds.push(rows.len());
-    let names: Vec<String> = (0..bounds.len() - 1)
+    if ranges.is_empty() {
+        ranges.push(0..0);
+    }
+    let names: Vec<String> = (0..ranges.len())
         .map(|k| format!("positions/day={day}/part-{generation:06}-{k}.parquet"))
         .collect();
+    let kept = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|s| {
-        let jobs: Vec<_> = bounds
-            .windows(2)
+        let jobs: Vec<_> = ranges
+            .iter()
             .zip(&names)
-            .map(|(w, name)| {
-                let slice = &rows[w[0]..w[1]];
-                s.spawn(move || tables::write_positions(&dir.join(name), slice))
+            .map(|(range, name)| {
+                let (row_slice, kept) = (&row_slice, &kept);
+                let mut slices = range.clone();
+                s.spawn(move || {
+                    tables::write_positions_from(&dir.join(name), || {
+                        let slice = slices.next()?;
+                        let mut batch: Vec<FixRow> = rows
+                            .iter()
+                            .zip(row_slice)
+                            .filter(|(_, s)| **s == slice)
+                            .map(|(r, _)| *r)
+                            .collect();
+                        // Stable: of two rows with one key, the first (stored) stays.
+                        batch.sort_by_key(|r| (r.mmsi, r.ts_ms));
+                        batch.dedup_by_key(|r| (r.mmsi, r.ts_ms));
+                        kept.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
+                        Some(batch)
+                    })
+                })
             })
             .collect();
         jobs.into_iter()
@@ -331,7 +380,7 @@ fn write_day(
             })
             .collect::<anyhow::Result<Vec<()>>>()
     })?;
-    Ok(names)
+    Ok((names, kept.into_inner()))
 }
 
 fn walk(root: &Path) -> Vec<PathBuf> {

@@ -113,6 +113,13 @@ fn positions_frame(rows: &[FixRow]) -> anyhow::Result<DataFrame> {
 /// Writes a positions partition, a row group at a time, so that only one group is ever
 /// held in columns beside the rows.
 pub fn write_positions(path: &Path, rows: &[FixRow]) -> anyhow::Result<()> {
+    let mut once = Some(rows.to_vec());
+    write_positions_from(path, || once.take())
+}
+
+/// Writes a positions file from batches of rows handed over one at a time (each already
+/// in the file's order), so that the caller never holds them all sorted at once.
+pub fn write_positions_from(path: &Path, mut next: impl FnMut() -> Option<Vec<FixRow>>) -> anyhow::Result<()> {
     let schema = positions_frame(&[])?.schema().clone();
     write_atomic_with(path, |file| {
         let pq = |e: polars::prelude::PolarsError| anyhow::anyhow!("cannot encode Parquet: {e}");
@@ -120,8 +127,10 @@ pub fn write_positions(path: &Path, rows: &[FixRow]) -> anyhow::Result<()> {
             .with_compression(ParquetCompression::Snappy)
             .batched(&schema)
             .map_err(pq)?;
-        for group in rows.chunks(ROW_GROUP) {
-            writer.write_batch(&positions_frame(group)?).map_err(pq)?;
+        while let Some(batch) = next() {
+            for group in batch.chunks(ROW_GROUP) {
+                writer.write_batch(&positions_frame(group)?).map_err(pq)?;
+            }
         }
         writer.finish().map_err(pq)?;
         Ok(())

@@ -187,7 +187,9 @@ pub fn generate(s: &Scenario) -> (Vec<(String, Vec<u8>)>, Truth) {
             let end = (d + 1) * 86_400_000;
             while t < end {
                 for (i, ship) in ships.iter_mut().enumerate() {
-                    let ts = t + i64::try_from(i).unwrap_or(0) * 1000;
+                    // Ships report a second apart, within the interval: a day's rows stay
+                    // in that day, as in a DMA daily file.
+                    let ts = t + (i64::try_from(i).unwrap_or(0) * 1000) % (s.interval_min * 60_000);
                     let (line, kind) = ship_row(
                         ship,
                         ts,
