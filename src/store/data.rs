@@ -154,7 +154,12 @@ impl DataStore {
             let mut merged = self.positions_of_day(day)?;
             let before = merged.len();
             let new_rows = new.len();
-            merged.append(&mut new);
+            if merged.is_empty() {
+                // A new day: the fixes move, no copy.
+                merged = new;
+            } else {
+                merged.append(&mut new);
+            }
             let (files, kept) = write_day(&self.dir, day, generation, &merged.rows, threads)?;
             drop(merged);
             let added = kept - before;
