@@ -11,10 +11,12 @@ use crate::model::ListFormat;
 
 const EXAMPLES: &str = "\
 Examples:
-  fleetwatch check Jaguar                     Is a ship called Jaguar listed? (bundled lists, offline)
+  fleetwatch check Jaguar                  is a ship called Jaguar listed? (offline)
   fleetwatch check \"IMO 9293002\" --format json
-  fleetwatch lists                            Which list versions are in force
+  fleetwatch lists                         the list versions in force
   fleetwatch lists import UK-Sanctions-List.csv --source uk
+  fleetwatch ingest aisdk-2025-05-15.csv   add a DMA AIS day to the store
+  fleetwatch report port-calls --port RUPRI --since 2025-05-01
   fleetwatch completions bash > ~/.local/share/bash-completion/completions/fleetwatch
 
 Exit codes: 0 success (check: something listed matched), 1 check: nothing listed matched,
@@ -33,7 +35,7 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// The store directory [default: `$FLEETWATCH_DATA_DIR`, else the platform data directory]
+    /// The store directory [default: $FLEETWATCH_DATA_DIR, else the platform data directory]
     #[arg(long, global = true, value_name = "DIR", env = "FLEETWATCH_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// Output format [default: table on a terminal, csv otherwise]

@@ -16,21 +16,69 @@ fn help_shows_examples_and_exit_codes() {
     assert!(run.stdout.contains("fleetwatch check \"IMO 9293002\" --format json"));
 }
 
+/// Runs each `fleetwatch ...` line of an `Examples:` block, files mapped to fixtures
+/// (see `readme_file`); `check` may exit 1 (nothing listed).
+fn run_examples(fw: &Fw, help: &str, context: &str) -> usize {
+    let mut ran = 0;
+    let mut in_examples = false;
+    for line in help.lines() {
+        if line.starts_with("Examples:") || line.starts_with("Example:") {
+            in_examples = true;
+            continue;
+        }
+        if in_examples && !line.starts_with("  ") {
+            in_examples = false;
+        }
+        let Some(rest) = line.trim_start().strip_prefix("fleetwatch ").filter(|_| in_examples) else {
+            continue;
+        };
+        // A description may follow the command after a run of blanks.
+        let command = rest.split("   ").next().unwrap_or(rest);
+        let args: Vec<String> = words(command)
+            .into_iter()
+            .map(|w| readme_file(&w).map_or(w, |p| p.to_string_lossy().into_owned()))
+            .collect();
+        let run = fw.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let allowed: &[i32] = if args[0] == "check" { &[0, 1] } else { &[0] };
+        assert!(
+            allowed.contains(&run.code),
+            "{context}: fleetwatch {command}\n{}",
+            run.stderr
+        );
+        ran += 1;
+    }
+    ran
+}
+
 #[test]
 fn every_example_in_the_help_runs() {
     let fw = Fw::new();
-    for args in [
-        vec!["check", "Jaguar"],
-        vec!["check", "IMO 9293002", "--format", "json"],
-        vec!["check", "MT JAGUAR", "9354301", "--format", "csv"],
-        vec!["check", "Michail Uljanov", "--min-score", "0.85"],
-        vec!["lists"],
-        vec!["completions", "bash"],
+    // Data for the report examples.
+    for f in [
+        "ais/jaguar_dma_HANDWRITTEN.csv",
+        "records/jaguar_registry_HANDWRITTEN.csv",
     ] {
-        let run = fw.run(&args);
-        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
-        assert!(!run.stdout.is_empty(), "{args:?}");
+        assert_eq!(fw.run(&["ingest", crate::fixture_path(f).to_str().unwrap()]).code, 0);
     }
+    let mut ran = 0;
+    for command in [
+        vec![],
+        vec!["check"],
+        vec!["lists", "import"],
+        vec!["completions"],
+        vec!["report", "port-calls"],
+        vec!["report", "renames"],
+        vec!["report", "flags"],
+        vec!["report", "listed"],
+        vec!["report", "vessel"],
+    ] {
+        let mut args = command.clone();
+        args.push("--help");
+        let help = fw.run(&args);
+        assert_eq!(help.code, 0, "{args:?}");
+        ran += run_examples(&fw, &help.stdout, &format!("{command:?} --help"));
+    }
+    assert!(ran >= 18, "only {ran} help examples found");
 }
 
 #[test]
