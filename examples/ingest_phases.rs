@@ -41,7 +41,8 @@ fn main() {
     let t = Instant::now();
     let rows = data.fixes.len();
     let out = std::env::temp_dir().join("ingest_phases.parquet");
-    fleetwatch::store::tables::write_positions(&out, &data.fixes.rows).expect("encodes");
+    let mut once = Some(data.fixes.rows);
+    fleetwatch::store::tables::write_positions_from(&out, || once.take()).expect("encodes");
     let encode = t.elapsed();
     let c3 = cpu_s();
     eprintln!(

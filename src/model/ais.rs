@@ -144,20 +144,8 @@ impl Fixes {
         self.rows.push(f.into());
     }
 
-    pub fn get(&self, i: usize) -> Fix {
-        self.rows[i].fix()
-    }
-
     pub fn append(&mut self, other: &mut Fixes) {
         self.rows.append(&mut other.rows);
-    }
-
-    /// The fixes whose index is in `rows`, in that order (e.g. one day's).
-    #[must_use]
-    pub fn select(&self, rows: &[u32]) -> Fixes {
-        Fixes {
-            rows: rows.iter().map(|&i| self.rows[i as usize]).collect(),
-        }
     }
 
     /// Sorts by (MMSI, time) and drops repeated (MMSI, time) keys, keeping the first

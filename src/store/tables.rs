@@ -110,13 +110,6 @@ fn positions_frame(rows: &[FixRow]) -> anyhow::Result<DataFrame> {
     ])?)
 }
 
-/// Writes a positions partition, a row group at a time, so that only one group is ever
-/// held in columns beside the rows.
-pub fn write_positions(path: &Path, rows: &[FixRow]) -> anyhow::Result<()> {
-    let mut once = Some(rows.to_vec());
-    write_positions_from(path, || once.take())
-}
-
 /// Writes a positions file from batches of rows handed over one at a time (each already
 /// in the file's order), so that the caller never holds them all sorted at once.
 pub fn write_positions_from(path: &Path, mut next: impl FnMut() -> Option<Vec<FixRow>>) -> anyhow::Result<()> {
@@ -164,15 +157,6 @@ pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
         }));
     }
     Ok(Fixes { rows })
-}
-
-/// Number of rows of a Parquet file, from its footer.
-pub fn row_count(path: &Path) -> anyhow::Result<usize> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut reader = ParquetReader::new(file);
-    reader
-        .num_rows()
-        .with_context(|| format!("cannot read {}", path.display()))
 }
 
 // ---- identity spans ----
