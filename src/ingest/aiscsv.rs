@@ -606,13 +606,14 @@ fn parse_row(f: &[&[u8]], count: usize, layout: &Layout) -> Row {
 }
 
 fn static_report(f: &[&[u8]], layout: &Layout, mmsi: u32, ts_ms: i64) -> Option<StaticReport> {
+    // Names in another encoding than UTF-8 are kept, their stray bytes replaced.
     let get = |i: Option<usize>| {
-        i.map(|i| text(f[i]).trim())
-            .filter(|v| !v.is_empty() && *v != "Unknown" && *v != "Undefined")
+        i.map(|i| String::from_utf8_lossy(f[i]).trim().to_string())
+            .filter(|v| !v.is_empty() && v != "Unknown" && v != "Undefined")
     };
-    let imo = get(layout.imo).and_then(broadcast_imo);
-    let name = get(layout.name).map(str::to_string);
-    let call_sign = get(layout.call_sign).map(str::to_string);
+    let imo = get(layout.imo).as_deref().and_then(broadcast_imo);
+    let name = get(layout.name);
+    let call_sign = get(layout.call_sign);
     if imo.is_none() && name.is_none() && call_sign.is_none() {
         return None;
     }
@@ -622,7 +623,7 @@ fn static_report(f: &[&[u8]], layout: &Layout, mmsi: u32, ts_ms: i64) -> Option<
         imo,
         name,
         call_sign,
-        ship_type: get(layout.ship_type).map(str::to_string),
+        ship_type: get(layout.ship_type),
         flag: None,
         source: "ais".to_string(),
     })
