@@ -68,7 +68,7 @@ pub fn read(text: &str, default_source: &str) -> Result<FileData, csv::Error> {
             continue;
         };
         let raw_flag = field(&row, c_flag);
-        let flag = raw_flag.as_deref().and_then(flag_code);
+        let flag = raw_flag.as_deref().and_then(flag::from_name).map(str::to_string);
         if let (Some(f), None) = (&raw_flag, &flag) {
             bad(format!("unknown flag '{f}'"));
             continue;
@@ -86,15 +86,6 @@ pub fn read(text: &str, default_source: &str) -> Result<FileData, csv::Error> {
     }
     out.spans = spans.finish();
     Ok(out)
-}
-
-/// A flag as a code (`GA`) or a country name (`Gabon`).
-pub fn flag_code(v: &str) -> Option<String> {
-    let t = v.trim();
-    if t.len() == 2 && flag::name(&t.to_uppercase()).is_some() {
-        return Some(t.to_uppercase());
-    }
-    flag::from_name(t).map(str::to_string)
 }
 
 /// `2025-05-15T08:02:29Z`, `2025-05-15 08:02:29`, or a date (midnight UTC).

@@ -53,13 +53,9 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
             aliases: field(&row, c_aliases)
                 .map(|v| split_multi(&v, false))
                 .unwrap_or_default(),
-            flag: field(&row, c_flag).and_then(|f| {
-                if f.len() == 2 && flag::name(&f.to_uppercase()).is_some() {
-                    Some(f.to_uppercase())
-                } else {
-                    flag::from_name(&f).map(str::to_string)
-                }
-            }),
+            flag: field(&row, c_flag)
+                .and_then(|f| flag::from_name(&f))
+                .map(str::to_string),
             mmsi: field(&row, c_mmsi),
             call_sign: field(&row, c_call),
             vessel_type: field(&row, c_type),

@@ -64,8 +64,5 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
 /// `OpenSanctions` writes flags as lower-case ISO codes (`ga`), sometimes several.
 pub(crate) fn flag_code(v: &str) -> Option<String> {
     let first = split_multi(v, false).into_iter().next()?;
-    if first.len() == 2 && flag::name(&first.to_uppercase()).is_some() {
-        return Some(first.to_uppercase());
-    }
     flag::from_name(&first).map(str::to_string)
 }

@@ -286,7 +286,7 @@ impl<'a> Screen<'a> {
             }
         }
         for m in mmsis {
-            let text = format!("{m:09}");
+            let text = crate::model::mmsi::digits(*m);
             if let Ok(mmsi) = Mmsi::parse(&text) {
                 let hulls = self.find(&Query::Mmsi(mmsi), min_score);
                 if !hulls.is_empty() {

@@ -89,7 +89,7 @@ fn name_key(name: &str) -> String {
 }
 
 /// Resolves a country name or code as lists write it (`Gabon`, `Russian Federation`,
-/// `St. Kitts & Nevis`, `GA`) to its ISO 3166-1 alpha-2 code.
+/// `St. Kitts & Nevis`, `GA`, `ga`) to its ISO 3166-1 alpha-2 code.
 /// `Unknown`, `None Identified` and the empty string resolve to `None`.
 ///
 /// ```
@@ -133,6 +133,8 @@ mod tests {
         assert_eq!(from_name("Democratic People's Republic of Korea"), Some("KP"));
         assert_eq!(from_name("Cameroon (Republic of)"), Some("CM"));
         assert_eq!(from_name("None Identified"), None);
+        assert_eq!(from_name("GA"), Some("GA"));
+        assert_eq!(from_name("ru"), Some("RU"));
         assert_eq!(from_name(""), None);
     }
 

@@ -64,6 +64,11 @@ impl fmt::Display for Mmsi {
     }
 }
 
+/// An MMSI as nine digits, leading zeros kept (coast stations start with `00`).
+pub fn digits(mmsi: u32) -> String {
+    format!("{mmsi:09}")
+}
+
 /// True when `text` is nine ASCII digits (valid MID or not).
 pub fn looks_like_mmsi(text: &str) -> bool {
     let t = text.trim();

@@ -38,8 +38,8 @@ pub const LISTED_COLUMNS: &[&str] = &[
     "match_score",
 ];
 
-fn mmsi_cell(m: Option<u32>) -> Cell {
-    m.map_or(Cell::Null, |m| Cell::Str(format!("{m:09}")))
+pub fn mmsi_cell(m: Option<u32>) -> Cell {
+    m.map_or(Cell::Null, |m| Cell::Str(crate::model::mmsi::digits(m)))
 }
 
 /// Renames in the order given (the timeline's: IMO, time of the new name, MMSI, source).
@@ -95,7 +95,13 @@ pub fn listed_rows(matches: &[(&Vessel, Vec<HullMatch<'_>>)]) -> Rows {
                         .map(str::to_string)
                         .or_else(|| hull.imo.map(str::to_string)),
                 ),
-                Cell::Str(mmsis.iter().map(|m| format!("{m:09}")).collect::<Vec<_>>().join(";")),
+                Cell::Str(
+                    mmsis
+                        .iter()
+                        .map(|m| crate::model::mmsi::digits(*m))
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                ),
                 Cell::opt(vessel.latest_name().map(str::to_string)),
                 Cell::from(list.source.as_str()),
                 Cell::from(e.record.as_str()),

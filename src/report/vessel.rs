@@ -181,7 +181,7 @@ fn timeline(v: &Vessel) -> Vec<TimelineEntry> {
     };
     for s in &v.spans {
         push("name", s.name.clone(), s);
-        push("mmsi", s.mmsi.map(|m| format!("{m:09}")), s);
+        push("mmsi", s.mmsi.map(crate::model::mmsi::digits), s);
         let flag = if s.source == "ais" {
             s.mmsi.and_then(mid_flag)
         } else {
@@ -348,14 +348,14 @@ pub fn to_json(p: &Profile<'_>) -> Value {
     json!({
         "imo": p.imo,
         "name": p.name,
-        "mmsis": p.mmsis.iter().map(|m| format!("{m:09}")).collect::<Vec<_>>(),
+        "mmsis": p.mmsis.iter().map(|m| crate::model::mmsi::digits(*m)).collect::<Vec<_>>(),
         "timeline": p.timeline.iter().map(|t| json!({
             "attribute": t.attribute,
             "value": t.value,
             "first_seen_utc": rfc3339(t.first_ms),
             "last_seen_utc": rfc3339(t.last_ms),
             "source": t.source,
-            "mmsi": t.mmsi.map(|m| format!("{m:09}")),
+            "mmsi": t.mmsi.map(crate::model::mmsi::digits),
         })).collect::<Vec<_>>(),
         "listings": p.listings.iter().flat_map(|h| h.listings.iter().map(|(l, e)| listing_json(l, e))).collect::<Vec<_>>(),
         "port_calls": p.calls.iter().map(|c| json!({
@@ -380,7 +380,7 @@ pub fn write_table(p: &Profile<'_>, out: &mut dyn Write) -> io::Result<()> {
         .map_or_else(|| "(no IMO)".to_string(), |i| format!("IMO {i}"));
     writeln!(out, "{id}  {}", p.name.as_deref().unwrap_or("(no name)"))?;
     if !p.mmsis.is_empty() {
-        let m: Vec<String> = p.mmsis.iter().map(|m| format!("{m:09}")).collect();
+        let m: Vec<String> = p.mmsis.iter().map(|m| crate::model::mmsi::digits(*m)).collect();
         writeln!(out, "MMSIs: {}", m.join(", "))?;
     }
     writeln!(out, "\nIdentity timeline")?;

@@ -56,7 +56,7 @@ impl Loaded {
 pub fn vessel_matches(v: &Vessel, q: &Query) -> bool {
     match q {
         Query::Imo(i) => v.imo() == Some(i.as_str()),
-        Query::Mmsi(m) => v.mmsis().iter().any(|x| format!("{x:09}") == m.as_str()),
+        Query::Mmsi(m) => v.mmsis().iter().any(|x| crate::model::mmsi::digits(*x) == m.as_str()),
         Query::Name(n) => {
             let q = normalize(n);
             v.names()

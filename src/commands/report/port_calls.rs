@@ -87,7 +87,7 @@ pub fn run(settings: &Settings, args: &PortCallArgs, out: &mut dyn Write) -> any
         let f32_cell = |v: Option<f32>| v.map_or(Cell::Null, |v| Cell::Num(f64::from(v), 1));
         table.push(vec![
             Cell::opt(r.imo.clone()),
-            r.mmsi.map_or(Cell::Null, |m| Cell::Str(format!("{m:09}"))),
+            crate::report::identity::mmsi_cell(r.mmsi),
             Cell::opt(vessel.and_then(|v| v.name_at(r.mmsi, r.arrival_ms)).map(str::to_string)),
             Cell::opt(r.mmsi.and_then(mid_flag)),
             Cell::from(r.locode.as_str()),

@@ -102,7 +102,7 @@ pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Res
                         Cell::from(crate::model::ais::rfc3339(t.first_ms)),
                         Cell::from(crate::model::ais::rfc3339(t.last_ms)),
                         Cell::from(t.source.as_str()),
-                        t.mmsi.map_or(Cell::Null, |m| Cell::Str(format!("{m:09}"))),
+                        crate::report::identity::mmsi_cell(t.mmsi),
                     ]);
                 }
             }
