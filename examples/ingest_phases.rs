@@ -31,7 +31,7 @@ fn main() {
     let read = t.elapsed();
     let c1 = cpu_s();
     if std::env::var_os("READ_ONLY").is_some() {
-        eprintln!("read {read:?}");
+        eprintln!("read {read:?}, {:.2} cpu-s", c1 - c0);
         return;
     }
     let t = Instant::now();

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rustc_hash::FxHashMap;
 
 use super::{FileData, Reject};
-use crate::model::ais::{Fix, StaticReport, civil_to_ms, nav_status_code};
-use crate::model::identity::{SpanSet, coalesce};
+use crate::model::ais::{FixRow, NO_HEADING, NO_STATUS, NO_TENTHS, StaticReport, civil_to_ms, nav_status_code};
+use crate::model::identity::{Sightings, SpanSet, coalesce};
 
 /// Which publisher's conventions a file follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -309,15 +309,24 @@ fn read_chunk(chunk: &[u8], layout: &Layout, progress: impl Fn(u64)) -> (FileDat
 }
 
 /// Parsing state that carries from one block of a share to the next: the rows so far,
-/// the open identity spans, the fingerprints of the static fields last seen.
+/// the open identity spans, what each transmitter last said about itself.
 struct ChunkReader<'l> {
     layout: &'l Layout,
     out: FileData,
     spans: SpanSet,
-    // Per transmitter, a fingerprint of the static fields last seen: a row repeating
-    // them only extends the open span.
-    last_static: FxHashMap<u32, u64>,
+    seen: FxHashMap<u32, Seen>,
+    /// The date of the last DMA time parsed, and its midnight in ms.
+    day: ([u8; 10], i64),
     line_no: u64,
+}
+
+/// Per transmitter: a fingerprint of the static fields it last sent, whether they made
+/// an identity span, and the sightings since that are not yet folded into the span. A
+/// row repeating the fields is one lookup in this small map.
+struct Seen {
+    print: u64,
+    open: bool,
+    pending: Sightings,
 }
 
 impl<'l> ChunkReader<'l> {
@@ -330,7 +339,8 @@ impl<'l> ChunkReader<'l> {
             layout,
             out,
             spans: SpanSet::default(),
-            last_static: FxHashMap::default(),
+            seen: FxHashMap::default(),
+            day: ([0; 10], 0),
             line_no: 0,
         }
     }
@@ -340,6 +350,8 @@ impl<'l> ChunkReader<'l> {
         let mut fields: Vec<&[u8]> = Vec::with_capacity(32);
         let mut pos = 0;
         let mut reported = 0;
+        // Quoted fields are rare: lines are only searched for quotes in blocks that have any.
+        let quotes = memchr::memchr(b'"', chunk).is_some();
         while pos < chunk.len() {
             let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
             let mut line = &chunk[pos..end];
@@ -352,31 +364,14 @@ impl<'l> ChunkReader<'l> {
                 continue;
             }
             self.out.counts.rows += 1;
-            fields.clear();
-            let count = split_commas(line, &mut fields, self.layout.keep);
-            let (layout, line_no) = (self.layout, self.line_no);
-            if memchr::memchr(b'"', line).is_some() {
+            if quotes && memchr::memchr(b'"', line).is_some() {
                 let owned = quoted_fields(line);
                 let quoted: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
-                take_row(
-                    &quoted,
-                    quoted.len(),
-                    layout,
-                    line_no,
-                    &mut self.out,
-                    &mut self.spans,
-                    &mut self.last_static,
-                );
+                self.take_row(&quoted, quoted.len());
             } else {
-                take_row(
-                    &fields,
-                    count,
-                    layout,
-                    line_no,
-                    &mut self.out,
-                    &mut self.spans,
-                    &mut self.last_static,
-                );
+                fields.clear();
+                let count = split_commas(line, &mut fields, self.layout.keep);
+                self.take_row(&fields, count);
             }
             if pos - reported >= 1 << 20 {
                 progress((pos - reported) as u64);
@@ -386,40 +381,61 @@ impl<'l> ChunkReader<'l> {
         progress((chunk.len().saturating_sub(reported)) as u64);
     }
 
+    /// Sorts one row into the output: a fix, a non-ship, a row without position, a reject.
+    fn take_row(&mut self, fields: &[&[u8]], count: usize) {
+        match parse_row(fields, count, self.layout, &mut self.day) {
+            Row::Fix(row, has_static) => {
+                if has_static {
+                    self.observe(fields, row.mmsi, row.ts_ms);
+                }
+                self.out.fixes.rows.push(row);
+            }
+            Row::NotShip => self.out.counts.not_ships += 1,
+            Row::NoPosition(mmsi, ts_ms) => {
+                self.out.counts.no_position += 1;
+                self.observe(fields, mmsi, ts_ms);
+            }
+            Row::Bad(reason) => self.out.rejects.push(Reject {
+                line: self.line_no,
+                reason,
+            }),
+        }
+    }
+
+    /// Folds a row's static fields into the spans: a cheap fingerprint first, the report
+    /// (with its allocations) only when the fields changed for this transmitter.
+    fn observe(&mut self, f: &[&[u8]], mmsi: u32, ts_ms: i64) {
+        let print = fingerprint(f, self.layout);
+        let seen = match self.seen.entry(mmsi) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let seen = e.into_mut();
+                if seen.print == print {
+                    if seen.open {
+                        seen.pending.add(ts_ms);
+                    }
+                    return;
+                }
+                self.spans.touch(mmsi, &seen.pending);
+                seen.print = print;
+                seen.pending = Sightings::NONE;
+                seen
+            }
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(Seen {
+                print,
+                open: false,
+                pending: Sightings::NONE,
+            }),
+        };
+        seen.open = static_report(f, self.layout, mmsi, ts_ms).is_some_and(|r| self.spans.observe(r));
+    }
+
     /// The rows, rejects (lines relative to the share) and spans, and the lines read.
     fn finish(mut self) -> (FileData, u64) {
+        for (mmsi, seen) in &self.seen {
+            self.spans.touch(*mmsi, &seen.pending);
+        }
         self.out.spans = self.spans.finish();
         (self.out, self.line_no)
-    }
-}
-
-/// Sorts one row into the output: a fix, a non-ship, a row without position, a reject.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the reader's state, passed as borrows on the hot path"
-)]
-fn take_row(
-    fields: &[&[u8]],
-    count: usize,
-    layout: &Layout,
-    line_no: u64,
-    out: &mut FileData,
-    spans: &mut SpanSet,
-    last_static: &mut FxHashMap<u32, u64>,
-) {
-    match parse_row(fields, count, layout) {
-        Row::Fix(fix, has_static) => {
-            if has_static {
-                observe(fields, layout, fix.mmsi, fix.ts_ms, spans, last_static);
-            }
-            out.fixes.push(fix);
-        }
-        Row::NotShip => out.counts.not_ships += 1,
-        Row::NoPosition(mmsi, ts_ms) => {
-            out.counts.no_position += 1;
-            observe(fields, layout, mmsi, ts_ms, spans, last_static);
-        }
-        Row::Bad(reason) => out.rejects.push(Reject { line: line_no, reason }),
     }
 }
 
@@ -443,8 +459,9 @@ pub fn split_commas<'a>(line: &'a [u8], fields: &mut Vec<&'a [u8]>, keep: usize)
         // false positives from borrows (the "haszero" identity, bit twiddling hacks).
         let mut hits = !(((x & LOWS).wrapping_add(LOWS)) | x | LOWS);
         if fields.len() >= keep {
-            // Past the last wanted column: only count.
-            commas += hits.count_ones() as usize;
+            // Past the last wanted column: only count. One bit per comma, at bit 7 of
+            // its byte: the multiply sums the bytes (no popcount instruction needed).
+            commas += ((hits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize;
         } else {
             while hits != 0 {
                 let at = base + (hits.trailing_zeros() / 8) as usize;
@@ -484,30 +501,10 @@ fn quoted_fields(line: &[u8]) -> Vec<Vec<u8>> {
 
 enum Row {
     /// A fix, and whether the row has static fields to look at.
-    Fix(Fix, bool),
+    Fix(FixRow, bool),
     NotShip,
     NoPosition(u32, i64),
     Bad(String),
-}
-
-/// Folds a row's static fields into the spans: a cheap fingerprint first, the report
-/// (with its allocations) only when the fields changed for this transmitter.
-fn observe(f: &[&[u8]], layout: &Layout, mmsi: u32, ts_ms: i64, spans: &mut SpanSet, last: &mut FxHashMap<u32, u64>) {
-    let print = fingerprint(f, layout);
-    match last.entry(mmsi) {
-        std::collections::hash_map::Entry::Occupied(mut e) => {
-            if *e.get() == print && spans.touch(mmsi, ts_ms) {
-                return;
-            }
-            e.insert(print);
-        }
-        std::collections::hash_map::Entry::Vacant(e) => {
-            e.insert(print);
-        }
-    }
-    if let Some(r) = static_report(f, layout, mmsi, ts_ms) {
-        spans.observe(r);
-    }
 }
 
 /// A hash of the identity fields (IMO, call sign, name, ship type), eight bytes at a
@@ -531,7 +528,7 @@ fn fingerprint(f: &[&[u8]], layout: &Layout) -> u64 {
     h
 }
 
-fn parse_row(f: &[&[u8]], count: usize, layout: &Layout) -> Row {
+fn parse_row(f: &[&[u8]], count: usize, layout: &Layout, day: &mut ([u8; 10], i64)) -> Row {
     if count != layout.fields {
         return Row::Bad(format!("{count} fields, the header has {}", layout.fields));
     }
@@ -541,7 +538,7 @@ fn parse_row(f: &[&[u8]], count: usize, layout: &Layout) -> Row {
         return Row::NotShip;
     }
     let Some(ts_ms) = (match layout.dialect {
-        Dialect::Dma => dma_time(f[layout.time]),
+        Dialect::Dma => dma_time_cached(f[layout.time], day),
         Dialect::Noaa => iso_time(f[layout.time]),
     }) else {
         return Row::Bad(format!("bad time '{}'", text(f[layout.time])));
@@ -549,7 +546,7 @@ fn parse_row(f: &[&[u8]], count: usize, layout: &Layout) -> Row {
     let Some(mmsi) = parse_mmsi(f[layout.mmsi]) else {
         return Row::Bad(format!("bad MMSI '{}'", text(f[layout.mmsi])));
     };
-    let (Some(lat), Some(lon)) = (parse_f64(f[layout.lat]), parse_f64(f[layout.lon])) else {
+    let (Some(lat), Some(lon)) = (scaled(f[layout.lat], 7), scaled(f[layout.lon], 7)) else {
         return Row::Bad(format!(
             "bad position '{}','{}'",
             text(f[layout.lat]),
@@ -557,52 +554,118 @@ fn parse_row(f: &[&[u8]], count: usize, layout: &Layout) -> Row {
         ));
     };
     // 91/181 is AIS for "no position"; anything else off the globe is a bad row.
-    #[allow(clippy::float_cmp, reason = "the exact sentinel values AIS defines")]
-    if lat == 91.0 || lon == 181.0 {
+    if lat == 91 * E7 || lon == 181 * E7 {
         return Row::NoPosition(mmsi, ts_ms);
     }
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        return Row::Bad(format!("position out of range: lat {lat}, lon {lon}"));
+    let (Ok(lat_e7), Ok(lon_e7)) = (i32::try_from(lat), i32::try_from(lon)) else {
+        return out_of_range(lat, lon);
+    };
+    if lat.abs() > 90 * E7 || lon.abs() > 180 * E7 {
+        return out_of_range(lat, lon);
     }
-    #[allow(
-        clippy::cast_possible_truncation,
-        reason = "AIS speeds, courses and draughts fit f32"
-    )]
-    let opt_f32 = |i: Option<usize>| i.and_then(|i| parse_f64(f[i])).map(|v| v as f32);
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "a heading from 0 to 359"
-    )]
-    let heading = layout
-        .heading
-        .and_then(|i| parse_f64(f[i]))
-        .filter(|h| (0.0..360.0).contains(h))
-        .map(|h| h as u16);
-    let cog = opt_f32(layout.cog).filter(|c| (0.0..360.0).contains(c));
-    let sog = opt_f32(layout.sog).filter(|s| (0.0..102.3).contains(s));
+    let tenths = |i: Option<usize>, below: i64| {
+        i.and_then(|i| scaled(f[i], 1))
+            .filter(|t| (0..below).contains(t))
+            .and_then(|t| u16::try_from(t).ok())
+            .unwrap_or(NO_TENTHS)
+    };
     let status = layout.status.and_then(|i| match layout.dialect {
         Dialect::Dma => nav_status_code(f[i]),
         Dialect::Noaa => text(f[i]).trim().parse().ok().filter(|c| *c <= 14),
     });
-    let fix = Fix {
-        mmsi,
+    let row = FixRow {
         ts_ms,
-        lat,
-        lon,
-        sog_kn: sog,
-        cog_deg: cog,
-        heading_deg: heading,
-        nav_status: status,
-        draught_m: opt_f32(layout.draught).filter(|d| *d > 0.0),
+        mmsi,
+        lat_e7,
+        lon_e7,
+        // Speeds below 102.3 kn (1023: not available), courses below 360 degrees.
+        sog_dkn: tenths(layout.sog, 1023),
+        cog_ddeg: tenths(layout.cog, 3600),
+        draught_dm: match tenths(layout.draught, i64::from(NO_TENTHS)) {
+            0 => NO_TENTHS,
+            t => t,
+        },
+        // A heading from 0 to 359; the fraction of a fractional one is dropped.
+        heading_deg: layout
+            .heading
+            .and_then(|i| scaled(f[i], 0).or_else(|| parse_f64(f[i]).map(f64::floor).and_then(whole)))
+            .filter(|h| (0..360).contains(h))
+            .and_then(|h| u16::try_from(h).ok())
+            .unwrap_or(NO_HEADING),
+        nav_status: status.filter(|s| *s < NO_STATUS).unwrap_or(NO_STATUS),
     };
     Row::Fix(
-        fix,
+        row,
         [layout.imo, layout.call_sign, layout.name]
             .into_iter()
             .flatten()
             .any(|i| !f[i].is_empty()),
     )
+}
+
+/// Degrees in units of 1e-7.
+const E7: i64 = 10_000_000;
+
+fn out_of_range(lat_e7: i64, lon_e7: i64) -> Row {
+    #[allow(clippy::cast_precision_loss, reason = "coordinates far below 2^53")]
+    let deg = |v: i64| v as f64 / 1e7;
+    Row::Bad(format!(
+        "position out of range: lat {}, lon {}",
+        deg(lat_e7),
+        deg(lon_e7)
+    ))
+}
+
+/// A decimal in units of `10^-places`, rounded: `scaled(b"57.482261", 7)` is
+/// 574_822_610. Plain decimals (the files' own form) are read digit by digit; anything
+/// else (an exponent, blanks, more decimals than `places`) through [`parse_f64`].
+pub fn scaled(b: &[u8], places: u32) -> Option<i64> {
+    if let Some(v) = plain_scaled(b, places) {
+        return Some(v);
+    }
+    parse_f64(b)
+        .map(|v| v * 10f64.powi(i32::try_from(places).unwrap_or(0)))
+        .and_then(|v| whole(v.round()))
+}
+
+/// A finite whole number as an integer, if it fits comfortably.
+#[allow(clippy::cast_possible_truncation, reason = "range checked first")]
+fn whole(v: f64) -> Option<i64> {
+    (v.is_finite() && v.abs() < 9e15).then_some(v as i64)
+}
+
+/// `-?digits[.digits]` with at most `places` decimals and 16 characters, scaled;
+/// `None` for anything else.
+fn plain_scaled(b: &[u8], places: u32) -> Option<i64> {
+    let (neg, digits) = match b {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    let mut decimals: Option<u32> = None;
+    let mut any_digit = false;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                v = v * 10 + i64::from(c - b'0');
+                any_digit = true;
+                if let Some(d) = &mut decimals {
+                    *d += 1;
+                }
+            }
+            b'.' if decimals.is_none() => decimals = Some(0),
+            _ => return None,
+        }
+    }
+    let decimals = decimals.unwrap_or(0);
+    if !any_digit || decimals > places {
+        return None;
+    }
+    let v = v * 10i64.pow(places - decimals);
+    Some(if neg { -v } else { v })
 }
 
 fn static_report(f: &[&[u8]], layout: &Layout, mmsi: u32, ts_ms: i64) -> Option<StaticReport> {
@@ -713,6 +776,23 @@ pub fn dma_time(b: &[u8]) -> Option<i64> {
     )
 }
 
+/// [`dma_time`], with the midnight of the last date read kept: rows come in time
+/// order, so the date is nearly always the one before.
+fn dma_time_cached(b: &[u8], day: &mut ([u8; 10], i64)) -> Option<i64> {
+    if b.len() != 19 || b[2] != b'/' || b[5] != b'/' || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    if b[..10] != day.0 {
+        day.1 = dma_time(&[&b[..10], b" 00:00:00"].concat())?;
+        day.0.copy_from_slice(&b[..10]);
+    }
+    let (h, m, s) = (two(&b[11..13])?, two(&b[14..16])?, two(&b[17..19])?);
+    if h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    Some(day.1 + i64::from(h * 3600 + m * 60 + s) * 1000)
+}
+
 /// `2022-03-31T00:00:01` (UTC; a trailing `Z` or fraction is accepted).
 pub fn iso_time(b: &[u8]) -> Option<i64> {
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') {
@@ -767,6 +847,47 @@ mod tests {
         assert_eq!(parse_f64(b""), None);
         assert_eq!(parse_f64(b"abc"), None);
         assert_eq!(parse_f64(b"."), None);
+    }
+
+    #[test]
+    fn decimals_scale_to_integers_as_rounding_the_float_would() {
+        for (s, places) in [
+            ("57.482261", 7),
+            ("-95.0807", 7),
+            ("12.9", 1),
+            ("0", 1),
+            ("5.", 1),
+            (".5", 1),
+            ("-0.5", 0),
+            ("83", 0),
+            ("55.12345678", 7),
+            ("1e3", 1),
+            (" 12.5", 1),
+        ] {
+            let want = (s.trim().parse::<f64>().unwrap() * 10f64.powi(places)).round();
+            #[allow(clippy::cast_possible_truncation, reason = "small test values")]
+            let want = want as i64;
+            assert_eq!(scaled(s.as_bytes(), places.unsigned_abs()), Some(want), "{s}");
+        }
+        for s in ["", ".", "-", "NaN", "inf", "abc", "1.2.3"] {
+            assert_eq!(scaled(s.as_bytes(), 7), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn dma_times_reuse_the_date_and_check_every_field() {
+        let mut day = ([0; 10], 0);
+        for t in ["31/12/2024 23:59:59", "01/01/2025 00:00:00", "01/01/2025 13:04:05"] {
+            assert_eq!(dma_time_cached(t.as_bytes(), &mut day), dma_time(t.as_bytes()), "{t}");
+        }
+        for t in [
+            "01/01/2025 24:00:00",
+            "01/01/2025 00:60:00",
+            "01/01/2025 00-00-00",
+            "32/01/2025 00:00:00",
+        ] {
+            assert_eq!(dma_time_cached(t.as_bytes(), &mut day), None, "{t}");
+        }
     }
 
     #[test]

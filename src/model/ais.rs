@@ -17,11 +17,11 @@ pub struct Fixes {
 pub struct FixRow {
     pub ts_ms: i64,
     pub mmsi: u32,
-    lat_e7: i32,
-    lon_e7: i32,
-    sog_dkn: u16,
-    cog_ddeg: u16,
-    draught_dm: u16,
+    pub(crate) lat_e7: i32,
+    pub(crate) lon_e7: i32,
+    pub(crate) sog_dkn: u16,
+    pub(crate) cog_ddeg: u16,
+    pub(crate) draught_dm: u16,
     pub heading_deg: u16,
     pub nav_status: u8,
 }
@@ -31,7 +31,7 @@ pub const NO_HEADING: u16 = 511;
 /// Navigational status "not defined".
 pub const NO_STATUS: u8 = 15;
 /// Speed, course or draught "not available".
-const NO_TENTHS: u16 = u16::MAX;
+pub(crate) const NO_TENTHS: u16 = u16::MAX;
 
 /// One fix, as readers produce it and reports read it.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -93,6 +93,29 @@ impl IdentitySpan {
     }
 }
 
+/// Repeated sightings of one unchanged identity, gathered by a reader and folded into
+/// the open span at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sightings {
+    pub first_ms: i64,
+    pub last_ms: i64,
+    pub count: u64,
+}
+
+impl Sightings {
+    pub const NONE: Self = Self {
+        first_ms: i64::MAX,
+        last_ms: i64::MIN,
+        count: 0,
+    };
+
+    pub fn add(&mut self, ts_ms: i64) {
+        self.first_ms = self.first_ms.min(ts_ms);
+        self.last_ms = self.last_ms.max(ts_ms);
+        self.count += 1;
+    }
+}
+
 /// Folds static reports into spans, per transmitter (or per IMO for records without an
 /// MMSI). AIS transmitters have a map of their own, so that the hot path of a reader
 /// (the same identity again) is one lookup by MMSI.
@@ -104,10 +127,11 @@ pub struct SpanSet {
 }
 
 impl SpanSet {
-    pub fn observe(&mut self, report: StaticReport) {
+    /// Folds one report in; returns false when it carried nothing worth keeping.
+    pub fn observe(&mut self, report: StaticReport) -> bool {
         let span = IdentitySpan::from_report(report);
         if span.is_blank() {
-            return;
+            return false;
         }
         let slot = match span.mmsi {
             Some(m) if span.source == "ais" => self.ais.entry(m),
@@ -124,7 +148,7 @@ impl SpanSet {
                         self.open.insert(key, span);
                     }
                 }
-                return;
+                return true;
             }
         };
         match slot {
@@ -139,19 +163,16 @@ impl SpanSet {
                 v.insert(span);
             }
         }
+        true
     }
 
-    /// The same identity as last observed for an AIS transmitter, seen again at `ts_ms`.
-    /// Returns false when the transmitter has no open span (observe instead).
-    pub fn touch(&mut self, mmsi: u32, ts_ms: i64) -> bool {
-        match self.ais.get_mut(&mmsi) {
-            Some(span) => {
-                span.first_ms = span.first_ms.min(ts_ms);
-                span.last_ms = span.last_ms.max(ts_ms);
-                span.reports += 1;
-                true
-            }
-            None => false,
+    /// The identity last observed for an AIS transmitter, seen again: extends its open
+    /// span (if it has one) by the sightings.
+    pub fn touch(&mut self, mmsi: u32, seen: &Sightings) {
+        if let Some(span) = self.ais.get_mut(&mmsi) {
+            span.first_ms = span.first_ms.min(seen.first_ms);
+            span.last_ms = span.last_ms.max(seen.last_ms);
+            span.reports += seen.count;
         }
     }
 
