@@ -366,8 +366,8 @@ impl<'l> ChunkReader<'l> {
             self.out.counts.rows += 1;
             if quotes && memchr::memchr(b'"', line).is_some() {
                 let owned = quoted_fields(line);
-                let quoted: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
-                self.take_row(&quoted, quoted.len());
+                let split: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+                self.take_row(&split, split.len());
             } else {
                 fields.clear();
                 let count = split_commas(line, &mut fields, self.layout.keep);
@@ -617,7 +617,7 @@ fn out_of_range(lat_e7: i64, lon_e7: i64) -> Row {
 }
 
 /// A decimal in units of `10^-places`, rounded: `scaled(b"57.482261", 7)` is
-/// 574_822_610. Plain decimals (the files' own form) are read digit by digit; anything
+/// `574_822_610`. Plain decimals (the files' own form) are read digit by digit; anything
 /// else (an exponent, blanks, more decimals than `places`) through [`parse_f64`].
 pub fn scaled(b: &[u8], places: u32) -> Option<i64> {
     if let Some(v) = plain_scaled(b, places) {
