@@ -27,7 +27,7 @@ fn main() {
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
-    let mut data = fleetwatch::ingest::read_file(&file, format, "x", threads, &|_| {}).expect("reads");
+    let (mut data, _hash) = fleetwatch::ingest::read_file(&file, format, "x", threads, &|_| {}).expect("reads");
     let read = t.elapsed();
     let c1 = cpu_s();
     if std::env::var_os("READ_ONLY").is_some() {

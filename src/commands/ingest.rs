@@ -39,18 +39,7 @@ fn ingest_file(
 ) -> anyhow::Result<()> {
     let shown = path.display().to_string();
     let file = File::open(path).with_context(|| format!("cannot read {shown}"))?;
-    let (hash, len, head) = hash_and_head(&file).with_context(|| format!("cannot read {shown}"))?;
-    if let Some(f) = store.find_file(&hash) {
-        if !settings.quiet {
-            writeln!(
-                err,
-                "{shown}: already ingested (as {}, {}); nothing added",
-                f.name,
-                f.ingested_at.format("%Y-%m-%dT%H:%M:%SZ")
-            )?;
-        }
-        return Ok(());
-    }
+    let (len, head) = len_and_head(&file).with_context(|| format!("cannot read {shown}"))?;
     let format = match args.input_format {
         Some(f) => f,
         None => ingest::detect(&head).ok_or_else(|| {
@@ -63,9 +52,22 @@ fn ingest_file(
             .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned())
     });
     let bar = progress_bar(settings, len, &shown);
-    let data = ingest::read_file(&file, format, &source, threads, &|done| bar.set_position(done))
+    // The hash comes from the same reads as the rows, so a file already ingested is
+    // known only once it is read; nothing of it is stored twice.
+    let (data, hash) = ingest::read_file(&file, format, &source, threads, &|done| bar.set_position(done))
         .with_context(|| format!("cannot read {shown} as {}", format.as_str()))?;
     bar.finish_and_clear();
+    if let Some(f) = store.find_file(&hash) {
+        if !settings.quiet {
+            writeln!(
+                err,
+                "{shown}: already ingested (as {}, {}); nothing added",
+                f.name,
+                f.ingested_at.format("%Y-%m-%dT%H:%M:%SZ")
+            )?;
+        }
+        return Ok(());
+    }
     if args.strict
         && let Some(first) = data.rejects.first()
     {
@@ -108,27 +110,20 @@ fn ingest_file(
     Ok(())
 }
 
-/// The file's BLAKE3 hash (its identity in the store), length, and first 64 KiB (for
-/// format detection), read in blocks so the file is never held whole.
-fn hash_and_head(file: &File) -> std::io::Result<(String, u64, Vec<u8>)> {
-    use std::io::Read;
-    let mut hasher = blake3::Hasher::new();
-    let mut buf = vec![0u8; 8 << 20];
-    let mut head = Vec::new();
-    let mut len = 0u64;
-    let mut reader = file;
-    loop {
-        let n = reader.read(&mut buf)?;
-        if n == 0 {
-            break;
+/// The file's length, and its first 64 KiB (for format detection).
+fn len_and_head(file: &File) -> std::io::Result<(u64, Vec<u8>)> {
+    use std::os::unix::fs::FileExt;
+    let len = file.metadata()?.len();
+    let mut head = vec![0u8; 64 * 1024];
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read_at(&mut head[filled..], filled as u64)? {
+            0 => break,
+            n => filled += n,
         }
-        if head.len() < 64 * 1024 {
-            head.extend_from_slice(&buf[..n.min(64 * 1024 - head.len())]);
-        }
-        hasher.update_rayon(&buf[..n]);
-        len += n as u64;
     }
-    Ok((hasher.finalize().to_hex().to_string(), len, head))
+    head.truncate(filled);
+    Ok((len, head))
 }
 
 fn progress_bar(settings: &Settings, len: u64, name: &str) -> indicatif::ProgressBar {

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
 
+use super::treehash::{self, PieceHasher};
 use super::{FileData, Reject};
 use crate::model::ais::{FixRow, NO_HEADING, NO_STATUS, NO_TENTHS, StaticReport, civil_to_ms, nav_status_code};
 use crate::model::identity::{Sightings, SpanSet, coalesce};
@@ -162,7 +163,8 @@ fn combine(mut parts: Vec<(FileData, u64)>) -> FileData {
 const BLOCK: usize = 64 << 20;
 
 /// Reads an AIS CSV file from disk on `threads` threads, each reading its share of the
-/// file in blocks, so that neither the file nor a map of it is ever resident whole.
+/// file in blocks, so that neither the file nor a map of it is ever resident whole; each
+/// thread hashes what it reads, and the file's BLAKE3 hash comes back with its rows.
 ///
 /// # Panics
 /// When a reader thread panics, which parsing never does on any input.
@@ -171,7 +173,7 @@ pub fn read_file(
     layout: &Layout,
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
-) -> std::io::Result<FileData> {
+) -> std::io::Result<(FileData, blake3::Hash)> {
     read_file_in_blocks(file, layout, threads, BLOCK, progress)
 }
 
@@ -181,7 +183,7 @@ fn read_file_in_blocks(
     threads: usize,
     block: usize,
     progress: &(dyn Fn(u64) + Sync),
-) -> std::io::Result<FileData> {
+) -> std::io::Result<(FileData, blake3::Hash)> {
     use std::os::unix::fs::FileExt;
     let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
     // Where the body starts (after the header line), and where each share starts: just
@@ -212,16 +214,25 @@ fn read_file_in_blocks(
     }
     bounds.push(len);
     let done = AtomicU64::new(header_end as u64);
-    let parts: Vec<std::io::Result<(FileData, u64)>> = std::thread::scope(|s| {
+    let parts: Vec<std::io::Result<(FileData, u64, Vec<_>)>> = std::thread::scope(|s| {
         let handles: Vec<_> = bounds
             .windows(2)
             .map(|w| {
                 let (start, end) = (w[0], w[1]);
                 let done = &done;
                 s.spawn(move || {
-                    read_range(file, (start, end), block, layout, &|n| {
+                    // The first share hashes the header too.
+                    let hash_from = if start == header_end { 0 } else { start };
+                    let mut hasher = PieceHasher::new(len as u64, hash_from as u64, end as u64);
+                    if hash_from < start {
+                        let mut header = vec![0u8; start];
+                        file.read_exact_at(&mut header, 0)?;
+                        hasher.update(0, &header);
+                    }
+                    let (data, lines) = read_range(file, (start, end), block, layout, &mut hasher, &|n| {
                         progress(done.fetch_add(n, Ordering::Relaxed) + n);
-                    })
+                    })?;
+                    Ok((data, lines, hasher.finish(file)?))
                 })
             })
             .collect();
@@ -230,7 +241,14 @@ fn read_file_in_blocks(
             .map(|h| h.join().expect("a reader thread does not panic"))
             .collect()
     });
-    Ok(combine(parts.into_iter().collect::<std::io::Result<Vec<_>>>()?))
+    let mut pieces = Vec::new();
+    let mut data = Vec::new();
+    for part in parts {
+        let (d, lines, p) = part?;
+        data.push((d, lines));
+        pieces.extend(p);
+    }
+    Ok((combine(data), treehash::root(len as u64, pieces)))
 }
 
 /// One thread's share of [`read_file`]: blocks of whole lines through [`read_chunk`].
@@ -239,6 +257,7 @@ fn read_range(
     (start, end): (usize, usize),
     block: usize,
     layout: &Layout,
+    hasher: &mut PieceHasher,
     progress: &dyn Fn(u64),
 ) -> std::io::Result<(FileData, u64)> {
     use std::os::unix::fs::FileExt;
@@ -253,6 +272,7 @@ fn read_range(
         } else {
             file.read_at(&mut buf[carry..carry + want], at as u64)?
         };
+        hasher.update(at as u64, &buf[carry..carry + n]);
         at += n;
         let filled = carry + n;
         let last_block = n == 0 || at >= end;
@@ -938,7 +958,8 @@ mod tests {
         let want = read(bytes, &layout, 2, &|_| {});
         assert!(!want.rejects.is_empty(), "the scenario has bad rows");
         for (threads, block) in [(1, 300), (2, 1000), (3, 4096), (2, 1 << 20)] {
-            let got = read_file_in_blocks(tmp.as_file(), &layout, threads, block, &|_| {}).unwrap();
+            let (got, hash) = read_file_in_blocks(tmp.as_file(), &layout, threads, block, &|_| {}).unwrap();
+            assert_eq!(hash, blake3::hash(bytes), "{threads} threads, {block} B blocks");
             assert_eq!(got.fixes, want.fixes, "{threads} threads, {block} B blocks");
             assert_eq!(got.rejects, want.rejects, "{threads} threads, {block} B blocks");
             assert_eq!(got.counts, want.counts);

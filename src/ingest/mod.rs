@@ -6,6 +6,7 @@ pub mod aiscsv;
 pub mod nmea;
 pub mod portcalls;
 pub mod records;
+mod treehash;
 
 use crate::model::ais::Fixes;
 use crate::model::identity::IdentitySpan;
@@ -124,30 +125,35 @@ pub enum ReadError {
 
 /// Reads a file in `format` from disk: AIS CSV is streamed in blocks on `threads`
 /// threads, other formats are read whole.
+/// Reads a file from disk; returns what it holds and its BLAKE3 hash (the file's
+/// identity in the store), computed from the same reads.
 pub fn read_file(
     file: &std::fs::File,
     format: InputFormat,
     source: &str,
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<FileData, ReadError> {
+) -> Result<(FileData, String), ReadError> {
     use std::io::Read;
     if matches!(format, InputFormat::Dma | InputFormat::Noaa) {
         let mut first = vec![0u8; 64 * 1024];
         let n = std::os::unix::fs::FileExt::read_at(file, &mut first, 0)?;
         let line = first[..n].split(|b| *b == b'\n').next().unwrap_or_default();
         let layout = aiscsv::Layout::from_header(&String::from_utf8_lossy(line)).ok_or(ReadError::BadHeader)?;
-        return Ok(aiscsv::read_file(file, &layout, threads, progress)?);
+        let (data, hash) = aiscsv::read_file(file, &layout, threads, progress)?;
+        return Ok((data, hash.to_hex().to_string()));
     }
     let mut bytes = Vec::new();
     let mut reader = file;
     std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(0))?;
     reader.read_to_end(&mut bytes)?;
-    read(&bytes, format, source, threads, progress)
+    let hash = blake3::Hasher::new().update_rayon(&bytes).finalize();
+    Ok((
+        read(&bytes, format, source, threads, progress)?,
+        hash.to_hex().to_string(),
+    ))
 }
 
-/// Reads a file's bytes in `format`. `source` names vessel-record and port-call rows
-/// that carry no `source` column; `progress` gets the bytes done.
 pub fn read(
     bytes: &[u8],
     format: InputFormat,

@@ -363,17 +363,18 @@ fn write_day(
                 s.spawn(move || {
                     tables::write_positions_from(&dir.join(name), || {
                         let slice = slices.next()?;
-                        let mut batch: Vec<FixRow> = rows
-                            .iter()
-                            .zip(row_slice)
-                            .filter(|(_, s)| **s == slice)
-                            .map(|(r, _)| *r)
-                            .collect();
+                        let mut batch = Fixes {
+                            rows: rows
+                                .iter()
+                                .zip(row_slice)
+                                .filter(|(_, s)| **s == slice)
+                                .map(|(r, _)| *r)
+                                .collect(),
+                        };
                         // Stable: of two rows with one key, the first (stored) stays.
-                        batch.sort_by_key(|r| (r.mmsi, r.ts_ms));
-                        batch.dedup_by_key(|r| (r.mmsi, r.ts_ms));
+                        batch.sort_dedup();
                         kept.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
-                        Some(batch)
+                        Some(batch.rows)
                     })
                 })
             })

@@ -9,10 +9,11 @@ use std::path::Path;
 
 use anyhow::Context;
 use polars::prelude::{
-    Column, DataFrame, Float32Chunked, Float64Chunked, Int32Chunked, Int64Chunked, IntoColumn, NamedFrom,
-    NewChunkedArray, ParquetCompression, ParquetReader, ParquetWriter, SerReader, StringChunked, TimeUnit, TimeZone,
+    ChunkedArray, Column, DataFrame, Float32Type, Float64Chunked, Int32Type, Int64Chunked, IntoColumn, NamedFrom,
+    ParquetCompression, ParquetReader, ParquetWriter, PolarsNumericType, SerReader, StringChunked, TimeUnit, TimeZone,
     UInt32Chunked, UInt64Chunked,
 };
+use polars_arrow::bitmap::Bitmap;
 
 use super::atomic::write_atomic_with;
 use crate::ingest::portcalls::PortCallRecord;
@@ -88,11 +89,19 @@ pub const POSITION_COLUMNS: &[&str] = &[
 /// Rows of positions per Parquet row group: the writer holds one group in columns.
 const ROW_GROUP: usize = 1 << 20;
 
-/// The positions of `rows` as a frame with the table's schema.
+/// The positions of `rows` as a frame with the table's schema. Columns are built from
+/// values and a validity mask each (not value by value through options).
 fn positions_frame(rows: &[FixRow]) -> anyhow::Result<DataFrame> {
-    let f32_col = |name: &str, get: fn(&FixRow) -> Option<f32>| {
-        Float32Chunked::from_iter_options(name.into(), rows.iter().map(get)).into_column()
-    };
+    fn nullable<T: PolarsNumericType>(
+        name: &str,
+        rows: &[FixRow],
+        get: impl Fn(&FixRow) -> Option<T::Native>,
+    ) -> Column {
+        let values: Vec<T::Native> = rows.iter().map(|r| get(r).unwrap_or_default()).collect();
+        let valid: Bitmap = rows.iter().map(|r| get(r).is_some()).collect();
+        let valid = (valid.unset_bits() > 0).then_some(valid);
+        ChunkedArray::<T>::from_vec_validity(name.into(), values, valid).into_column()
+    }
     Ok(DataFrame::new_infer_height(vec![
         UInt32Chunked::from_vec("mmsi".into(), rows.iter().map(|r| r.mmsi).collect()).into_column(),
         Int64Chunked::from_vec("ts".into(), rows.iter().map(|r| r.ts_ms).collect())
@@ -100,13 +109,11 @@ fn positions_frame(rows: &[FixRow]) -> anyhow::Result<DataFrame> {
             .into_column(),
         Float64Chunked::from_vec("lat".into(), rows.iter().map(FixRow::lat).collect()).into_column(),
         Float64Chunked::from_vec("lon".into(), rows.iter().map(FixRow::lon).collect()).into_column(),
-        f32_col("sog_kn", FixRow::sog_kn),
-        f32_col("cog_deg", FixRow::cog_deg),
-        Int32Chunked::from_iter_options("heading_deg".into(), rows.iter().map(|r| r.heading().map(i32::from)))
-            .into_column(),
-        Int32Chunked::from_iter_options("nav_status".into(), rows.iter().map(|r| r.status().map(i32::from)))
-            .into_column(),
-        f32_col("draught_m", FixRow::draught_m),
+        nullable::<Float32Type>("sog_kn", rows, FixRow::sog_kn),
+        nullable::<Float32Type>("cog_deg", rows, FixRow::cog_deg),
+        nullable::<Int32Type>("heading_deg", rows, |r| r.heading().map(i32::from)),
+        nullable::<Int32Type>("nav_status", rows, |r| r.status().map(i32::from)),
+        nullable::<Float32Type>("draught_m", rows, FixRow::draught_m),
     ])?)
 }
 
