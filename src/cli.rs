@@ -76,6 +76,23 @@ Exit codes: 0 at least one listed match, 1 nothing listed matched, 2 a bad query
     /// Show the sanctions lists in force, or import one
     Lists(ListsArgs),
     /// Fetch the configured sources, validate them, swap them in atomically
+    #[command(after_help = "\
+Sources and HTTP settings come from FLEETWATCH_CONFIG, else DATA_DIR/config.toml, over
+defaults for the official EU, UK, OFAC and OpenSanctions publications
+(`fleetwatch refresh --print-config` prints them). A download is parsed and checked
+before it replaces anything; a 304 changes nothing; a list that shrank by more than
+half is refused unless --force. What changed is written to stdout (the columns of
+`report changes`), progress and a summary per source to stderr.
+
+Examples:
+  fleetwatch refresh                       every enabled source
+  fleetwatch refresh ofac uk --exit-code   exit 1 when either changed
+  fleetwatch refresh ofac --url http://mirror.example.org/sdn.csv
+  fleetwatch refresh --print-config > config.toml
+
+Exit codes: 0 done (nothing changed, or changes without --exit-code), 1 --exit-code and
+a list changed, 2 usage error, 3 a source could not be refreshed (its previous version
+stays in use; the other sources were still refreshed).")]
     Refresh(RefreshArgs),
     /// Reports: port calls, renames, flag changes, listed vessels, one vessel, list changes
     #[command(subcommand)]
@@ -100,6 +117,9 @@ pub struct CheckArgs {
     /// Lowest name-match score shown (0..1)
     #[arg(long, default_value_t = crate::matching::screen::DEFAULT_MIN_SCORE, value_name = "SCORE")]
     pub min_score: f64,
+    /// Answer from the list versions in force on this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +160,35 @@ Examples:
   fleetwatch lists import 32026R1848.csv --source eu
   fleetwatch lists import watchlist.csv --source mylist --version-date 2026-11-01")]
     Import(ListsImportArgs),
+    /// Every known version of one list, oldest first
+    #[command(after_help = "Columns: list, version_id, version, imported_at, entries, origin\n\n\
+Example:\n  fleetwatch lists history ofac")]
+    History {
+        /// The list (eu, uk, ofac, opensanctions, or a custom source)
+        #[arg(value_name = "SOURCE")]
+        source: String,
+    },
+    /// What changed between two versions of one list, per vessel
+    #[command(after_help = "\
+Columns: list, change, imo, name, field, old_value, new_value, version_from, version_to
+A version is named by its id (`lists history SOURCE`), `bundled`, or its version date.
+Vessels are matched by IMO (entries without one by their record); modified fields are
+name, former_names, flag, mmsi and listed_on. Without versions, the two newest are compared.
+
+Examples:
+  fleetwatch lists diff ofac
+  fleetwatch lists diff eu bundled 2026-11-27")]
+    Diff {
+        /// The list (eu, uk, ofac, opensanctions, or a custom source)
+        #[arg(value_name = "SOURCE")]
+        source: String,
+        /// The older version [default: the one before the newest]
+        #[arg(value_name = "V1", requires = "to")]
+        from: Option<String>,
+        /// The newer version
+        #[arg(value_name = "V2")]
+        to: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -159,11 +208,22 @@ pub struct ListsImportArgs {
 
 #[derive(Debug, Args)]
 pub struct RefreshArgs {
+    /// Sources to fetch (eu, uk, ofac, opensanctions, or one of the config)
+    /// [default: every enabled source]
     #[arg(value_name = "SOURCE")]
     pub sources: Vec<String>,
-    /// Exit 1 when any list changed
+    /// Exit 1 when any list changed (for alerting)
     #[arg(long)]
     pub exit_code: bool,
+    /// Fetch the one SOURCE named from this URL, for this run
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Accept a list that shrank to less than half of the version in force
+    #[arg(long)]
+    pub force: bool,
+    /// Print a commented example config (the defaults) and exit
+    #[arg(long)]
+    pub print_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,8 +270,23 @@ Example:\n  fleetwatch report listed --format csv > listed.csv"
         #[arg(value_name = "QUERY")]
         query: String,
     },
-    /// What list refreshes added, removed or changed
-    Changes,
+    /// What list refreshes added, removed or changed, per vessel
+    #[command(after_help = "\
+Columns: list, change, imo, name, field, old_value, new_value, version_from, version_to
+Each list's versions are compared in turn (bundled, imported and refreshed, by version
+date). Sorted by list, version_to, then vessel.
+
+Examples:
+  fleetwatch report changes --since 2026-11-01
+  fleetwatch report changes --list ofac --format csv > ofac-changes.csv")]
+    Changes {
+        /// Only versions dated on or after this date (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Only this list
+        #[arg(long, value_name = "SOURCE")]
+        list: Option<String>,
+    },
 }
 
 /// `report port-calls`: the filters, the gazetteer and the detection parameters.

@@ -1,5 +1,6 @@
 //! `fleetwatch check QUERY...`: is this ship listed? Screens each query against the
-//! lists in force (bundled, or newer versions in the store) and writes the matches.
+//! lists in force (bundled, or newer versions in the store), or those of a past date,
+//! and writes the matches.
 
 use std::io::Write;
 
@@ -9,12 +10,25 @@ use crate::matching::{Query, QueryError, Screen};
 use crate::model::ImoError;
 use crate::report::Format;
 use crate::report::check::{self, QueryResult};
-use crate::settings::{Settings, check_score};
+use crate::settings::{Settings, check_score, parse_date_flag};
 use crate::store::ListCatalog;
 
-pub fn run(settings: &Settings, args: &CheckArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+pub fn run(settings: &Settings, args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
     let min_score = check_score("--min-score", args.min_score)?;
-    let lists = ListCatalog::open(&settings.data_dir)?.effective()?;
+    let as_of = args.as_of.as_deref().map(|d| parse_date_flag("--as-of", d)).transpose()?;
+    let catalog = ListCatalog::open(&settings.data_dir)?;
+    let lists = match as_of {
+        None => catalog.effective()?,
+        Some(date) => {
+            let (lists, notes) = catalog.as_of(date)?;
+            if !settings.quiet {
+                for n in notes {
+                    writeln!(err, "{n}")?;
+                }
+            }
+            lists
+        }
+    };
     let screen = Screen::new(&lists);
     let mut results = Vec::new();
     for text in &args.queries {

@@ -10,7 +10,7 @@ use crate::error::{Outcome, UserError};
 use crate::lists;
 use crate::report::{Cell, Rows};
 use crate::settings::{Settings, parse_date_flag};
-use crate::store::{Imported, ListCatalog};
+use crate::store::{Imported, ListCatalog, NewVersion};
 
 const COLUMNS: &[&str] = &["list", "version", "entries", "with_imo", "format", "origin"];
 
@@ -61,7 +61,16 @@ pub fn import(settings: &Settings, args: &ListsImportArgs, err: &mut dyn Write) 
     let origin = path
         .file_name()
         .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let imported = ListCatalog::import(&settings.data_dir, &bytes, format, source, &origin, version)
+    let new = NewVersion {
+        bytes: &bytes,
+        format,
+        source,
+        origin: &origin,
+        version,
+        etag: None,
+        last_modified: None,
+    };
+    let imported = ListCatalog::import(&settings.data_dir, &new)
         .with_context(|| format!("cannot import {} as {}", path.display(), format.as_str()))?;
     if !settings.quiet {
         match imported {
@@ -99,5 +108,54 @@ pub fn import(settings: &Settings, args: &ListsImportArgs, err: &mut dyn Write) 
             }
         }
     }
+    Ok(Outcome::Success)
+}
+
+const HISTORY_COLUMNS: &[&str] = &["list", "version_id", "version", "imported_at", "entries", "origin"];
+
+/// Every version of one list, oldest first.
+pub fn history(settings: &Settings, source: &str, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let history = ListCatalog::open(&settings.data_dir)?.history(source)?;
+    if history.is_empty() {
+        return Err(UserError::new(format!("no versions of a list named '{source}'"))
+            .hint("`fleetwatch lists` shows the lists")
+            .into());
+    }
+    let mut rows = Rows::new(HISTORY_COLUMNS);
+    for h in &history {
+        rows.push(vec![
+            Cell::from(source),
+            Cell::from(h.label.as_str()),
+            Cell::from(h.list.version.to_string()),
+            Cell::opt(h.imported_at.map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())),
+            Cell::Int(i64::try_from(h.list.entries.len()).unwrap_or(i64::MAX)),
+            Cell::from(h.list.origin.as_str()),
+        ]);
+    }
+    rows.write(settings.format, out)?;
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// What changed between two versions of one list (by default, the two newest).
+pub fn diff(settings: &Settings, source: &str, versions: Option<(&str, &str)>, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let catalog = ListCatalog::open(&settings.data_dir)?;
+    let (old, new) = match versions {
+        Some((a, b)) => (catalog.find_version(source, a)?, catalog.find_version(source, b)?),
+        None => {
+            let mut history = catalog.history(source)?;
+            match (history.pop(), history.pop()) {
+                (Some(new), Some(old)) => (old, new),
+                _ => {
+                    return Err(UserError::new(format!("the list '{source}' has fewer than two versions"))
+                        .hint("`fleetwatch lists history SOURCE` shows them; `refresh` or `lists import` adds one")
+                        .into());
+                }
+            }
+        }
+    };
+    let changes = lists::diff::diff(&old.list, &new.list, &old.label, &new.label);
+    crate::report::changes::change_rows(&changes).write(settings.format, out)?;
+    out.flush()?;
     Ok(Outcome::Success)
 }

@@ -4,13 +4,14 @@
 pub mod check;
 pub mod ingest;
 pub mod lists;
+pub mod refresh;
 pub mod report;
 pub mod status;
 
 use std::io::Write;
 
 use crate::cli::{Cli, Command, ListsCommand};
-use crate::error::{Outcome, UserError};
+use crate::error::Outcome;
 use crate::settings::Settings;
 
 /// Runs a parsed command line.
@@ -22,23 +23,19 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
     }
     let settings = Settings::resolve(&cli.global)?;
     match &cli.command {
-        Command::Check(args) => check::run(&settings, args, out),
+        Command::Check(args) => check::run(&settings, args, out, err),
         Command::Lists(args) => match &args.command {
             None => lists::show(&settings, out),
             Some(ListsCommand::Import(a)) => lists::import(&settings, a, err),
+            Some(ListsCommand::History { source }) => lists::history(&settings, source, out),
+            Some(ListsCommand::Diff { source, from, to }) => {
+                lists::diff(&settings, source, from.as_deref().zip(to.as_deref()), out)
+            }
         },
         Command::Ingest(args) => ingest::run(&settings, args, err),
-        Command::Refresh(_) => not_built("refresh"),
+        Command::Refresh(args) => refresh::run(&settings, args, out, err),
         Command::Report(r) => report::run(&settings, r, out),
         Command::Status => status::run(&settings, out),
         Command::Completions { .. } => unreachable!("handled above"),
     }
-}
-
-fn not_built(command: &str) -> anyhow::Result<Outcome> {
-    Err(
-        UserError::new(format!("'fleetwatch {command}' is not built yet in this version"))
-            .hint("see the README for what works in this version")
-            .into(),
-    )
 }

@@ -1,5 +1,5 @@
 //! `fleetwatch status`: what the store holds — files ingested, rows, positions, days,
-//! vessels, rejects, list versions.
+//! vessels, rejects, list versions, and how each source's last refresh went.
 
 use std::io::Write;
 
@@ -66,7 +66,26 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<Outcome> 
             Cell::from(format!("{} ({} entries)", l.version, l.entries.len())),
         );
     }
-    add("last_refresh_utc", Cell::Null);
+    let refreshes = catalog.refreshes();
+    add(
+        "last_refresh_utc",
+        Cell::opt(refreshes.iter().map(|r| r.at).max().map(|t| rfc3339(t.timestamp_millis()))),
+    );
+    // The last refresh of each source: when, how it went, and why if it failed.
+    let mut last: std::collections::BTreeMap<&str, &crate::store::RefreshRecord> = std::collections::BTreeMap::new();
+    for r in refreshes {
+        last.insert(r.source.as_str(), r);
+    }
+    for (source, r) in last {
+        let mut text = format!("{} {}", rfc3339(r.at.timestamp_millis()), r.outcome);
+        if let Some(v) = &r.version {
+            text.push_str(&format!(" {v}"));
+        }
+        if !r.message.is_empty() {
+            text.push_str(&format!(": {}", r.message));
+        }
+        add(&format!("refresh_{source}"), Cell::from(text));
+    }
     rows.write(settings.format, out)?;
     Ok(Outcome::Success)
 }

@@ -4,6 +4,7 @@
 
 pub mod bundled;
 pub mod custom;
+pub mod diff;
 pub mod eu;
 pub mod ftm;
 pub mod ofac;

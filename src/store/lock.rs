@@ -3,6 +3,7 @@
 
 use std::fs::{self, File, TryLockError};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
@@ -18,6 +19,11 @@ impl WriteLock {
     /// Takes the lock, or fails at once with a message naming the store when another
     /// process holds it.
     pub fn acquire(dir: &Path) -> anyhow::Result<Self> {
+        Self::acquire_within(dir, Duration::ZERO)
+    }
+
+    /// Takes the lock, waiting up to `patience` for another process to release it.
+    pub fn acquire_within(dir: &Path, patience: Duration) -> anyhow::Result<Self> {
         fs::create_dir_all(dir).with_context(|| format!("cannot create the data directory {}", dir.display()))?;
         let path = dir.join(".lock");
         let file = File::options()
@@ -26,7 +32,19 @@ impl WriteLock {
             .write(true)
             .open(&path)
             .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-        match file.try_lock() {
+        let deadline = Instant::now() + patience;
+        loop {
+            match file.try_lock() {
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                other => return Self::held(file, other, dir, &path),
+            }
+        }
+    }
+
+    fn held(file: File, tried: Result<(), TryLockError>, dir: &Path, path: &Path) -> anyhow::Result<Self> {
+        match tried {
             Ok(()) => Ok(Self { _file: file }),
             Err(TryLockError::WouldBlock) => Err(UserError::new(format!(
                 "another fleetwatch process is writing to the store at {}",

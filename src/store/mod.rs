@@ -8,5 +8,5 @@ pub mod lists;
 pub mod lock;
 pub mod tables;
 
-pub use lists::{Imported, ListCatalog, StoredVersion};
+pub use lists::{HistoryEntry, Imported, ListCatalog, NewVersion, RefreshRecord, StoredVersion};
 pub use lock::WriteLock;

@@ -6,11 +6,13 @@
 
 mod case_study;
 mod check;
+mod http;
 mod ingest;
 mod lists;
 mod misc;
 mod nmea;
 mod port_calls;
+mod refresh;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

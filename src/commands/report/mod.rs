@@ -2,6 +2,7 @@
 //! vessels, the lists in force, and the filters.
 
 pub mod calls;
+pub mod changes;
 pub mod flags;
 pub mod listed;
 pub mod port_calls;
@@ -11,7 +12,7 @@ pub mod vessel;
 use std::io::Write;
 
 use crate::cli::ReportCommand;
-use crate::error::{Outcome, UserError};
+use crate::error::Outcome;
 use crate::matching::screen::DEFAULT_MIN_SCORE;
 use crate::matching::{Query, Screen, normalize, score};
 use crate::model::ListVersion;
@@ -27,12 +28,8 @@ pub fn run(settings: &Settings, command: &ReportCommand, out: &mut dyn Write) ->
         ReportCommand::Listed(f) => listed::run(settings, &Filters::resolve(f)?, out),
         ReportCommand::Vessel { query } => vessel::run(settings, query, out),
         ReportCommand::PortCalls(args) => port_calls::run(settings, args, out),
-        ReportCommand::Changes => not_built("report changes"),
+        ReportCommand::Changes { since, list } => changes::run(settings, since.as_deref(), list.as_deref(), out),
     }
-}
-
-fn not_built(what: &str) -> anyhow::Result<Outcome> {
-    Err(UserError::new(format!("'fleetwatch {what}' is not built yet in this version")).into())
 }
 
 /// The store's vessels and the lists in force, loaded once for a report.

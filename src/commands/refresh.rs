@@ -1,0 +1,249 @@
+//! `fleetwatch refresh [SOURCE...]`: downloads the configured lists, validates each
+//! (parses, has vessels, did not shrink by more than half), stores the new versions
+//! under the write lock, logs every attempt, and reports what changed. A source that
+//! fails keeps its previous version in use; the others still refresh (exit 3).
+
+use std::io::Write;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::cli::RefreshArgs;
+use crate::error::{Outcome, RefreshFailed, UserError};
+use crate::lists::{self, diff};
+use crate::model::ListVersion;
+use crate::report::changes::change_rows;
+use crate::sources::{Config, Fetched, Source, Validators, config, fetch};
+use crate::store::{Imported, ListCatalog, NewVersion, RefreshRecord, WriteLock};
+use crate::settings::Settings;
+
+/// How long a refresh waits for another writer (an ingest, another refresh) to finish.
+const LOCK_PATIENCE: Duration = Duration::from_secs(300);
+
+/// A download that passed validation, waiting to be stored.
+struct Candidate {
+    source: Source,
+    url: String,
+    bytes: Vec<u8>,
+    validators: Validators,
+    version: Option<NaiveDate>,
+    previous: Option<ListVersion>,
+}
+
+pub fn run(settings: &Settings, args: &RefreshArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
+    if args.print_config {
+        out.write_all(config::EXAMPLE.as_bytes())?;
+        return Ok(Outcome::Success);
+    }
+    let config = Config::load(&settings.data_dir)?;
+    let sources = chosen(&config, args)?;
+    let mut say = |line: &str| {
+        if !settings.quiet {
+            let _ = writeln!(err, "{line}");
+        }
+    };
+
+    // Downloads and validation, without the lock: they may take minutes.
+    let mut records = Vec::new();
+    let mut candidates = Vec::new();
+    let mut failed = Vec::new();
+    for source in sources {
+        let url = args.url.clone().unwrap_or_else(|| source.url.clone());
+        let catalog = ListCatalog::open(&settings.data_dir)?;
+        let known = catalog.latest_from(&source.name, &url);
+        let validators = Validators {
+            etag: known.and_then(|v| v.etag.clone()),
+            last_modified: known.and_then(|v| v.last_modified.clone()),
+        };
+        let record = |outcome: &str, version: Option<String>, message: String| RefreshRecord {
+            source: source.name.clone(),
+            at: Utc::now(),
+            url: url.clone(),
+            outcome: outcome.to_string(),
+            version,
+            message,
+        };
+        say(&format!("{}: fetching {url}", source.name));
+        let fetched = fetch(&url, &config.http, &validators, &mut |note| say(&format!("{}: {note}", source.name)));
+        match fetched {
+            Ok(Fetched::NotModified) => {
+                let id = known.map(|v| v.id.clone());
+                say(&format!(
+                    "{}: not modified since {} (HTTP 304)",
+                    source.name,
+                    id.as_deref().unwrap_or("the last download")
+                ));
+                records.push(record("not-modified", id, String::new()));
+            }
+            Ok(Fetched::Body { bytes, validators }) => {
+                let previous = catalog.effective()?.into_iter().find(|l| l.source == source.name);
+                match validate(&source, &bytes, previous.as_ref(), args.force) {
+                    Ok(hint) => candidates.push(Candidate {
+                        version: hint.or_else(|| http_date(validators.last_modified.as_deref())),
+                        source,
+                        url: url.clone(),
+                        bytes,
+                        validators,
+                        previous,
+                    }),
+                    Err(why) => {
+                        say(&format!("{}: refused: {why}; the version in force stays", source.name));
+                        failed.push(format!("{}: {why}", source.name));
+                        records.push(record("failed", None, why));
+                    }
+                }
+            }
+            Err(e) => {
+                say(&format!("{}: failed: {e}; the version in force stays", source.name));
+                failed.push(format!("{}: {e}", source.name));
+                records.push(record("failed", None, e.to_string()));
+            }
+        }
+    }
+
+    // Storing, under the lock: each version is written and then named in the manifest,
+    // so a kill at any moment leaves the previous manifest, and the lists it names.
+    let lock = WriteLock::acquire_within(&settings.data_dir, LOCK_PATIENCE)
+        .map_err(|e| RefreshFailed(format!("the store stayed busy: {e}")))?;
+    let mut changes = Vec::new();
+    for c in candidates {
+        let new = NewVersion {
+            bytes: &c.bytes,
+            format: c.source.format,
+            source: &c.source.name,
+            origin: &c.url,
+            version: c.version,
+            etag: c.validators.etag.as_deref(),
+            last_modified: c.validators.last_modified.as_deref(),
+        };
+        let at = Utc::now();
+        let (outcome, stored) = match ListCatalog::import_locked(&settings.data_dir, &new, &lock)? {
+            Imported::New(v, _) => ("updated", v),
+            Imported::AlreadyThere(v) => ("unchanged", v),
+        };
+        let catalog = ListCatalog::open(&settings.data_dir)?;
+        let now = catalog.find_version(&c.source.name, &stored.id)?;
+        let found = match (&c.previous, outcome) {
+            (Some(before), "updated") => {
+                let from = catalog
+                    .history(&c.source.name)?
+                    .into_iter()
+                    .rev()
+                    .find(|h| h.label != stored.id && h.list.version == before.version && h.list.origin == before.origin)
+                    .map_or_else(|| before.version.to_string(), |h| h.label);
+                diff::diff(before, &now.list, &from, &stored.id)
+            }
+            _ => Vec::new(),
+        };
+        say(&summary(&c.source.name, outcome, &stored.id, stored.entries, &found));
+        records.push(RefreshRecord {
+            source: c.source.name.clone(),
+            at,
+            url: c.url.clone(),
+            outcome: outcome.to_string(),
+            version: Some(stored.id.clone()),
+            message: String::new(),
+        });
+        changes.extend(found);
+    }
+    ListCatalog::log_refreshes(&settings.data_dir, records, &lock)?;
+    drop(lock);
+
+    change_rows(&changes).write(settings.format, out)?;
+    out.flush()?;
+    if !failed.is_empty() {
+        return Err(RefreshFailed(format!("could not refresh {}", failed.join("; "))).into());
+    }
+    Ok(if args.exit_code && !changes.is_empty() {
+        Outcome::Changed
+    } else {
+        Outcome::Success
+    })
+}
+
+/// The sources named on the command line (all enabled ones when none is).
+fn chosen(config: &Config, args: &RefreshArgs) -> anyhow::Result<Vec<Source>> {
+    if args.url.is_some() && args.sources.len() != 1 {
+        return Err(UserError::new("--url points one source elsewhere: name exactly one SOURCE")
+            .hint("fleetwatch refresh ofac --url https://mirror.example.org/sdn.csv")
+            .into());
+    }
+    if args.sources.is_empty() {
+        return Ok(config.sources.values().filter(|s| s.enabled).cloned().collect());
+    }
+    args.sources
+        .iter()
+        .map(|name| {
+            config.sources.get(name).cloned().ok_or_else(|| {
+                let known: Vec<&str> = config.sources.keys().map(String::as_str).collect();
+                UserError::new(format!("no source named '{name}'"))
+                    .hint(format!(
+                        "sources: {}; add others under [sources.NAME] in {}",
+                        known.join(", "),
+                        config
+                            .path
+                            .as_ref()
+                            .map_or_else(|| "DATA_DIR/config.toml".to_string(), |p| p.display().to_string())
+                    ))
+                    .into()
+            })
+        })
+        .collect()
+}
+
+/// Checks a download before it may replace anything: it parses as the source's format,
+/// holds vessels, and did not shrink to less than half of the version in force.
+/// Returns the version date the file states.
+fn validate(source: &Source, bytes: &[u8], previous: Option<&ListVersion>, force: bool) -> Result<Option<NaiveDate>, String> {
+    let parsed = lists::parse(bytes, source.format, &source.name)
+        .map_err(|e| format!("the download is not a valid {} file: {e}", source.format.as_str()))?;
+    let n = parsed.entries.len();
+    if n == 0 {
+        return Err(format!("the download holds no vessels ({} format)", source.format.as_str()));
+    }
+    if let Some(before) = previous
+        && n * 2 < before.entries.len()
+        && !force
+    {
+        return Err(format!(
+            "the list shrank from {} to {n} vessels (more than half); --force accepts it",
+            before.entries.len()
+        ));
+    }
+    Ok(parsed.version_hint)
+}
+
+/// The date of an HTTP `Last-Modified` header.
+fn http_date(value: Option<&str>) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc2822(value?.trim()).ok().map(|t| t.with_timezone(&Utc).date_naive())
+}
+
+fn summary(source: &str, outcome: &str, id: &str, entries: usize, changes: &[diff::Change]) -> String {
+    use diff::ChangeKind::{Added, Modified, Removed};
+    if outcome == "unchanged" {
+        return format!("{source}: unchanged (the same file as {id})");
+    }
+    let count = |kind| changes.iter().filter(|c| c.change == kind).count();
+    let mut modified: Vec<&Option<String>> = changes.iter().filter(|c| c.change == Modified).map(|c| &c.imo).collect();
+    modified.dedup();
+    format!(
+        "{source}: updated to {id} ({entries} entries): {} added, {} removed, {} modified",
+        count(Added),
+        count(Removed),
+        modified.len()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_read() {
+        assert_eq!(
+            http_date(Some("Wed, 21 Oct 2015 07:28:00 GMT")),
+            NaiveDate::from_ymd_opt(2015, 10, 21)
+        );
+        assert_eq!(http_date(Some("yesterday")), None);
+    }
+}
