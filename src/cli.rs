@@ -171,13 +171,14 @@ Example:\n  fleetwatch lists history ofac")]
     /// What changed between two versions of one list, per vessel
     #[command(after_help = "\
 Columns: list, change, imo, name, field, old_value, new_value, version_from, version_to
-A version is named by its id (`lists history SOURCE`), `bundled`, or its version date.
+A version is named by its id (`lists history SOURCE`), `bundled`, `latest`, or its
+version date.
 Vessels are matched by IMO (entries without one by their record); modified fields are
 name, former_names, flag, mmsi and listed_on. Without versions, the two newest are compared.
 
 Examples:
   fleetwatch lists diff ofac
-  fleetwatch lists diff eu bundled 2026-11-27")]
+  fleetwatch lists diff eu bundled latest")]
     Diff {
         /// The list (eu, uk, ofac, opensanctions, or a custom source)
         #[arg(value_name = "SOURCE")]

@@ -15,7 +15,11 @@ use crate::store::ListCatalog;
 
 pub fn run(settings: &Settings, args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
     let min_score = check_score("--min-score", args.min_score)?;
-    let as_of = args.as_of.as_deref().map(|d| parse_date_flag("--as-of", d)).transpose()?;
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(|d| parse_date_flag("--as-of", d))
+        .transpose()?;
     let catalog = ListCatalog::open(&settings.data_dir)?;
     let lists = match as_of {
         None => catalog.effective()?,

@@ -138,21 +138,25 @@ pub fn history(settings: &Settings, source: &str, out: &mut dyn Write) -> anyhow
 }
 
 /// What changed between two versions of one list (by default, the two newest).
-pub fn diff(settings: &Settings, source: &str, versions: Option<(&str, &str)>, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+pub fn diff(
+    settings: &Settings,
+    source: &str,
+    versions: Option<(&str, &str)>,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
     let catalog = ListCatalog::open(&settings.data_dir)?;
-    let (old, new) = match versions {
-        Some((a, b)) => (catalog.find_version(source, a)?, catalog.find_version(source, b)?),
-        None => {
-            let mut history = catalog.history(source)?;
-            match (history.pop(), history.pop()) {
-                (Some(new), Some(old)) => (old, new),
-                _ => {
-                    return Err(UserError::new(format!("the list '{source}' has fewer than two versions"))
-                        .hint("`fleetwatch lists history SOURCE` shows them; `refresh` or `lists import` adds one")
-                        .into());
-                }
-            }
-        }
+    let (old, new) = if let Some((a, b)) = versions {
+        (catalog.find_version(source, a)?, catalog.find_version(source, b)?)
+    } else {
+        let mut history = catalog.history(source)?;
+        let (Some(new), Some(old)) = (history.pop(), history.pop()) else {
+            return Err(
+                UserError::new(format!("the list '{source}' has fewer than two versions"))
+                    .hint("`fleetwatch lists history SOURCE` shows them; `refresh` or `lists import` adds one")
+                    .into(),
+            );
+        };
+        (old, new)
     };
     let changes = lists::diff::diff(&old.list, &new.list, &old.label, &new.label);
     crate::report::changes::change_rows(&changes).write(settings.format, out)?;

@@ -69,7 +69,13 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<Outcome> 
     let refreshes = catalog.refreshes();
     add(
         "last_refresh_utc",
-        Cell::opt(refreshes.iter().map(|r| r.at).max().map(|t| rfc3339(t.timestamp_millis()))),
+        Cell::opt(
+            refreshes
+                .iter()
+                .map(|r| r.at)
+                .max()
+                .map(|t| rfc3339(t.timestamp_millis())),
+        ),
     );
     // The last refresh of each source: when, how it went, and why if it failed.
     let mut last: std::collections::BTreeMap<&str, &crate::store::RefreshRecord> = std::collections::BTreeMap::new();
@@ -79,10 +85,10 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<Outcome> 
     for (source, r) in last {
         let mut text = format!("{} {}", rfc3339(r.at.timestamp_millis()), r.outcome);
         if let Some(v) = &r.version {
-            text.push_str(&format!(" {v}"));
+            text = format!("{text} {v}");
         }
         if !r.message.is_empty() {
-            text.push_str(&format!(": {}", r.message));
+            text = format!("{text}: {}", r.message);
         }
         add(&format!("refresh_{source}"), Cell::from(text));
     }

@@ -43,8 +43,11 @@ pub struct Change {
     pub version_to: String,
 }
 
-/// The fields compared, with how each reads as text.
-const FIELDS: [(&str, fn(&Listing) -> String); 5] = [
+/// How a compared field reads as text.
+type FieldText = fn(&Listing) -> String;
+
+/// The fields compared.
+const FIELDS: [(&str, FieldText); 5] = [
     ("name", |l| l.name.clone()),
     ("former_names", |l| l.former_names.join("; ")),
     ("flag", |l| l.flag.clone().unwrap_or_default()),
@@ -147,7 +150,10 @@ mod tests {
         ]);
         let mut renamed = entry("1", Some("9293002"), "ARGENT", Some("GA"));
         renamed.former_names = vec!["JAGUAR".into()];
-        let new = version(vec![renamed, entry("4", Some("9333670"), "MICHAIL ULJANOV", Some("RU"))]);
+        let new = version(vec![
+            renamed,
+            entry("4", Some("9333670"), "MICHAIL ULJANOV", Some("RU")),
+        ]);
         let got: Vec<(ChangeKind, Option<String>, &str, String, String)> = diff(&old, &new, "a", "b")
             .into_iter()
             .map(|c| (c.change, c.imo, c.field, c.old_value, c.new_value))
@@ -156,8 +162,20 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (ChangeKind::Modified, Some(s("9293002")), "name", s("JAGUAR"), s("ARGENT")),
-                (ChangeKind::Modified, Some(s("9293002")), "former_names", s(""), s("JAGUAR")),
+                (
+                    ChangeKind::Modified,
+                    Some(s("9293002")),
+                    "name",
+                    s("JAGUAR"),
+                    s("ARGENT")
+                ),
+                (
+                    ChangeKind::Modified,
+                    Some(s("9293002")),
+                    "former_names",
+                    s(""),
+                    s("JAGUAR")
+                ),
                 (ChangeKind::Added, Some(s("9333670")), "", s(""), s("")),
                 (ChangeKind::Removed, Some(s("9354301")), "", s(""), s("")),
                 (ChangeKind::Removed, None, "", s(""), s("")),

@@ -62,8 +62,8 @@ impl Default for Http {
     fn default() -> Self {
         Self {
             connect_timeout: Duration::from_secs(15),
-            read_timeout: Duration::from_secs(60),
-            total_timeout: Duration::from_secs(600),
+            read_timeout: Duration::from_mins(1),
+            total_timeout: Duration::from_mins(10),
             retries: 3,
             backoff: Duration::from_secs(2),
             max_bytes: 200 << 20,
@@ -162,9 +162,11 @@ impl Config {
         match std::fs::read_to_string(&path) {
             Ok(text) => Self::parse(&text, Some(path)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Self::parse("", None),
-            Err(e) => Err(UserError::new(format!("cannot read the config {}: {e}", path.display()))
-                .hint("FLEETWATCH_CONFIG names the config file; unset it to use DATA_DIR/config.toml")
-                .into()),
+            Err(e) => Err(
+                UserError::new(format!("cannot read the config {}: {e}", path.display()))
+                    .hint("FLEETWATCH_CONFIG names the config file; unset it to use DATA_DIR/config.toml")
+                    .into(),
+            ),
         }
     }
 
@@ -214,9 +216,11 @@ impl Config {
                 s.url.or_else(|| base.as_ref().map(|b| b.url.clone())),
                 s.format.or(base.as_ref().map(|b| b.format)),
             ) else {
-                return Err(UserError::new(format!("{shown}: source '{name}' needs a url and a format"))
-                    .hint("formats: eu-journal, ofac-sdn, uk, opensanctions-csv, ftm, custom")
-                    .into());
+                return Err(
+                    UserError::new(format!("{shown}: source '{name}' needs a url and a format"))
+                        .hint("formats: eu-journal, ofac-sdn, uk, opensanctions-csv, ftm, custom")
+                        .into(),
+                );
             };
             if format == ListFormat::EuAmendment {
                 return Err(UserError::new(format!(

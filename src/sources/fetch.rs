@@ -17,7 +17,10 @@ pub struct Validators {
 pub enum Fetched {
     /// 304: the server has nothing newer.
     NotModified,
-    Body { bytes: Vec<u8>, validators: Validators },
+    Body {
+        bytes: Vec<u8>,
+        validators: Validators,
+    },
 }
 
 /// A download that failed on its last attempt.
@@ -57,7 +60,7 @@ pub fn fetch(url: &str, http: &Http, known: &Validators, note: &mut dyn FnMut(&s
                     wait.as_secs_f64()
                 ));
                 std::thread::sleep(wait);
-                wait = (wait * 2).min(Duration::from_secs(300));
+                wait = (wait * 2).min(Duration::from_mins(5));
                 attempt += 1;
             }
             Err(f) => {
@@ -132,6 +135,20 @@ fn failure(e: &ureq::Error) -> Failure {
         },
         E::Timeout(t) => Failure {
             message: format!("timed out ({t})"),
+            retry: true,
+        },
+        E::HostNotFound => Failure {
+            message: "host not found".to_string(),
+            retry: true,
+        },
+        E::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof || io.to_string().contains("disconnected") => {
+            Failure {
+                message: "the download was cut short (the connection closed early)".to_string(),
+                retry: true,
+            }
+        }
+        E::Io(io) => Failure {
+            message: io.to_string(),
             retry: true,
         },
         _ => Failure {

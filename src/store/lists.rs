@@ -148,6 +148,8 @@ impl ListCatalog {
         let mut out = Vec::new();
         for b in bundled::all().into_iter().filter(|b| dated(b.version)) {
             if newest.get(b.source.as_str()).is_none_or(|s| s.version < b.version) {
+                // The bundled version is newer than any stored one of its list.
+                newest.remove(b.source.as_str());
                 out.push(b);
             }
         }
@@ -211,8 +213,8 @@ impl ListCatalog {
         Ok(out)
     }
 
-    /// A version of `source` named by its label, `bundled`, or its version date (the
-    /// latest of that date).
+    /// A version of `source` named by its label, `bundled`, `latest`, or its version
+    /// date (the latest of that date).
     pub fn find_version(&self, source: &str, name: &str) -> anyhow::Result<HistoryEntry> {
         let history = self.history(source)?;
         let name = name.trim();
@@ -222,6 +224,7 @@ impl ListCatalog {
             .rev()
             .find(|h| {
                 h.label == name
+                    || name == "latest"
                     || (name == "bundled" && h.imported_at.is_none())
                     || date.is_some_and(|d| h.list.version == d)
             })
@@ -232,7 +235,7 @@ impl ListCatalog {
                     .hint(if known.is_empty() {
                         format!("no versions of '{source}' are known; `fleetwatch lists` shows the lists")
                     } else {
-                        format!("versions: {} (or a version date)", known.join(", "))
+                        format!("versions: {} (or bundled, latest, a version date)", known.join(", "))
                     })
                     .into()
             })

@@ -3,6 +3,7 @@
 //! short), and every request is recorded.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -11,7 +12,7 @@ use std::time::Duration;
 /// How a path answers.
 #[derive(Debug, Clone)]
 pub(crate) enum Reply {
-    /// 200 with the body; a request whose `If-None-Match` names the ETag gets a 304.
+    /// 200 with the body; a request whose `If-None-Match` names the `ETag` gets a 304.
     File { body: Vec<u8>, etag: String },
     /// This status, with a short text body.
     Status(u16),
@@ -20,7 +21,11 @@ pub(crate) enum Reply {
     /// Headers announcing more bytes than are sent, then the connection closes.
     Truncated(Vec<u8>),
     /// The body sent slowly, `chunk` bytes every `every`.
-    Slow { body: Vec<u8>, chunk: usize, every: Duration },
+    Slow {
+        body: Vec<u8>,
+        chunk: usize,
+        every: Duration,
+    },
 }
 
 /// One request as the server saw it.
@@ -66,7 +71,13 @@ impl Server {
 
     /// The requests for `path` so far.
     pub(crate) fn requests(&self, path: &str) -> Vec<Seen> {
-        self.seen.lock().unwrap().iter().filter(|r| r.path == path).cloned().collect()
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
     }
 
     fn answer(&self, stream: TcpStream) {
@@ -105,7 +116,7 @@ impl Server {
             Some(Reply::Stall) => {
                 let _ = out.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\nID,Name");
                 let _ = out.flush();
-                std::thread::sleep(Duration::from_secs(60));
+                std::thread::sleep(Duration::from_mins(1));
                 Ok(())
             }
             Some(Reply::Truncated(body)) => {
@@ -142,10 +153,10 @@ fn respond(out: &mut TcpStream, code: u16, headers: &[(&str, &str)], body: &[u8]
     };
     let mut head = format!("HTTP/1.1 {code} {reason}\r\nConnection: close\r\n");
     for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
+        let _ = write!(head, "{k}: {v}\r\n");
     }
     if code != 304 {
-        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        let _ = write!(head, "Content-Length: {}\r\n", body.len());
     }
     head.push_str("\r\n");
     out.write_all(head.as_bytes())?;

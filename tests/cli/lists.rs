@@ -204,3 +204,99 @@ mod import {
         assert_eq!(row["reason"], "'@SUM(A1)");
     }
 }
+
+mod versions {
+    use super::*;
+
+    #[test]
+    fn check_as_of_answers_from_the_versions_in_force_that_day() {
+        let fw = Fw::new();
+        fw.import("lists/ofac_sdn_vessel_rows_2023-01.csv", "ofac", "2023-01-15");
+        // IMICO NEKA 456 (IMO 9404558) is on the 2023 OFAC rows, not on the 2026 list.
+        let then = fw.run(&["check", "9404558", "--as-of", "2023-06-01", "--format", "csv"]);
+        assert_eq!(then.code, 0, "{}", then.stderr);
+        let rows = then.csv_rows();
+        assert_eq!(rows[0]["list"], "ofac");
+        assert_eq!(rows[0]["source_version"], "2023-01-15");
+        let now = fw.run(&["check", "9404558", "--format", "csv"]);
+        assert_eq!(now.code, 1, "not listed on the lists in force today");
+
+        // No EU version that old is stored: the bundled one, cut to its entries listed by
+        // then. ARGENT ex JAGUAR went on Annex XLII on 2025-05-21.
+        let before = fw.run(&["check", "9293002", "--as-of", "2025-05-15", "--format", "csv"]);
+        assert_eq!(before.code, 1, "{}", before.stdout);
+        assert!(
+            before.stderr.contains("eu: no version dated on or before 2025-05-15"),
+            "{}",
+            before.stderr
+        );
+        let after = fw.run(&["check", "9293002", "--as-of", "2025-05-21", "--format", "csv"]);
+        assert_eq!(after.code, 0, "{}", after.stderr);
+        assert_eq!(after.csv_rows()[0]["listed_on"], "2025-05-21");
+
+        let bad = fw.run(&["check", "Jaguar", "--as-of", "May 2025"]);
+        assert_eq!(bad.code, 2);
+    }
+
+    #[test]
+    fn history_and_diff_name_versions_by_id_bundled_or_date() {
+        let fw = Fw::new();
+        fw.import("lists/custom_watchlist.csv", "watch", "2026-01-01");
+        // The next version: NASLEDIE renamed and reflagged, one vessel added, the
+        // vessel without an IMO gone.
+        let next = fw.dir.path().join("watch-2.csv");
+        std::fs::write(
+            &next,
+            "IMO Number,Vessel Name,Former Names,Flag,Listed On,Reason\n\
+             9293002,ARGENT II,NASLEDIE / ARGENT / JAGUAR / S PUMA,Gabon,2025-06-01,Watch: renamed again\n\
+             9354301,JAGUAR,ZALIV AMERIKA,,2026-02-01,Watch\n",
+        )
+        .unwrap();
+        let run = fw.run(&[
+            "lists",
+            "import",
+            next.to_str().unwrap(),
+            "--source",
+            "watch",
+            "--version-date",
+            "2026-02-01",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let history = fw.run(&["lists", "history", "watch", "--format", "csv"]);
+        assert_eq!(history.code, 0, "{}", history.stderr);
+        let rows = history.csv_rows();
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0]["version_id"].starts_with("watch-2026-01-01-"));
+
+        let by_date = fw.run(&["lists", "diff", "watch", "2026-01-01", "2026-02-01", "--format", "csv"]);
+        let by_id = fw.run(&[
+            "lists",
+            "diff",
+            "watch",
+            &rows[0]["version_id"],
+            &rows[1]["version_id"],
+            "--format",
+            "csv",
+        ]);
+        let newest_two = fw.run(&["lists", "diff", "watch", "--format", "csv"]);
+        assert_eq!(by_date.code, 0, "{}", by_date.stderr);
+        assert_eq!(by_date.stdout, by_id.stdout);
+        assert_eq!(by_date.stdout, newest_two.stdout);
+        // Ids hold a hash of the file: compare with them replaced.
+        let shown = by_date
+            .stdout
+            .replace(rows[0]["version_id"].as_str(), "V1")
+            .replace(rows[1]["version_id"].as_str(), "V2");
+        golden("lists_diff_watch.csv", &shown);
+        let changes = fw.run(&["report", "changes", "--list", "watch", "--format", "csv"]);
+        assert_eq!(changes.stdout, by_date.stdout, "the one pair of versions");
+        let since = fw.run(&["report", "changes", "--since", "2026-02-02", "--format", "csv"]);
+        assert_eq!(since.csv_rows().len(), 0);
+
+        let bundled = fw.run(&["lists", "diff", "ofac", "bundled", "1999-01-01"]);
+        assert_eq!(bundled.code, 2);
+        assert!(bundled.stderr.contains("no version '1999-01-01'"), "{}", bundled.stderr);
+        let one = fw.run(&["lists", "diff", "eu"]);
+        assert_eq!(one.code, 2, "{}", one.stderr);
+    }
+}

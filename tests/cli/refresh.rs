@@ -24,7 +24,11 @@ fn setup(http: &[(&str, &str)]) -> (Fw, Server) {
     .into_iter()
     .collect();
     settings.extend(http.iter().copied());
-    let http: String = settings.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+    let http: String = settings.iter().fold(String::new(), |mut s, (k, v)| {
+        use std::fmt::Write as _;
+        let _ = writeln!(s, "{k} = {v}");
+        s
+    });
     let config = format!(
         "[http]\n{http}\
          [sources.ofac]\nurl = \"{}\"\n\
@@ -43,15 +47,22 @@ fn ofac_2023() -> Vec<u8> {
 
 /// The 2026 OFAC vessel entries bundled with fleetwatch, written out in the legacy
 /// `sdn.csv` layout (no header; IMO in the remarks) that the `ofac` source serves.
-fn ofac_2026() -> Vec<u8> {
+pub(crate) fn ofac_2026() -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lists/ofac_sdn_vessels.csv");
     let mut reader = csv::Reader::from_path(path).unwrap();
     let mut out = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    for (k, row) in reader.deserialize::<std::collections::HashMap<String, String>>().enumerate() {
+    for (k, row) in reader
+        .deserialize::<std::collections::HashMap<String, String>>()
+        .enumerate()
+    {
         let row = row.unwrap();
         let or_none = |key: &str| {
             let v = row[key].trim();
-            if v.is_empty() { "-0- ".to_string() } else { v.to_string() }
+            if v.is_empty() {
+                "-0- ".to_string()
+            } else {
+                v.to_string()
+            }
         };
         out.write_record([
             (90_000 + k).to_string(),
@@ -101,7 +112,11 @@ fn file(body: Vec<u8>, etag: &str) -> Reply {
 fn ofac_in_force(fw: &Fw) -> (String, String, String) {
     let run = fw.run(&["lists", "--format", "csv"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let row = run.csv_rows().into_iter().find(|r| r["list"] == "ofac").expect("an ofac list");
+    let row = run
+        .csv_rows()
+        .into_iter()
+        .find(|r| r["list"] == "ofac")
+        .expect("an ofac list");
     (row["version"].clone(), row["entries"].clone(), row["origin"].clone())
 }
 
@@ -128,7 +143,10 @@ fn a_shrunken_list_is_refused_then_forced_and_a_304_changes_nothing() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("ofac: updated to ofac-"), "{}", run.stderr);
     let (_, entries, origin) = ofac_in_force(&fw);
-    assert_eq!((entries.as_str(), origin.as_str()), ("685", server.url("/sdn.csv").as_str()));
+    assert_eq!(
+        (entries.as_str(), origin.as_str()),
+        ("685", server.url("/sdn.csv").as_str())
+    );
 
     // Asked again, the server answers 304 to the ETag it gave: nothing changes.
     let versions_before = fw.run(&["lists", "history", "ofac"]).stdout;
@@ -177,11 +195,16 @@ fn a_changed_list_reports_exactly_the_vessels_added_and_removed() {
         .count();
     assert_eq!(of("removed").len(), removed.len() + old_without_imo);
     assert!(
-        of("modified").iter().all(|r| old_imos.contains(&r["imo"]) && new_imos.contains(&r["imo"])),
+        of("modified")
+            .iter()
+            .all(|r| old_imos.contains(&r["imo"]) && new_imos.contains(&r["imo"])),
         "modified vessels are on both"
     );
     assert!(!of("modified").is_empty());
-    assert!(rows.iter().all(|r| r["list"] == "ofac" && r["version_from"] != r["version_to"]));
+    assert!(
+        rows.iter()
+            .all(|r| r["list"] == "ofac" && r["version_from"] != r["version_to"])
+    );
 
     // The same changes from `lists diff` (the two newest) and `report changes`.
     let diff = fw.run(&["lists", "diff", "ofac", "--format", "csv"]);
@@ -200,8 +223,13 @@ fn failures_keep_the_version_in_force_and_exit_3() {
     let cases: Vec<(&str, Reply, &str, usize)> = vec![
         ("500", Reply::Status(500), "HTTP 500", 3),
         ("stall", Reply::Stall, "timed out", 3),
-        ("truncated", Reply::Truncated(ofac_2023()), "", 3),
-        ("garbage", file(b"<html><body>Service unavailable</body></html>".to_vec(), "g"), "not a valid ofac-sdn file", 1),
+        ("truncated", Reply::Truncated(ofac_2023()), "cut short", 3),
+        (
+            "garbage",
+            file(b"<html><body>Service unavailable</body></html>".to_vec(), "g"),
+            "not a valid ofac-sdn file",
+            1,
+        ),
         ("not found", Reply::Status(404), "HTTP 404", 1),
     ];
     for (name, reply, says, attempts) in cases {
@@ -210,7 +238,11 @@ fn failures_keep_the_version_in_force_and_exit_3() {
         let run = fw.run(&["refresh"]);
         assert_eq!(run.code, 3, "{name}: {}", run.stderr);
         assert!(run.stderr.contains(says), "{name}: {}", run.stderr);
-        assert!(run.stderr.contains("the version in force stays"), "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("the version in force stays"),
+            "{name}: {}",
+            run.stderr
+        );
         assert_eq!(server.requests("/sdn.csv").len(), attempts, "{name}: attempts");
         assert_eq!(ofac_in_force(&fw), bundled_ofac(), "{name}");
         let status = fw.run(&["status"]);
@@ -238,7 +270,11 @@ fn one_failing_source_does_not_stop_the_others() {
     assert!(run.stderr.contains("mylist: updated to mylist-"), "{}", run.stderr);
     let lists = fw.run(&["lists", "--format", "csv"]);
     assert!(lists.stdout.contains("mylist,"), "{}", lists.stdout);
-    assert!(run.csv_rows().iter().all(|r| r["list"] == "mylist" && r["change"] == "added"));
+    assert!(
+        run.csv_rows()
+            .iter()
+            .all(|r| r["list"] == "mylist" && r["change"] == "added")
+    );
     assert_eq!(ofac_in_force(&fw), bundled_ofac());
 }
 
@@ -305,4 +341,31 @@ fn concurrent_refreshes_store_one_version() {
     }
     let history = fw.run(&["lists", "history", "ofac", "--format", "csv"]);
     assert_eq!(history.csv_rows().len(), 2, "bundled + one stored: {}", history.stdout);
+}
+
+/// Points every built-in source of `fw`'s store at a local server that serves the
+/// fixtures (OFAC as the 2026 rows in `sdn.csv` layout), for examples that refresh.
+pub(crate) fn serve_every_source(fw: &Fw) -> Server {
+    let server = Server::start();
+    let fixture = |f: &str| std::fs::read(fixture_path(f)).unwrap();
+    server.set("/sdn.csv", file(ofac_2026(), "o"));
+    server.set("/uk.csv", file(fixture("lists/uk_sanctions_list_HANDWRITTEN.csv"), "u"));
+    server.set(
+        "/eu.csv",
+        file(fixture("lists/eu_833_2014_consolidated_all_annexes.csv"), "e"),
+    );
+    server.set(
+        "/os.csv",
+        file(fixture("lists/opensanctions_maritime_HANDWRITTEN.csv"), "s"),
+    );
+    let config = format!(
+        "[http]\nretries = 0\n[sources.ofac]\nurl = \"{}\"\n[sources.uk]\nurl = \"{}\"\n\
+         [sources.eu]\nurl = \"{}\"\n[sources.opensanctions]\nurl = \"{}\"\n",
+        server.url("/sdn.csv"),
+        server.url("/uk.csv"),
+        server.url("/eu.csv"),
+        server.url("/os.csv"),
+    );
+    std::fs::write(fw.dir.path().join("config.toml"), config).unwrap();
+    server
 }

@@ -9,7 +9,12 @@ use crate::report::changes::change_rows;
 use crate::settings::{Settings, parse_date_flag};
 use crate::store::ListCatalog;
 
-pub fn run(settings: &Settings, since: Option<&str>, list: Option<&str>, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+pub fn run(
+    settings: &Settings,
+    since: Option<&str>,
+    list: Option<&str>,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
     let since = since.map(|s| parse_date_flag("--since", s)).transpose()?;
     let catalog = ListCatalog::open(&settings.data_dir)?;
     let mut sources: Vec<String> = catalog
