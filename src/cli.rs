@@ -16,11 +16,13 @@ Examples:
   fleetwatch lists                         the list versions in force
   fleetwatch lists import UK-Sanctions-List.csv --source uk
   fleetwatch ingest aisdk-2025-05-15.csv   add a DMA AIS day to the store
+  fleetwatch refresh --exit-code           fetch new list versions; exit 1 if any changed
   fleetwatch report port-calls --port RUPRI --since 2025-05-01
   fleetwatch completions bash > ~/.local/share/bash-completion/completions/fleetwatch
 
 Exit codes: 0 success (check: something listed matched), 1 check: nothing listed matched,
-2 usage or input error, 3 a source could not be refreshed.";
+or refresh --exit-code: a list changed, 2 usage or input error, 3 a source could not be
+refreshed.";
 
 /// Sanctions and shadow-fleet vessel tracking: check ships against the EU, UK, US and
 /// other lists, and follow their names, flags and port calls.
