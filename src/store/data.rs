@@ -129,9 +129,22 @@ impl DataStore {
 
     /// Positions of one day, sorted by (MMSI, time).
     pub fn positions_of_day(&self, day: NaiveDate) -> anyhow::Result<Fixes> {
+        use rayon::prelude::*;
+        let files: Vec<&String> = self
+            .manifest
+            .positions
+            .get(&day)
+            .into_iter()
+            .flat_map(|p| &p.files)
+            .collect();
+        let parts: Vec<Fixes> = files
+            .par_iter()
+            .map(|file| tables::read_positions(&self.dir.join(file)))
+            .collect::<anyhow::Result<_>>()?;
         let mut all = Fixes::default();
-        for file in self.manifest.positions.get(&day).into_iter().flat_map(|p| &p.files) {
-            all.append(&mut tables::read_positions(&self.dir.join(file))?);
+        all.reserve(parts.iter().map(Fixes::len).sum());
+        for mut part in parts {
+            all.append(&mut part);
         }
         Ok(all)
     }

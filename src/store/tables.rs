@@ -149,18 +149,28 @@ pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
         col(&df, "draught_m")?.f32()?,
     );
     let (heading, status) = (col(&df, "heading_deg")?.i32()?, col(&df, "nav_status")?.i32()?);
+    if mmsi.null_count() > 0 || ts.null_count() > 0 {
+        return Err(missing("mmsi or ts"));
+    }
+    // Column by column, in step (iterators, not a lookup per cell).
     let mut rows = Vec::with_capacity(df.height());
-    for i in 0..df.height() {
+    let keys = mmsi.into_no_null_iter().zip(ts.into_no_null_iter());
+    let places = lat.iter().zip(lon.iter());
+    let motion = sog.iter().zip(cog.iter()).zip(draught.iter());
+    let codes = heading.iter().zip(status.iter());
+    for ((((mmsi, ts_ms), (lat, lon)), ((sog, cog), draught)), (heading, status)) in
+        keys.zip(places).zip(motion).zip(codes)
+    {
         rows.push(FixRow::from(Fix {
-            mmsi: mmsi.get(i).ok_or_else(|| missing("mmsi"))?,
-            ts_ms: ts.get(i).ok_or_else(|| missing("ts"))?,
-            lat: lat.get(i).unwrap_or(f64::NAN),
-            lon: lon.get(i).unwrap_or(f64::NAN),
-            sog_kn: sog.get(i),
-            cog_deg: cog.get(i),
-            heading_deg: heading.get(i).and_then(|h| u16::try_from(h).ok()),
-            nav_status: status.get(i).and_then(|s| u8::try_from(s).ok()),
-            draught_m: draught.get(i),
+            mmsi,
+            ts_ms,
+            lat: lat.unwrap_or(f64::NAN),
+            lon: lon.unwrap_or(f64::NAN),
+            sog_kn: sog,
+            cog_deg: cog,
+            heading_deg: heading.and_then(|h| u16::try_from(h).ok()),
+            nav_status: status.and_then(|s| u8::try_from(s).ok()),
+            draught_m: draught,
         }));
     }
     Ok(Fixes { rows })

@@ -4,6 +4,7 @@
 //! go through an R-tree over the port points, then an exact great-circle distance.
 
 use rstar::{AABB, RTree, RTreeObject};
+use rustc_hash::FxHashMap;
 
 use crate::model::port::{Port, distance_km};
 
@@ -32,6 +33,66 @@ pub struct Gazetteer {
     tree: RTree<Indexed>,
     /// The largest radius of any port, for the search window.
     max_radius_km: f64,
+    /// The ports whose radius may reach into each cell of a 0.1-degree grid (cells no
+    /// port reaches are absent): a fix is placed by a look-up and a few distances.
+    near: FxHashMap<u32, std::ops::Range<u32>>,
+    /// The port indices the ranges of `near` point into.
+    near_ports: Vec<u32>,
+}
+
+/// Cells per degree of the coarse grid.
+const CELLS_PER_DEG: f64 = 10.0;
+const GRID_ROWS: usize = 180 * 10;
+const GRID_COLS: usize = 360 * 10;
+
+/// The cell of a point, clamped to the grid.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    reason = "clamped to the grid first"
+)]
+fn cell(lat: f64, lon: f64) -> (usize, usize) {
+    let row = ((lat + 90.0) * CELLS_PER_DEG).clamp(0.0, (GRID_ROWS - 1) as f64) as usize;
+    let col = ((lon + 180.0) * CELLS_PER_DEG).clamp(0.0, (GRID_COLS - 1) as f64) as usize;
+    (row, col)
+}
+
+/// The grid cell a point falls in, as one number.
+#[allow(clippy::cast_possible_truncation, reason = "the grid has 6.5 million cells")]
+fn cell_id(lat: f64, lon: f64) -> u32 {
+    let (row, col) = cell(lat, lon);
+    (row * GRID_COLS + col) as u32
+}
+
+/// For each grid cell some port's radius reaches (its bounding box, with a cell's worth
+/// of slack on each side), the ports that reach it.
+fn near_cells(ports: &[Port]) -> (FxHashMap<u32, std::ops::Range<u32>>, Vec<u32>) {
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for (index, p) in ports.iter().enumerate() {
+        let dlat = p.radius_km / KM_PER_DEG + 1.0 / CELLS_PER_DEG;
+        let widest = (p.lat.abs() + dlat).min(89.9).to_radians().cos();
+        let dlon = (p.radius_km / (KM_PER_DEG * widest) + 1.0 / CELLS_PER_DEG).min(180.0);
+        let (r0, c0) = cell(p.lat - dlat, p.lon - dlon);
+        let (r1, c1) = cell(p.lat + dlat, p.lon + dlon);
+        for row in r0..=r1 {
+            for col in c0..=c1 {
+                #[allow(clippy::cast_possible_truncation, reason = "cells and ports fit u32")]
+                pairs.push(((row * GRID_COLS + col) as u32, index as u32));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    let mut ranges = FxHashMap::default();
+    let mut start = 0;
+    while start < pairs.len() {
+        let id = pairs[start].0;
+        let end = start + pairs[start..].iter().take_while(|p| p.0 == id).count();
+        #[allow(clippy::cast_possible_truncation, reason = "pairs fit u32")]
+        ranges.insert(id, start as u32..end as u32);
+        start = end;
+    }
+    (ranges, pairs.into_iter().map(|p| p.1).collect())
 }
 
 /// A CSV gazetteer that could not be read.
@@ -58,10 +119,13 @@ impl Gazetteer {
                 .collect(),
         );
         let max_radius_km = ports.iter().map(|p| p.radius_km).fold(0.0, f64::max);
+        let (near, near_ports) = near_cells(&ports);
         Self {
             ports,
             tree,
             max_radius_km,
+            near,
+            near_ports,
         }
     }
 
@@ -241,17 +305,37 @@ impl Gazetteer {
     /// The nearest port that holds the point, widened by `margin_km` (the leave side of
     /// the hysteresis), with the distance to its point (0 inside an area).
     pub fn locate(&self, lat: f64, lon: f64, margin_km: f64) -> Option<(usize, f64)> {
+        if margin_km <= 0.0 {
+            let candidates = self.near.get(&cell_id(lat, lon))?;
+            let indices = &self.near_ports[candidates.start as usize..candidates.end as usize];
+            return self.nearest_holding(indices.iter().map(|i| *i as usize), lat, lon, 0.0);
+        }
         let reach = self.max_radius_km + margin_km;
         let dlat = reach / KM_PER_DEG;
         let dlon = (reach / (KM_PER_DEG * lat.to_radians().cos().max(0.01))).min(180.0);
         let window = AABB::from_corners([lon - dlon, lat - dlat], [lon + dlon, lat + dlat]);
-        self.tree
-            .locate_in_envelope(&window)
-            .filter(|c| self.ports[c.index].contains(lat, lon, margin_km))
-            .map(|c| {
-                let p = &self.ports[c.index];
+        self.nearest_holding(
+            self.tree.locate_in_envelope(&window).map(|c| c.index),
+            lat,
+            lon,
+            margin_km,
+        )
+    }
+
+    /// Of the candidate ports, the nearest that holds the point (0 km inside an area).
+    fn nearest_holding(
+        &self,
+        candidates: impl Iterator<Item = usize>,
+        lat: f64,
+        lon: f64,
+        margin_km: f64,
+    ) -> Option<(usize, f64)> {
+        candidates
+            .filter(|i| self.ports[*i].contains(lat, lon, margin_km))
+            .map(|i| {
+                let p = &self.ports[i];
                 (
-                    c.index,
+                    i,
                     if p.area.is_some() {
                         0.0
                     } else {
@@ -259,7 +343,7 @@ impl Gazetteer {
                     },
                 )
             })
-            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     }
 
     pub fn port(&self, index: usize) -> &Port {
