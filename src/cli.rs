@@ -69,6 +69,7 @@ Examples:
   fleetwatch check \"MT JAGUAR\" 9354301 --format csv
   fleetwatch check \"IMO 9293002\" --format json
   fleetwatch check \"Michail Uljanov\" --min-score 0.85
+  fleetwatch check --from fleet.txt --format csv > screened.csv
 
 Exit codes: 0 at least one listed match, 1 nothing listed matched, 2 a bad query
 (an IMO that fails its check digit suggests the listed IMOs one typo away).")]
@@ -114,8 +115,11 @@ stays in use; the other sources were still refreshed).")]
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Names, IMO numbers (`9293002`, `IMO 9293002`) or MMSIs
-    #[arg(required = true, value_name = "QUERY")]
+    #[arg(required_unless_present = "from", value_name = "QUERY")]
     pub queries: Vec<String>,
+    /// Also screen every line of this file (`-`: standard input), one query a line
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<std::path::PathBuf>,
     /// Lowest name-match score shown (0..1)
     #[arg(long, default_value_t = crate::matching::screen::DEFAULT_MIN_SCORE, value_name = "SCORE")]
     pub min_score: f64,

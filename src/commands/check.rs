@@ -34,18 +34,50 @@ pub fn run(settings: &Settings, args: &CheckArgs, out: &mut dyn Write, err: &mut
         }
     };
     let screen = Screen::new(&lists);
-    let mut results = Vec::new();
-    for text in &args.queries {
-        let query = Query::parse(text).map_err(|e| query_error(&screen, text, &e))?;
-        let imo_asked = match &query {
-            Query::Imo(imo) => Some(imo.to_string()),
-            _ => None,
+    let queries = queries(args)?;
+    let mut parsed = Vec::with_capacity(queries.len());
+    let mut skipped = 0;
+    for (text, line) in &queries {
+        let query = match (Query::parse(text), line) {
+            (Ok(q), _) => q,
+            (Err(e), None) => return Err(query_error(&screen, text, &e)),
+            // A bad line of a --from file is reported and skipped; the others are screened.
+            (Err(e), Some(line)) => {
+                skipped += 1;
+                if !settings.quiet {
+                    let e = query_error(&screen, text, &e);
+                    let hint = e
+                        .downcast_ref::<UserError>()
+                        .and_then(|u| u.hint.clone())
+                        .unwrap_or_default();
+                    writeln!(
+                        err,
+                        "{}:{line}: {e} ({hint}); skipped",
+                        args.from.as_ref().map_or_else(String::new, |p| p.display().to_string())
+                    )?;
+                }
+                continue;
+            }
         };
-        results.push(QueryResult {
-            query: text.clone(),
-            imo_asked,
-            hulls: screen.find(&query, min_score),
-        });
+        parsed.push((text, query));
+    }
+    // Screened in parallel, kept in the order asked.
+    let results: Vec<QueryResult<'_>> = {
+        use rayon::prelude::*;
+        parsed
+            .par_iter()
+            .map(|(text, query)| QueryResult {
+                query: (*text).clone(),
+                imo_asked: match query {
+                    Query::Imo(imo) => Some(imo.to_string()),
+                    _ => None,
+                },
+                hulls: screen.find(query, min_score),
+            })
+            .collect()
+    };
+    if skipped > 0 && !settings.quiet {
+        writeln!(err, "{skipped} queries skipped, {} screened", results.len())?;
     }
     match settings.format {
         Format::Table => check::write_table(&results, &lists, out)?,
@@ -57,6 +89,27 @@ pub fn run(settings: &Settings, args: &CheckArgs, out: &mut dyn Write, err: &mut
     } else {
         Outcome::NothingListed
     })
+}
+
+/// The queries: the arguments, then the lines of `--from` with their line numbers
+/// (blank lines skipped).
+fn queries(args: &CheckArgs) -> anyhow::Result<Vec<(String, Option<usize>)>> {
+    use anyhow::Context;
+    let mut all: Vec<(String, Option<usize>)> = args.queries.iter().map(|q| (q.clone(), None)).collect();
+    if let Some(path) = &args.from {
+        let text = if path.as_os_str() == "-" {
+            std::io::read_to_string(std::io::stdin()).context("cannot read the queries from standard input")?
+        } else {
+            std::fs::read_to_string(path).with_context(|| format!("cannot read the queries in {}", path.display()))?
+        };
+        all.extend(
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(i, l)| (l.trim().to_string(), Some(i + 1))),
+        );
+    }
+    Ok(all)
 }
 
 /// A query that cannot be screened; a mistyped IMO gets the listed IMOs one typo away.

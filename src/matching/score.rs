@@ -20,31 +20,88 @@ const MISSING_NUMBER_FACTOR: f64 = 0.85;
 /// assert!(score(&normalize("Michail Uljanov"), &normalize("MIKHAIL ULYANOV")) > 0.85);
 /// ```
 pub fn score(a: &NormName, b: &NormName) -> f64 {
-    let factor = match (a.numbers.is_empty(), b.numbers.is_empty()) {
+    score_at_least(&Prepared::of(a.clone()), &Prepared::of(b.clone()), 0.0).unwrap_or(0.0)
+}
+
+/// A normalised name with the three forms the score compares, made once.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub norm: NormName,
+    /// Words joined by blanks, as written.
+    plain: String,
+    /// Words sorted, joined by blanks.
+    sorted: String,
+    /// Words joined without blanks.
+    joined: String,
+}
+
+impl Prepared {
+    pub fn of(norm: NormName) -> Self {
+        let mut words = norm.words.clone();
+        let plain = words.join(" ");
+        let joined = words.concat();
+        words.sort();
+        let sorted = words.join(" ");
+        Self {
+            norm,
+            plain,
+            sorted,
+            joined,
+        }
+    }
+}
+
+/// [`score`] of two prepared names when it is at least `min`, else `None`; the edit
+/// distances stop as soon as they exceed what `min` allows, so that names far apart
+/// cost little.
+pub fn score_at_least(a: &Prepared, b: &Prepared, min: f64) -> Option<f64> {
+    let (na, nb) = (&a.norm, &b.norm);
+    let factor = match (na.numbers.is_empty(), nb.numbers.is_empty()) {
         (true, true) => 1.0,
-        (false, false) if a.numbers == b.numbers => 1.0,
-        (false, false) => return 0.0,
+        (false, false) if na.numbers == nb.numbers => 1.0,
+        (false, false) => return (0.0 >= min).then_some(0.0),
         _ => MISSING_NUMBER_FACTOR,
     };
-    if a.words.is_empty() || b.words.is_empty() {
-        return if a.words.is_empty() && b.words.is_empty() && !a.numbers.is_empty() {
-            factor
-        } else {
-            0.0
-        };
+    let found = |s: f64| (s >= min).then_some(s);
+    if na.words.is_empty() || nb.words.is_empty() {
+        return found(
+            if na.words.is_empty() && nb.words.is_empty() && !na.numbers.is_empty() {
+                factor
+            } else {
+                0.0
+            },
+        );
     }
-    let plain = similarity(&a.words.join(" "), &b.words.join(" "));
-    if plain >= 1.0 {
-        return factor;
+    // Each form must reach min / factor; the best of the three counts.
+    let need = min / factor;
+    if need > 1.0 {
+        return None;
     }
-    let sorted = |w: &[String]| {
-        let mut v = w.to_vec();
-        v.sort();
-        v.join(" ")
-    };
-    let reordered = similarity(&sorted(&a.words), &sorted(&b.words));
-    let joined = similarity(&a.words.concat(), &b.words.concat());
-    plain.max(reordered).max(joined) * factor
+    let best = [(&a.plain, &b.plain), (&a.sorted, &b.sorted), (&a.joined, &b.joined)]
+        .into_iter()
+        .filter_map(|(x, y)| similarity_at_least(x, y, need))
+        .fold(None, |acc: Option<f64>, s| Some(acc.map_or(s, |a| a.max(s))))?;
+    found(best * factor)
+}
+
+/// `1 - distance / longer length` when it is at least `min`.
+fn similarity_at_least(a: &str, b: &str, min: f64) -> Option<f64> {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return Some(1.0);
+    }
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "names are short; the bound is a small non-negative count"
+    )]
+    // A non-negative value: the cast truncates, i.e. floors (and saturates at 0).
+    let allowed = ((1.0 - min) * longest as f64 + 1e-9) as usize;
+    let d = osa_distance_within(a.as_bytes(), b.as_bytes(), allowed)?;
+    #[allow(clippy::cast_precision_loss, reason = "names are far shorter than 2^52 bytes")]
+    let s = 1.0 - d as f64 / longest as f64;
+    (s >= min).then_some(s)
 }
 
 /// `1 - distance / longer length`.
@@ -57,6 +114,42 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     #[allow(clippy::cast_precision_loss, reason = "names are far shorter than 2^52 bytes")]
     let s = 1.0 - d as f64 / longest as f64;
     s
+}
+
+/// [`osa_distance`] when it is at most `k`, else `None`: only the diagonal band of
+/// width 2k+1 is computed, and the computation stops when a whole row exceeds `k`.
+#[allow(clippy::many_single_char_names, reason = "the textbook names of the recurrence")]
+pub fn osa_distance_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > k {
+        return None;
+    }
+    let far = k + 1;
+    let mut prev2 = vec![far; m + 1];
+    let mut prev: Vec<usize> = (0..=m).map(|j| j.min(far)).collect();
+    let mut cur = vec![far; m + 1];
+    for i in 1..=n {
+        let lo = i.saturating_sub(k).max(1);
+        let hi = (i + k).min(m);
+        cur.fill(far);
+        cur[0] = i.min(far);
+        let mut row_min = cur[0];
+        for j in lo..=hi {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v.min(far);
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > k {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[m] <= k).then_some(prev[m])
 }
 
 /// Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a
@@ -90,6 +183,33 @@ mod tests {
 
     fn s(a: &str, b: &str) -> f64 {
         score(&normalize(a), &normalize(b))
+    }
+
+    #[test]
+    fn the_bounded_distance_agrees_with_the_full_one_within_its_bound() {
+        let words = [
+            "",
+            "A",
+            "JAGUAR",
+            "JAUGAR",
+            "JAGGER",
+            "KITTEN",
+            "SITTING",
+            "MIKHAILULYANOV",
+            "MICHAILULJANOV",
+            "AB",
+            "BA",
+            "ABC",
+        ];
+        for a in words {
+            for b in words {
+                let d = osa_distance(a.as_bytes(), b.as_bytes());
+                for k in 0..8 {
+                    let want = (d <= k).then_some(d);
+                    assert_eq!(osa_distance_within(a.as_bytes(), b.as_bytes(), k), want, "{a} {b} {k}");
+                }
+            }
+        }
     }
 
     #[test]

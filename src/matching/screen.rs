@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::normalize::{NormName, normalize};
-use super::score::score;
+use super::score::{Prepared, score_at_least};
 use crate::model::imo::{self, ImoError};
 use crate::model::mmsi::{self, MmsiError};
 use crate::model::{Imo, ListVersion, Listing, Mmsi, NameKind};
@@ -106,14 +106,14 @@ pub struct HullMatch<'a> {
 /// Lists prepared for screening: normalised names computed once.
 pub struct Screen<'a> {
     lists: &'a [ListVersion],
-    names: Vec<(usize, usize, NameKind, &'a str, NormName, Signature)>,
+    names: Vec<(usize, usize, NameKind, &'a str, Prepared, Signature)>,
     by_imo: rustc_hash::FxHashMap<&'a str, Vec<(usize, usize)>>,
     by_mmsi: rustc_hash::FxHashMap<&'a str, Vec<(usize, usize)>>,
 }
 
 /// A cheap summary of a normalised name that rules out most non-matches before the
-/// edit distance is computed, without ever ruling out a real match: lengths and the set
-/// of characters present.
+/// edit distance is computed, without ever ruling out a real match: lengths, the set
+/// of characters present, and how often each occurs.
 #[derive(Debug, Clone, Copy)]
 struct Signature {
     /// Letters and digits of the words (the "joined without blanks" form).
@@ -121,40 +121,81 @@ struct Signature {
     /// The words joined by single blanks.
     plain: usize,
     chars: u64,
+    /// Occurrences of each character, folded into 32 buckets (byte mod 32).
+    counts: [u8; 32],
 }
 
 impl Signature {
     fn of(n: &NormName) -> Self {
         let mut chars = 0u64;
+        let mut counts = [0u8; 32];
         let mut letters = 0;
         for w in &n.words {
             letters += w.len();
             for b in w.bytes() {
                 chars |= 1 << (b % 64);
+                counts[usize::from(b % 32)] = counts[usize::from(b % 32)].saturating_add(1);
             }
         }
         Self {
             letters,
             plain: letters + n.words.len().saturating_sub(1),
             chars,
+            counts,
         }
     }
 
     /// Whether two names could score `min_score`. The score compares three forms of
     /// the words (as written, sorted, joined), each allowing at most (1 - s) x its
     /// longer length edits; an edit changes a length by at most one and the set of
-    /// characters present by at most two.
-    fn may_match(self, o: Self, min_score: f64) -> bool {
-        let longer = self.plain.max(o.plain);
-        #[allow(
-            clippy::cast_precision_loss,
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "names are short"
-        )]
-        let edits = ((1.0 - min_score) * longer as f64 + 1e-9).floor().max(0.0) as usize;
+    /// characters present by at most two, and the counts of characters by at most two
+    /// in all (a transposition by none). The three forms hold the same characters, and
+    /// the one as written is the longest, so its budget bounds them all.
+    fn may_match(&self, o: &Self, budget: &EditBudget) -> bool {
+        let edits = budget.edits(self.plain.max(o.plain));
         let length_ok = self.letters.abs_diff(o.letters) <= edits || self.plain.abs_diff(o.plain) <= edits;
-        length_ok && ((self.chars ^ o.chars).count_ones() as usize) <= 2 * edits
+        length_ok
+            && ((self.chars ^ o.chars).count_ones() as usize) <= 2 * edits
+            && self
+                .counts
+                .iter()
+                .zip(&o.counts)
+                .map(|(a, b)| usize::from(a.abs_diff(*b)))
+                .sum::<usize>()
+                <= 2 * edits
+    }
+}
+
+/// The edits a score of at least `min` allows at each length, looked up rather than
+/// computed for every pair.
+struct EditBudget {
+    min: f64,
+    table: [u8; 128],
+}
+
+impl EditBudget {
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "names are short; the value is non-negative, so the cast floors"
+    )]
+    fn compute(min: f64, len: usize) -> usize {
+        ((1.0 - min) * len as f64 + 1e-9) as usize
+    }
+
+    fn new(min: f64) -> Self {
+        let mut table = [0u8; 128];
+        for (len, t) in table.iter_mut().enumerate() {
+            *t = u8::try_from(Self::compute(min, len)).unwrap_or(u8::MAX);
+        }
+        Self { min, table }
+    }
+
+    fn edits(&self, len: usize) -> usize {
+        self.table
+            .get(len)
+            .map_or_else(|| Self::compute(self.min, len), |e| usize::from(*e))
     }
 }
 
@@ -168,7 +209,7 @@ impl<'a> Screen<'a> {
                 for (kind, name) in entry.names() {
                     let norm = normalize(name);
                     let sig = Signature::of(&norm);
-                    names.push((li, ei, kind, name, norm, sig));
+                    names.push((li, ei, kind, name, Prepared::of(norm), sig));
                 }
                 if let Some(imo) = entry.imo.as_deref() {
                     by_imo.entry(imo).or_default().push((li, ei));
@@ -213,14 +254,14 @@ impl<'a> Screen<'a> {
                 }
             }
             Query::Name(text) => {
-                let q = normalize(text);
-                let qsig = Signature::of(&q);
+                let q = Prepared::of(normalize(text));
+                let qsig = Signature::of(&q.norm);
+                let budget = EditBudget::new(min_score);
                 for (li, ei, kind, name, norm, sig) in &self.names {
-                    if !qsig.may_match(*sig, min_score) {
+                    if !qsig.may_match(sig, &budget) {
                         continue;
                     }
-                    let s = score(&q, norm);
-                    if s >= min_score {
+                    if let Some(s) = score_at_least(&q, norm, min_score) {
                         consider(self.hull_key(*li, *ei), (*kind).into(), s, name);
                     }
                 }
@@ -365,7 +406,7 @@ mod tests {
                 for min in [0.5, 0.7, 0.8, 0.9, 1.0] {
                     if score(&na, &nb) >= min {
                         assert!(
-                            Signature::of(&na).may_match(Signature::of(&nb), min),
+                            Signature::of(&na).may_match(&Signature::of(&nb), &EditBudget::new(min)),
                             "{a} ~ {b} at {min}"
                         );
                     }
@@ -393,7 +434,7 @@ mod tests {
                 for min in [0.6, 0.8] {
                     if sc >= min {
                         assert!(
-                            Signature::of(&q).may_match(Signature::of(b), min),
+                            Signature::of(&q).may_match(&Signature::of(b), &EditBudget::new(min)),
                             "{} ~ {} at {min}",
                             q.key(),
                             b.key()

@@ -189,3 +189,36 @@ mod bad_queries {
         assert_eq!(Fw::new().run(&["check", "Jaguar", "--min-score", "1.5"]).code, 2);
     }
 }
+
+#[test]
+fn queries_come_from_a_file_one_a_line_and_bad_lines_are_skipped_with_their_number() {
+    let path = crate::fixture_path("queries/fleet_HANDWRITTEN.txt");
+    let run = Fw::new().run(&["check", "--from", path.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let queries: std::collections::BTreeSet<String> = run.csv_rows().into_iter().map(|r| r["query"].clone()).collect();
+    let want: std::collections::BTreeSet<String> = ["Jaguar", "Michail Uljanov", "NO SUCH SHIP AT ALL", "IMO 9354301"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(queries, want);
+    assert!(
+        run.stderr.contains("fleet_HANDWRITTEN.txt:4: query '9293003'"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("did you mean IMO 9293002"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 queries skipped, 4 screened"), "{}", run.stderr);
+    // The same from standard input, after the arguments.
+    let mut child = Fw::new()
+        .command()
+        .args(["check", "Argent", "--from", "-", "--format", "csv"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"Jaguar\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().nth(1).unwrap().starts_with("Argent,"), "{text}");
+    assert!(text.contains("\nJaguar,"), "{text}");
+}

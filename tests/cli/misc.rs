@@ -162,6 +162,7 @@ fn readme_file(arg: &str) -> Option<std::path::PathBuf> {
         "sdn.csv" => "lists/ofac_sdn_excerpt_2026.csv",
         "32026R1848.csv" => "lists/eu_amendment_32026R1848.csv",
         "watchlist.csv" => "lists/custom_watchlist.csv",
+        "fleet.txt" => "queries/fleet_HANDWRITTEN.txt",
         "aisdk-2025-05-15.csv" | "day.csv" => "ais/dma_aisdk_sample_2018-06-01.csv",
         "AIS_2022_03_31.csv" => "ais/marinecadastre_small_example_2022-03-31.csv",
         "ais.nmea" => "ais/pyais_timestamped.ais",
