@@ -1,0 +1,239 @@
+"""The benchmark suite: fleetwatch and DuckDB side by side, on the same generated files,
+in the same run. One command (from the repository root):
+
+    python3 benches/run.py [--quick] [--work DIR] [--runs N]
+
+It builds fleetwatch (release), installs its peer (the `duckdb` Python package, into
+DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`,
+`examples/gen_names.rs`), runs each workload for both tools and prints a Markdown table
+(also written to DIR/results.md). Workloads:
+
+  (a) ingest: one DMA-format day, CSV -> Parquet (the same 9 columns for DuckDB);
+  (b) port calls: detection on the ingested positions of a week of tankers calling at
+      oil ports (DuckDB: the rule in SQL with window functions, benches/portcalls_duckdb.py);
+  (c) check: cold-start latency of one name query (DuckDB: a Python process that
+      imports duckdb and filters the same list file by name);
+  (d) screening: 100,000 names against all bundled lists (DuckDB: jaro_winkler
+      similarity over every pair, the straightforward SQL).
+
+Each time is the best of N runs (default 3), peak memory the largest; the machine, the
+versions and the data sizes are printed with the table. `--quick` shrinks every input
+(for a smoke test; its numbers mean nothing).
+"""
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def timed(cmd, stdout=subprocess.DEVNULL):
+    """Runs a command; returns (wall seconds, stdout text when captured)."""
+    start = time.perf_counter()
+    res = subprocess.run(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    if res.returncode not in (0, 1):
+        sys.exit(f"failed ({res.returncode}): {' '.join(cmd)}\n{res.stderr.decode(errors='replace')}")
+    return wall, res.stdout.decode() if stdout == subprocess.PIPE else None
+
+
+def peak_mb(cmd, env=None):
+    """Peak resident memory of one run of a command, in MB (via /usr/bin/time if there)."""
+    if shutil.which("time") or os.path.exists("/usr/bin/time"):
+        res = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, env=env)
+        try:
+            return int(res.stderr.decode().strip().splitlines()[-1]) / 1024
+        except (ValueError, IndexError):
+            return float("nan")
+    return float("nan")
+
+
+def best(runs, fn):
+    times = [fn() for _ in range(runs)]
+    return min(times)
+
+
+def ensure_duckdb(work):
+    try:
+        import duckdb  # noqa: F401
+        return sys.executable
+    except ImportError:
+        pass
+    venv = os.path.join(work, "venv")
+    py = os.path.join(venv, "bin", "python3")
+    if not os.path.exists(py):
+        sh([sys.executable, "-m", "venv", venv])
+    if subprocess.run([py, "-c", "import duckdb"], capture_output=True).returncode != 0:
+        sh([py, "-m", "pip", "install", "--quiet", "duckdb"])
+    return py
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--work", default="/tmp/fleetwatch-bench", help="where data and results go")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="tiny inputs, for a smoke test")
+    args = ap.parse_args()
+    work = args.work
+    os.makedirs(work, exist_ok=True)
+    os.chdir(ROOT)
+
+    print("building fleetwatch (release) ...", file=sys.stderr)
+    sh(["cargo", "build", "--release", "--quiet", "--bin", "fleetwatch",
+        "--example", "gen_dma", "--example", "gen_names"])
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    fw = os.path.join(target, "release", "fleetwatch")
+    ex = os.path.join(target, "release", "examples")
+    py = ensure_duckdb(work)
+    duck_version = subprocess.run([py, "-c", "import duckdb; print(duckdb.__version__)"],
+                                  capture_output=True, text=True).stdout.strip()
+
+    # Data.
+    vessels, names = (300, 2000) if args.quick else (11000, 100000)
+    day_dir = os.path.join(work, f"day-{vessels}")
+    day = os.path.join(day_dir, "aisdk-2025-01-01.csv")
+    if not os.path.exists(day):
+        print(f"generating one DMA day of {vessels} vessels ...", file=sys.stderr)
+        sh([os.path.join(ex, "gen_dma"), str(vessels), "1", "1", day_dir], stderr=subprocess.DEVNULL)
+    tankers = 200 if args.quick else 3000
+    voy_dir = os.path.join(work, f"voyages-{tankers}")
+    if not os.path.isdir(voy_dir):
+        print(f"generating a week of {tankers} tankers calling at ports ...", file=sys.stderr)
+        sh([os.path.join(ex, "gen_dma"), "voyages", str(tankers), "2", "8", voy_dir], stderr=subprocess.DEVNULL)
+    voy_files = sorted(os.path.join(voy_dir, f) for f in os.listdir(voy_dir) if f.endswith(".csv"))
+    names_file = os.path.join(work, f"names-{names}.txt")
+    if not os.path.exists(names_file):
+        with open(names_file, "w") as f:
+            sh([os.path.join(ex, "gen_names"), str(names)], stdout=f)
+
+    rows = []
+    day_bytes = os.path.getsize(day)
+    with open(day, "rb") as f:
+        day_rows = sum(1 for _ in f) - 1
+    sh(["cat", day], stdout=subprocess.DEVNULL)  # into the page cache, for both
+
+    # (a) ingest
+    store = os.path.join(work, "store-day")
+
+    def fw_ingest():
+        shutil.rmtree(store, ignore_errors=True)
+        return timed([fw, "--quiet", "--data-dir", store, "ingest", day])[0]
+
+    def duck_ingest():
+        out = os.path.join(work, "duck-day.parquet")
+        if os.path.exists(out):
+            os.remove(out)
+        return timed([py, "benches/duckdb_ingest.py", day, out, "2"])[0]
+
+    t_fw, t_dk = best(args.runs, fw_ingest), best(args.runs, duck_ingest)
+    shutil.rmtree(store, ignore_errors=True)
+    m_fw = peak_mb([fw, "--quiet", "--data-dir", store, "ingest", day])
+    m_dk = peak_mb([py, "benches/duckdb_ingest.py", day, os.path.join(work, "duck-day.parquet"), "2"])
+    rows.append(("(a) ingest one DMA day, CSV -> Parquet", t_fw, t_dk,
+                 f"{day_rows / t_fw / 1e6:.2f} M rows/s, {day_bytes / t_fw / 1e6:.0f} MB/s; "
+                 f"peak {m_fw:.0f} MB vs {m_dk:.0f} MB"))
+
+    # (b) port calls, and one day end to end
+    vstore = os.path.join(work, "store-voyages")
+    shutil.rmtree(vstore, ignore_errors=True)
+    sh([fw, "--quiet", "--data-dir", vstore, "ingest"] + voy_files)
+    calls_fw = {}
+
+    def fw_calls():
+        wall, out = timed([fw, "--data-dir", vstore, "report", "port-calls", "--format", "csv"],
+                          stdout=subprocess.PIPE)
+        calls_fw["n"] = out.count("\n") - 1
+        return wall
+
+    calls_dk = {}
+
+    def duck_calls():
+        wall, out = timed([py, "benches/portcalls_duckdb.py", vstore, "data/ports.csv", "2"],
+                          stdout=subprocess.PIPE)
+        calls_dk["n"] = out.split(":")[1].split()[0]
+        return wall
+
+    t_fw, t_dk = best(args.runs, fw_calls), best(args.runs, duck_calls)
+    m_fw = peak_mb([fw, "--data-dir", vstore, "report", "port-calls", "--format", "csv"])
+    pos = sum(1 for f in voy_files for _ in open(f, "rb")) - len(voy_files)
+    rows.append((f"(b) port calls on {pos / 1e6:.1f} M stored positions", t_fw, t_dk,
+                 f"{calls_fw['n']} calls vs DuckDB's {calls_dk['n']} (simpler rule); peak {m_fw:.0f} MB"))
+
+    busiest = max(voy_files, key=os.path.getsize)
+    e2e = os.path.join(work, "store-e2e")
+
+    def fw_e2e():
+        shutil.rmtree(e2e, ignore_errors=True)
+        start = time.perf_counter()
+        sh([fw, "--quiet", "--data-dir", e2e, "ingest", busiest])
+        sh([fw, "--data-dir", e2e, "report", "port-calls", "--format", "csv"], stdout=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+    t_e2e = best(args.runs, fw_e2e)
+    rows.append((f"(b') one day CSV -> port calls ({os.path.getsize(busiest) / 1e6:.0f} MB)", t_e2e, None, ""))
+
+    # (c) check cold start
+    def lat(cmd, n=30):
+        ts = []
+        for _ in range(n):
+            start = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            ts.append(time.perf_counter() - start)
+        return statistics.median(ts)
+
+    empty = os.path.join(work, "store-empty")
+    t_fw = lat([fw, "--data-dir", empty, "check", "Jaguar", "--format", "csv"])
+    t_dk = lat([py, "-c", "import duckdb; duckdb.sql(\"SELECT * FROM read_csv('data/lists/eu_833_2014_annex_xlii.csv') "
+                "WHERE name ILIKE '%jaguar%' OR previousName ILIKE '%jaguar%'\").fetchall()"])
+    rows.append(("(c) check one name, cold start (median of 30)", t_fw, t_dk, "DuckDB: Python start + import + query"))
+
+    # (d) screening
+    def fw_screen():
+        return timed([fw, "--data-dir", empty, "check", "--from", names_file, "--format", "csv"])[0]
+
+    def duck_screen():
+        return timed([py, "benches/screen_duckdb.py", names_file, "2"])[0]
+
+    t_fw = best(args.runs, fw_screen)
+    t_dk = best(1, duck_screen)
+    rows.append((f"(d) screen {names:,} names against all bundled lists", t_fw, t_dk, "DuckDB: one run"))
+
+    # The table.
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    fw_version = subprocess.run([fw, "--version"], capture_output=True, text=True).stdout.strip()
+    lines = [
+        f"Machine: {os.cpu_count()} cores ({cpu}), {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB; "
+        f"{fw_version}; DuckDB {duck_version} (2 threads). Best of {args.runs} runs.",
+        "",
+        "| workload | fleetwatch | DuckDB | fleetwatch faster by | notes |",
+        "|---|---|---|---|---|",
+    ]
+    def fmt(t):
+        return f"{t * 1000:.1f} ms" if t < 0.5 else f"{t:.2f} s"
+
+    for name, a, b, note in rows:
+        ratio = f"{b / a:.1f}x" if b else ""
+        lines.append(f"| {name} | {fmt(a)} | {fmt(b) if b else ''} | {ratio} | {note} |")
+    text = "\n".join(lines)
+    print(text)
+    with open(os.path.join(work, "results.md"), "w") as f:
+        f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
