@@ -176,18 +176,31 @@ fn store(
         Imported::AlreadyThere(v) => ("unchanged", v),
     };
     let catalog = ListCatalog::open(&settings.data_dir)?;
-    let found = match (&c.previous, outcome) {
-        (Some(before), "updated") => {
-            let now = catalog.find_version(&c.source.name, &stored.id)?;
-            let from = catalog
-                .history(&c.source.name)?
-                .into_iter()
-                .rev()
-                .find(|h| h.label != stored.id && h.list.version == before.version && h.list.origin == before.origin)
-                .map_or_else(|| before.version.to_string(), |h| h.label);
-            diff::diff(before, &now.list, &from, &stored.id)
+    let found = if outcome == "updated" {
+        let now = catalog.find_version(&c.source.name, &stored.id)?;
+        match &c.previous {
+            Some(before) => {
+                let from = catalog
+                    .history(&c.source.name)?
+                    .into_iter()
+                    .rev()
+                    .find(|h| {
+                        h.label != stored.id && h.list.version == before.version && h.list.origin == before.origin
+                    })
+                    .map_or_else(|| before.version.to_string(), |h| h.label);
+                diff::diff(before, &now.list, &from, &stored.id)
+            }
+            // A list refreshed for the first time: every vessel on it is new.
+            None => {
+                let nothing = ListVersion {
+                    entries: Vec::new(),
+                    ..now.list.clone()
+                };
+                diff::diff(&nothing, &now.list, "", &stored.id)
+            }
         }
-        _ => Vec::new(),
+    } else {
+        Vec::new()
     };
     say(&summary(&c.source.name, outcome, &stored.id, stored.entries, &found));
     records.push(RefreshRecord {

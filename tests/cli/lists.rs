@@ -188,16 +188,7 @@ mod import {
         let fw = Fw::new();
         let list = fw.dir.path().join("formula.csv");
         std::fs::write(&list, "imo,name,reason\n9293002,=HYPERLINK(\"http://x\"),@SUM(A1)\n").unwrap();
-        let run = fw.run(&[
-            "lists",
-            "import",
-            list.to_str().unwrap(),
-            "--source",
-            "f",
-            "--version-date",
-            "2027-01-01",
-        ]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        fw.import_file(&list, "f", "2027-01-01");
         let check = fw.run(&["check", "9293002", "--format", "csv"]);
         let row = check.csv_rows().into_iter().find(|r| r["list"] == "f").unwrap();
         assert_eq!(row["name_on_list"], "'=HYPERLINK(\"http://x\")");
@@ -252,16 +243,7 @@ mod versions {
              9354301,JAGUAR,ZALIV AMERIKA,,2026-02-01,Watch\n",
         )
         .unwrap();
-        let run = fw.run(&[
-            "lists",
-            "import",
-            next.to_str().unwrap(),
-            "--source",
-            "watch",
-            "--version-date",
-            "2026-02-01",
-        ]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        fw.import_file(&next, "watch", "2026-02-01");
         let history = fw.run(&["lists", "history", "watch", "--format", "csv"]);
         assert_eq!(history.code, 0, "{}", history.stderr);
         let rows = history.csv_rows();

@@ -45,7 +45,11 @@ impl Fw {
 
     /// Imports a fixture list with a fixed version date, expecting success.
     pub(crate) fn import(&self, fixture: &str, source: &str, version: &str) -> Run {
-        let path = fixture_path(fixture);
+        self.import_file(&fixture_path(fixture), source, version)
+    }
+
+    /// Imports a list file with a fixed version date, expecting success.
+    pub(crate) fn import_file(&self, path: &Path, source: &str, version: &str) -> Run {
         let run = self.run(&[
             "lists",
             "import",
@@ -55,7 +59,7 @@ impl Fw {
             "--version-date",
             version,
         ]);
-        assert_eq!(run.code, 0, "import {fixture}: {}", run.stderr);
+        assert_eq!(run.code, 0, "import {}: {}", path.display(), run.stderr);
         run
     }
 }
