@@ -178,26 +178,21 @@ fn store(
     let catalog = ListCatalog::open(&settings.data_dir)?;
     let found = if outcome == "updated" {
         let now = catalog.find_version(&c.source.name, &stored.id)?;
-        match &c.previous {
-            Some(before) => {
-                let from = catalog
-                    .history(&c.source.name)?
-                    .into_iter()
-                    .rev()
-                    .find(|h| {
-                        h.label != stored.id && h.list.version == before.version && h.list.origin == before.origin
-                    })
-                    .map_or_else(|| before.version.to_string(), |h| h.label);
-                diff::diff(before, &now.list, &from, &stored.id)
-            }
+        if let Some(before) = &c.previous {
+            let from = catalog
+                .history(&c.source.name)?
+                .into_iter()
+                .rev()
+                .find(|h| h.label != stored.id && h.list.version == before.version && h.list.origin == before.origin)
+                .map_or_else(|| before.version.to_string(), |h| h.label);
+            diff::diff(before, &now.list, &from, &stored.id)
+        } else {
             // A list refreshed for the first time: every vessel on it is new.
-            None => {
-                let nothing = ListVersion {
-                    entries: Vec::new(),
-                    ..now.list.clone()
-                };
-                diff::diff(&nothing, &now.list, "", &stored.id)
-            }
+            let nothing = ListVersion {
+                entries: Vec::new(),
+                ..now.list.clone()
+            };
+            diff::diff(&nothing, &now.list, "", &stored.id)
         }
     } else {
         Vec::new()

@@ -47,16 +47,20 @@ pub struct Fix {
     pub draught_m: Option<f32>,
 }
 
+/// Rounds half away from zero, as `f64::round`, by a truncating cast (`round` is a
+/// library call on baseline x86-64, and this runs for every stored fix read).
 #[allow(clippy::cast_possible_truncation, reason = "degrees times 1e7 fit i32")]
 fn e7(deg: f64) -> i32 {
-    (deg * 1e7).round() as i32
+    let v = deg * 1e7;
+    (v + 0.5f64.copysign(v)) as i32
 }
 
+/// Tenths, rounded half away from zero; "not available" outside 0..65534 (and for NaN).
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "range checked")]
 fn tenths(v: Option<f32>) -> u16 {
-    v.map(|v| (v * 10.0).round())
-        .filter(|t| (0.0..f32::from(NO_TENTHS)).contains(t))
-        .map_or(NO_TENTHS, |t| t as u16)
+    v.map(|v| v * 10.0)
+        .filter(|t| *t > -0.5 && *t < f32::from(NO_TENTHS) - 0.5)
+        .map_or(NO_TENTHS, |t| (t + 0.5) as u16)
 }
 
 fn from_tenths(t: u16) -> Option<f32> {
@@ -276,6 +280,34 @@ pub fn civil_to_ms(year: i64, month: u32, day: u32, hour: u32, min: u32, sec: u3
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     Some(((days * 24 + i64::from(hour)) * 60 + i64::from(min)) * 60_000 + i64::from(sec) * 1000 + i64::from(ms))
+}
+
+#[cfg(test)]
+mod rounding_tests {
+    use super::*;
+
+    #[test]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "the old formulas, as written"
+    )]
+    fn rounding_by_cast_is_rounding_half_away_from_zero() {
+        for k in -2000..2000 {
+            let deg = f64::from(k) * 0.123_456_75;
+            assert_eq!(e7(deg), (deg * 1e7).round() as i32, "{deg}");
+            #[allow(clippy::cast_precision_loss, reason = "small test values")]
+            let v = k as f32 * 0.05;
+            let old = Some((v * 10.0).round())
+                .filter(|t| (0.0..f32::from(NO_TENTHS)).contains(t))
+                .map_or(NO_TENTHS, |t| t as u16);
+            assert_eq!(tenths(Some(v)), old, "{v}");
+        }
+        assert_eq!(tenths(Some(f32::NAN)), NO_TENTHS);
+        assert_eq!(tenths(Some(-0.04)), 0);
+        assert_eq!(tenths(Some(6553.4)), 65534);
+        assert_eq!(tenths(Some(6553.5)), NO_TENTHS);
+    }
 }
 
 #[cfg(test)]

@@ -331,17 +331,14 @@ impl Gazetteer {
         margin_km: f64,
     ) -> Option<(usize, f64)> {
         candidates
-            .filter(|i| self.ports[*i].contains(lat, lon, margin_km))
-            .map(|i| {
+            .filter_map(|i| {
                 let p = &self.ports[i];
-                (
-                    i,
-                    if p.area.is_some() {
-                        0.0
-                    } else {
-                        distance_km(lat, lon, p.lat, p.lon)
-                    },
-                )
+                if p.area.is_some() {
+                    return p.contains(lat, lon, margin_km).then_some((i, 0.0));
+                }
+                // A point port: the distance decides, computed once.
+                let d = distance_km(lat, lon, p.lat, p.lon);
+                (d <= p.radius_km + margin_km).then_some((i, d))
             })
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     }
