@@ -152,6 +152,41 @@ impl Fixes {
         self.rows.append(&mut other.rows);
     }
 
+    /// Merges sets of fixes, each sorted by (MMSI, time) (a set that is not gets sorted
+    /// first), into one sorted set; a repeated (MMSI, time) keeps the occurrence of the
+    /// earliest set. Each vessel's run of rows in each set is copied whole, in the order
+    /// of the sets: a k-way merge over the runs, without hashing or a scatter.
+    pub fn merge_sorted(mut parts: Vec<Fixes>) -> Fixes {
+        for p in &mut parts {
+            p.sort_dedup();
+        }
+        let mut rows = Vec::with_capacity(parts.iter().map(Fixes::len).sum());
+        let mut heads: std::collections::BinaryHeap<std::cmp::Reverse<(u32, usize)>> = parts
+            .iter()
+            .enumerate()
+            .filter_map(|(k, p)| p.rows.first().map(|r| std::cmp::Reverse((r.mmsi, k))))
+            .collect();
+        let mut at = vec![0usize; parts.len()];
+        while let Some(std::cmp::Reverse((mmsi, k))) = heads.pop() {
+            let part = &parts[k].rows[at[k]..];
+            let run = part.iter().take_while(|r| r.mmsi == mmsi).count();
+            let first = rows.len();
+            rows.extend_from_slice(&part[..run]);
+            at[k] += run;
+            if let Some(next) = parts[k].rows.get(at[k]) {
+                heads.push(std::cmp::Reverse((next.mmsi, k)));
+            }
+            // Sets that overlap in time for this vessel: its rows so far back in time
+            // order (stable, so the earlier set stays first on a tie).
+            if run > 0 && first > 0 && rows[first - 1].mmsi == mmsi && rows[first - 1].ts_ms > rows[first].ts_ms {
+                let vessel_start = rows[..first].iter().rposition(|r| r.mmsi != mmsi).map_or(0, |i| i + 1);
+                rows[vessel_start..].sort_by_key(|r| r.ts_ms);
+            }
+        }
+        rows.dedup_by_key(|r| r.key());
+        Fixes { rows }
+    }
+
     /// Sorts by (MMSI, time) and drops repeated (MMSI, time) keys, keeping the first
     /// occurrence. Returns how many were dropped.
     ///
@@ -280,6 +315,46 @@ pub fn civil_to_ms(year: i64, month: u32, day: u32, hour: u32, min: u32, sec: u3
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     Some(((days * 24 + i64::from(hour)) * 60 + i64::from(min)) * 60_000 + i64::from(sec) * 1000 + i64::from(ms))
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+
+    fn row(mmsi: u32, ts_ms: i64, sog: f32) -> FixRow {
+        FixRow::from(Fix {
+            mmsi,
+            ts_ms,
+            lat: 55.0,
+            lon: 11.0,
+            sog_kn: Some(sog),
+            cog_deg: None,
+            heading_deg: None,
+            nav_status: None,
+            draught_m: None,
+        })
+    }
+
+    #[test]
+    fn merging_sorted_sets_gives_what_sorting_their_union_gives() {
+        let day1 = Fixes {
+            rows: vec![row(1, 10, 1.0), row(1, 20, 1.0), row(3, 15, 1.0)],
+        };
+        // Overlaps day 1 in time for vessel 1, repeats (1, 20), and is not sorted.
+        let day2 = Fixes {
+            rows: vec![row(2, 30, 2.0), row(1, 20, 2.0), row(1, 5, 2.0), row(3, 40, 2.0)],
+        };
+        let day3 = Fixes::default();
+        let merged = Fixes::merge_sorted(vec![day1.clone(), day2.clone(), day3]);
+        let mut union = day1;
+        union.rows.extend(day2.rows);
+        union.sort_dedup();
+        assert_eq!(merged, union);
+        let keys: Vec<(u32, i64)> = merged.rows.iter().map(|r| (r.mmsi, r.ts_ms)).collect();
+        assert_eq!(keys, vec![(1, 5), (1, 10), (1, 20), (2, 30), (3, 15), (3, 40)]);
+        // The repeated (1, 20) keeps the first set's row.
+        assert_eq!(merged.rows[2].sog_kn(), Some(1.0));
+    }
 }
 
 #[cfg(test)]

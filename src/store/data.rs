@@ -128,18 +128,24 @@ impl DataStore {
     }
 
     /// Positions of one day, sorted by (MMSI, time).
-    pub fn positions_of_day(&self, day: NaiveDate) -> anyhow::Result<Fixes> {
-        use rayon::prelude::*;
-        let files: Vec<&String> = self
-            .manifest
+    /// The files holding one day's positions, each sorted by (MMSI, time), the MMSIs of
+    /// one below those of the next.
+    pub fn position_files(&self, day: NaiveDate) -> Vec<PathBuf> {
+        self.manifest
             .positions
             .get(&day)
             .into_iter()
             .flat_map(|p| &p.files)
-            .collect();
-        let parts: Vec<Fixes> = files
+            .map(|f| self.dir.join(f))
+            .collect()
+    }
+
+    pub fn positions_of_day(&self, day: NaiveDate) -> anyhow::Result<Fixes> {
+        use rayon::prelude::*;
+        let parts: Vec<Fixes> = self
+            .position_files(day)
             .par_iter()
-            .map(|file| tables::read_positions(&self.dir.join(file)))
+            .map(|path| tables::read_positions(path))
             .collect::<anyhow::Result<_>>()?;
         let mut all = Fixes::default();
         all.reserve(parts.iter().map(Fixes::len).sum());
