@@ -134,7 +134,7 @@ impl ListCatalog {
         self.in_force(None)
     }
 
-    /// The lists in force on `date` (`None`: today): for each source, the newest version
+    /// The lists in force on `date` (`None`: whatever the date): for each source, the newest version
     /// dated on or before it. Sources with no version that old are left out.
     pub fn in_force(&self, date: Option<NaiveDate>) -> anyhow::Result<Vec<ListVersion>> {
         let dated = |d: NaiveDate| date.is_none_or(|on| d <= on);
