@@ -40,20 +40,18 @@ pub fn run(settings: &Settings, args: &CheckArgs, out: &mut dyn Write, err: &mut
     for (text, line) in &queries {
         let query = match (Query::parse(text), line) {
             (Ok(q), _) => q,
-            (Err(e), None) => return Err(query_error(&screen, text, &e)),
+            (Err(e), None) => return Err(query_error(&screen, text, &e).into()),
             // A bad line of a --from file is reported and skipped; the others are screened.
             (Err(e), Some(line)) => {
                 skipped += 1;
                 if !settings.quiet {
                     let e = query_error(&screen, text, &e);
-                    let hint = e
-                        .downcast_ref::<UserError>()
-                        .and_then(|u| u.hint.clone())
-                        .unwrap_or_default();
                     writeln!(
                         err,
-                        "{}:{line}: {e} ({hint}); skipped",
-                        args.from.as_ref().map_or_else(String::new, |p| p.display().to_string())
+                        "{}:{line}: {} ({}); skipped",
+                        args.from.as_ref().map_or_else(String::new, |p| p.display().to_string()),
+                        e.message,
+                        e.hint.unwrap_or_default()
                     )?;
                 }
                 continue;
@@ -113,7 +111,7 @@ fn queries(args: &CheckArgs) -> anyhow::Result<Vec<(String, Option<usize>)>> {
 }
 
 /// A query that cannot be screened; a mistyped IMO gets the listed IMOs one typo away.
-fn query_error(screen: &Screen<'_>, text: &str, err: &QueryError) -> anyhow::Error {
+fn query_error(screen: &Screen<'_>, text: &str, err: &QueryError) -> UserError {
     let message = format!("query '{text}': {err}");
     let hint = match err {
         QueryError::Imo(ImoError::CheckDigit { digits, .. }) => {
@@ -131,5 +129,5 @@ fn query_error(screen: &Screen<'_>, text: &str, err: &QueryError) -> anyhow::Err
         QueryError::Mmsi(_) => "ship MMSIs start with a flag state's MID, 201 to 775".to_string(),
         QueryError::Empty => "give a vessel name, an IMO number or an MMSI".to_string(),
     };
-    UserError::new(message).hint(hint).into()
+    UserError::new(message).hint(hint)
 }

@@ -27,7 +27,8 @@ struct Candidate {
     bytes: Vec<u8>,
     validators: Validators,
     version: Option<NaiveDate>,
-    previous: Option<ListVersion>,
+    /// The version in force when the download was checked, and its label.
+    previous: Option<(ListVersion, String)>,
 }
 
 pub fn run(
@@ -48,9 +49,11 @@ pub fn run(
         }
     };
     let mut round = Round::default();
+    // The versions each download is validated against (they change only under the lock).
+    let in_force = ListCatalog::open(&settings.data_dir)?.effective()?;
     // Downloads and validation, without the lock: they may take minutes.
     for source in sources {
-        download(settings, &config, args, &source, &mut round, &mut say)?;
+        download(settings, &config, args, &source, &in_force, &mut round, &mut say)?;
     }
     // Storing, under the lock: each version is written and then named in the manifest,
     // so a kill at any moment leaves the previous manifest, and the lists it names.
@@ -89,6 +92,7 @@ fn download(
     config: &Config,
     args: &RefreshArgs,
     source: &Source,
+    in_force: &[ListVersion],
     round: &mut Round,
     say: &mut dyn FnMut(&str),
 ) -> anyhow::Result<()> {
@@ -123,8 +127,11 @@ fn download(
             return Ok(());
         }
         Ok(Fetched::Body { bytes, validators }) => {
-            let previous = catalog.effective()?.into_iter().find(|l| l.source == source.name);
-            match validate(source, &bytes, previous.as_ref(), args.force) {
+            let previous = in_force
+                .iter()
+                .find(|l| l.source == source.name)
+                .map(|l| (l.clone(), catalog.label_of(l)));
+            match validate(source, &bytes, previous.as_ref().map(|p| &p.0), args.force) {
                 Ok(hint) => {
                     round.candidates.push(Candidate {
                         version: hint.or_else(|| http_date(validators.last_modified.as_deref())),
@@ -175,24 +182,18 @@ fn store(
         Imported::New(v, _) => ("updated", v),
         Imported::AlreadyThere(v) => ("unchanged", v),
     };
-    let catalog = ListCatalog::open(&settings.data_dir)?;
     let found = if outcome == "updated" {
-        let now = catalog.find_version(&c.source.name, &stored.id)?;
-        if let Some(before) = &c.previous {
-            let from = catalog
-                .history(&c.source.name)?
-                .into_iter()
-                .rev()
-                .find(|h| h.label != stored.id && h.list.version == before.version && h.list.origin == before.origin)
-                .map_or_else(|| before.version.to_string(), |h| h.label);
-            diff::diff(before, &now.list, &from, &stored.id)
+        let catalog = ListCatalog::open(&settings.data_dir)?;
+        let now = catalog.load(&stored)?;
+        if let Some((before, label)) = &c.previous {
+            diff::diff(before, &now, label, &stored.id)
         } else {
             // A list refreshed for the first time: every vessel on it is new.
             let nothing = ListVersion {
                 entries: Vec::new(),
-                ..now.list.clone()
+                ..now.clone()
             };
-            diff::diff(&nothing, &now.list, "", &stored.id)
+            diff::diff(&nothing, &now, "", &stored.id)
         }
     } else {
         Vec::new()

@@ -782,18 +782,7 @@ fn four(b: &[u8]) -> Option<i64> {
 
 /// `01/06/2018 00:00:00` (day first, UTC).
 pub fn dma_time(b: &[u8]) -> Option<i64> {
-    if b.len() != 19 || b[2] != b'/' || b[5] != b'/' || b[10] != b' ' {
-        return None;
-    }
-    civil_to_ms(
-        four(&b[6..10])?,
-        two(&b[3..5])?,
-        two(&b[0..2])?,
-        two(&b[11..13])?,
-        two(&b[14..16])?,
-        two(&b[17..19])?,
-        0,
-    )
+    dma_time_cached(b, &mut ([0; 10], 0))
 }
 
 /// [`dma_time`], with the midnight of the last date read kept: rows come in time
@@ -803,7 +792,7 @@ fn dma_time_cached(b: &[u8], day: &mut ([u8; 10], i64)) -> Option<i64> {
         return None;
     }
     if b[..10] != day.0 {
-        day.1 = dma_time(&[&b[..10], b" 00:00:00"].concat())?;
+        day.1 = civil_to_ms(four(&b[6..10])?, two(&b[3..5])?, two(&b[0..2])?, 0, 0, 0, 0)?;
         day.0.copy_from_slice(&b[..10]);
     }
     let (h, m, s) = (two(&b[11..13])?, two(&b[14..16])?, two(&b[17..19])?);

@@ -84,40 +84,35 @@ pub fn score_at_least(a: &Prepared, b: &Prepared, min: f64) -> Option<f64> {
     found(best * factor)
 }
 
+/// The edits a similarity of at least `min` allows between strings whose longer one
+/// has `len` bytes: `floor((1 - min) x len)`.
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "names are short; the value is non-negative, so the cast floors"
+)]
+pub fn allowed_edits(min: f64, len: usize) -> usize {
+    ((1.0 - min) * len as f64 + 1e-9) as usize
+}
+
 /// `1 - distance / longer length` when it is at least `min`.
 fn similarity_at_least(a: &str, b: &str, min: f64) -> Option<f64> {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return Some(1.0);
     }
-    #[allow(
-        clippy::cast_precision_loss,
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "names are short; the bound is a small non-negative count"
-    )]
-    // A non-negative value: the cast truncates, i.e. floors (and saturates at 0).
-    let allowed = ((1.0 - min) * longest as f64 + 1e-9) as usize;
+    let allowed = allowed_edits(min, longest);
     let d = osa_distance_within(a.as_bytes(), b.as_bytes(), allowed)?;
     #[allow(clippy::cast_precision_loss, reason = "names are far shorter than 2^52 bytes")]
     let s = 1.0 - d as f64 / longest as f64;
     (s >= min).then_some(s)
 }
 
-/// `1 - distance / longer length`.
-pub fn similarity(a: &str, b: &str) -> f64 {
-    let longest = a.len().max(b.len());
-    if longest == 0 {
-        return 1.0;
-    }
-    let d = osa_distance(a.as_bytes(), b.as_bytes());
-    #[allow(clippy::cast_precision_loss, reason = "names are far shorter than 2^52 bytes")]
-    let s = 1.0 - d as f64 / longest as f64;
-    s
-}
-
-/// [`osa_distance`] when it is at most `k`, else `None`: only the diagonal band of
-/// width 2k+1 is computed, and the computation stops when a whole row exceeds `k`.
+/// The optimal string alignment distance (Damerau-Levenshtein without repeated edits
+/// of a substring) between two byte strings when it is at most `k`, else `None`: only
+/// the diagonal band of width 2k+1 is computed, and the computation stops when a whole
+/// row exceeds `k`.
 #[allow(clippy::many_single_char_names, reason = "the textbook names of the recurrence")]
 pub fn osa_distance_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
     let (n, m) = (a.len(), b.len());
@@ -152,34 +147,33 @@ pub fn osa_distance_within(a: &[u8], b: &[u8], k: usize) -> Option<usize> {
     (prev[m] <= k).then_some(prev[m])
 }
 
-/// Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a
-/// substring) between two byte strings.
-pub fn osa_distance(a: &[u8], b: &[u8]) -> usize {
-    let n = b.len();
-    let mut prev2 = vec![0usize; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur = vec![0usize; n + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=n {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[n]
-}
-
 #[cfg(test)]
 #[allow(clippy::float_cmp, reason = "scores of identical names are exactly 1")]
 mod tests {
     use super::super::normalize::normalize;
     use super::*;
+
+    /// The full distance, computed over the whole table: the reference for the bounded one.
+    fn osa_distance(a: &[u8], b: &[u8]) -> usize {
+        let n = b.len();
+        let mut prev2 = vec![0usize; n + 1];
+        let mut prev: Vec<usize> = (0..=n).collect();
+        let mut cur = vec![0usize; n + 1];
+        for i in 1..=a.len() {
+            cur[0] = i;
+            for j in 1..=n {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(prev2[j - 2] + 1);
+                }
+                cur[j] = v;
+            }
+            std::mem::swap(&mut prev2, &mut prev);
+            std::mem::swap(&mut prev, &mut cur);
+        }
+        prev[n]
+    }
 
     fn s(a: &str, b: &str) -> f64 {
         score(&normalize(a), &normalize(b))

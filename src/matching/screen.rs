@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::normalize::{NormName, normalize};
-use super::score::{Prepared, score_at_least};
+use super::score::{Prepared, allowed_edits, score_at_least};
 use crate::model::imo::{self, ImoError};
 use crate::model::mmsi::{self, MmsiError};
 use crate::model::{Imo, ListVersion, Listing, Mmsi, NameKind};
@@ -174,20 +174,10 @@ struct EditBudget {
 }
 
 impl EditBudget {
-    #[allow(
-        clippy::cast_precision_loss,
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "names are short; the value is non-negative, so the cast floors"
-    )]
-    fn compute(min: f64, len: usize) -> usize {
-        ((1.0 - min) * len as f64 + 1e-9) as usize
-    }
-
     fn new(min: f64) -> Self {
         let mut table = [0u8; 128];
         for (len, t) in table.iter_mut().enumerate() {
-            *t = u8::try_from(Self::compute(min, len)).unwrap_or(u8::MAX);
+            *t = u8::try_from(allowed_edits(min, len)).unwrap_or(u8::MAX);
         }
         Self { min, table }
     }
@@ -195,7 +185,7 @@ impl EditBudget {
     fn edits(&self, len: usize) -> usize {
         self.table
             .get(len)
-            .map_or_else(|| Self::compute(self.min, len), |e| usize::from(*e))
+            .map_or_else(|| allowed_edits(self.min, len), |e| usize::from(*e))
     }
 }
 

@@ -128,31 +128,24 @@ impl DataStore {
     }
 
     /// Positions of one day, sorted by (MMSI, time).
-    /// The files holding one day's positions, each sorted by (MMSI, time), the MMSIs of
-    /// one below those of the next.
-    pub fn position_files(&self, day: NaiveDate) -> Vec<PathBuf> {
-        self.manifest
-            .positions
-            .get(&day)
-            .into_iter()
-            .flat_map(|p| &p.files)
-            .map(|f| self.dir.join(f))
-            .collect()
+    pub fn positions_of_day(&self, day: NaiveDate) -> anyhow::Result<Fixes> {
+        self.positions_of_days(std::iter::once(day))
     }
 
-    pub fn positions_of_day(&self, day: NaiveDate) -> anyhow::Result<Fixes> {
+    /// Positions of some days, sorted by (MMSI, time): every file (each sorted so) read
+    /// in parallel, then merged in day order.
+    pub fn positions_of_days(&self, days: impl Iterator<Item = NaiveDate>) -> anyhow::Result<Fixes> {
         use rayon::prelude::*;
-        let parts: Vec<Fixes> = self
-            .position_files(day)
+        let files: Vec<PathBuf> = days
+            .filter_map(|day| self.manifest.positions.get(&day))
+            .flat_map(|p| &p.files)
+            .map(|f| self.dir.join(f))
+            .collect();
+        let parts: Vec<Fixes> = files
             .par_iter()
             .map(|path| tables::read_positions(path))
             .collect::<anyhow::Result<_>>()?;
-        let mut all = Fixes::default();
-        all.reserve(parts.iter().map(Fixes::len).sum());
-        for mut part in parts {
-            all.append(&mut part);
-        }
-        Ok(all)
+        Ok(Fixes::merge_sorted(parts))
     }
 
     /// Adds one file's data as a new generation: merges its positions into their day

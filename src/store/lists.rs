@@ -197,7 +197,7 @@ impl ListCatalog {
             .into_iter()
             .filter(|b| b.source == source)
             .map(|list| HistoryEntry {
-                label: format!("{}-{}-bundled", list.source, list.version),
+                label: bundled_label(&list),
                 imported_at: None,
                 list,
             })
@@ -239,6 +239,18 @@ impl ListCatalog {
                     })
                     .into()
             })
+    }
+
+    /// The label of a version in force ([`HistoryEntry::label`]): the id of the stored
+    /// version it was loaded from (the latest import of that date and origin), or the
+    /// bundled one's.
+    pub fn label_of(&self, list: &ListVersion) -> String {
+        self.manifest
+            .versions
+            .iter()
+            .filter(|v| v.source == list.source && v.version == list.version && v.origin == list.origin)
+            .max_by_key(|v| v.imported_at)
+            .map_or_else(|| bundled_label(list), |v| v.id.clone())
     }
 
     /// The newest stored version of `source` that came from `origin`.
@@ -380,6 +392,11 @@ impl ListCatalog {
         let json = serde_json::to_vec_pretty(&self.manifest).context("cannot encode the list manifest")?;
         write_atomic(&self.dir.join("manifest.json"), &json)
     }
+}
+
+/// `SOURCE-DATE-bundled`: how a bundled version is named in histories and change rows.
+fn bundled_label(list: &ListVersion) -> String {
+    format!("{}-{}-bundled", list.source, list.version)
 }
 
 /// Lower-case hexadecimal of a digest.

@@ -178,16 +178,20 @@ pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
 
 // ---- identity spans ----
 
+/// A string column with one value per row (`None`: null).
+fn str_column<'a, T>(name: &str, rows: &'a [T], get: impl Fn(&'a T) -> Option<&'a str>) -> Column {
+    StringChunked::new(name.into(), &rows.iter().map(get).collect::<Vec<_>>()).into_column()
+}
+
 pub fn write_spans(path: &Path, spans: &[IdentitySpan]) -> anyhow::Result<()> {
-    let s = |f: fn(&IdentitySpan) -> Option<&str>| -> Vec<Option<&str>> { spans.iter().map(f).collect() };
     let df = DataFrame::new_infer_height(vec![
         UInt32Chunked::new("mmsi".into(), &spans.iter().map(|x| x.mmsi).collect::<Vec<_>>()).into_column(),
-        StringChunked::new("imo".into(), &s(|x| x.imo.as_deref())).into_column(),
-        StringChunked::new("name".into(), &s(|x| x.name.as_deref())).into_column(),
-        StringChunked::new("call_sign".into(), &s(|x| x.call_sign.as_deref())).into_column(),
-        StringChunked::new("ship_type".into(), &s(|x| x.ship_type.as_deref())).into_column(),
-        StringChunked::new("flag".into(), &s(|x| x.flag.as_deref())).into_column(),
-        StringChunked::new("source".into(), &s(|x| Some(x.source.as_str()))).into_column(),
+        str_column("imo", spans, |x| x.imo.as_deref()),
+        str_column("name", spans, |x| x.name.as_deref()),
+        str_column("call_sign", spans, |x| x.call_sign.as_deref()),
+        str_column("ship_type", spans, |x| x.ship_type.as_deref()),
+        str_column("flag", spans, |x| x.flag.as_deref()),
+        str_column("source", spans, |x| Some(x.source.as_str())),
         ms_column("first_seen", &spans.iter().map(|x| x.first_ms).collect::<Vec<_>>()),
         ms_column("last_seen", &spans.iter().map(|x| x.last_ms).collect::<Vec<_>>()),
         UInt64Chunked::new("reports".into(), &spans.iter().map(|x| x.reports).collect::<Vec<_>>()).into_column(),
@@ -226,17 +230,9 @@ pub fn read_spans(path: &Path) -> anyhow::Result<Vec<IdentitySpan>> {
 
 pub fn write_rejects(path: &Path, rejects: &[StoredReject]) -> anyhow::Result<()> {
     let df = DataFrame::new_infer_height(vec![
-        StringChunked::new(
-            "file".into(),
-            &rejects.iter().map(|r| r.file.as_str()).collect::<Vec<_>>(),
-        )
-        .into_column(),
+        str_column("file", rejects, |r| Some(r.file.as_str())),
         UInt64Chunked::new("line".into(), &rejects.iter().map(|r| r.line).collect::<Vec<_>>()).into_column(),
-        StringChunked::new(
-            "reason".into(),
-            &rejects.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>(),
-        )
-        .into_column(),
+        str_column("reason", rejects, |r| Some(r.reason.as_str())),
     ])?;
     write_parquet(path, df)
 }
@@ -258,24 +254,12 @@ pub fn read_rejects(path: &Path) -> anyhow::Result<Vec<StoredReject>> {
 
 pub fn write_calls(path: &Path, calls: &[PortCallRecord]) -> anyhow::Result<()> {
     let df = DataFrame::new_infer_height(vec![
-        StringChunked::new(
-            "imo".into(),
-            &calls.iter().map(|c| c.imo.as_deref()).collect::<Vec<_>>(),
-        )
-        .into_column(),
+        str_column("imo", calls, |c| c.imo.as_deref()),
         UInt32Chunked::new("mmsi".into(), &calls.iter().map(|c| c.mmsi).collect::<Vec<_>>()).into_column(),
-        StringChunked::new(
-            "port".into(),
-            &calls.iter().map(|c| c.port.as_str()).collect::<Vec<_>>(),
-        )
-        .into_column(),
+        str_column("port", calls, |c| Some(c.port.as_str())),
         ms_column("arrival", &calls.iter().map(|c| c.arrival_ms).collect::<Vec<_>>()),
         opt_ms_column("departure", &calls.iter().map(|c| c.departure_ms).collect::<Vec<_>>()),
-        StringChunked::new(
-            "source".into(),
-            &calls.iter().map(|c| c.source.as_str()).collect::<Vec<_>>(),
-        )
-        .into_column(),
+        str_column("source", calls, |c| Some(c.source.as_str())),
     ])?;
     write_parquet(path, df)
 }

@@ -45,23 +45,13 @@ pub fn gazetteer(path: Option<&Path>, enter_km: Option<f64>) -> anyhow::Result<G
 /// The stored positions of the days in the filter window, with a margin of two days for
 /// calls across its edges, sorted by (MMSI, time).
 pub fn load_fixes(store: &DataStore, filters: &Filters) -> anyhow::Result<Fixes> {
-    use rayon::prelude::*;
     let margin = 86_400_000 * 2;
-    let mut files = Vec::new();
-    for day in store.manifest.positions.keys() {
+    let wanted = store.manifest.positions.keys().copied().filter(|day| {
         let day_ms = day.and_hms_opt(0, 0, 0).map_or(0, |d| d.and_utc().timestamp_millis());
-        let wanted = filters.since_ms.is_none_or(|s| day_ms + 86_400_000 + margin > s)
-            && filters.until_ms.is_none_or(|u| day_ms - margin <= u);
-        if wanted {
-            files.extend(store.position_files(*day));
-        }
-    }
-    // Every file is sorted by (MMSI, time): read them in parallel, merge in day order.
-    let parts = files
-        .par_iter()
-        .map(|path| crate::store::tables::read_positions(path))
-        .collect::<anyhow::Result<Vec<Fixes>>>()?;
-    Ok(Fixes::merge_sorted(parts))
+        filters.since_ms.is_none_or(|s| day_ms + 86_400_000 + margin > s)
+            && filters.until_ms.is_none_or(|u| day_ms - margin <= u)
+    });
+    store.positions_of_days(wanted)
 }
 
 /// The lists in force that had the vessel listed on the day of `arrival_ms`, sorted.
