@@ -27,7 +27,8 @@ fn main() {
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
-    let (mut data, _hash) = fleetwatch::ingest::read_file(&file, format, "x", threads, &|_| {}).expect("reads");
+    let staging = fleetwatch::store::spool::Staging::in_memory();
+    let (data, _hash) = fleetwatch::ingest::read_file(&file, format, "x", threads, &staging, &|_| {}).expect("reads");
     let read = t.elapsed();
     let c1 = cpu_s();
     if std::env::var_os("READ_ONLY").is_some() {
@@ -35,13 +36,14 @@ fn main() {
         return;
     }
     let t = Instant::now();
-    let dropped = data.fixes.sort_dedup();
+    let mut fixes = data.fixes.into_fixes().expect("in memory");
+    let dropped = fixes.sort_dedup();
     let sort = t.elapsed();
     let c2 = cpu_s();
     let t = Instant::now();
-    let rows = data.fixes.len();
+    let rows = fixes.len();
     let out = std::env::temp_dir().join("ingest_phases.parquet");
-    let mut once = Some(data.fixes.rows);
+    let mut once = Some(fixes.rows);
     fleetwatch::store::tables::write_positions_from(&out, || once.take()).expect("encodes");
     let encode = t.elapsed();
     let c3 = cpu_s();

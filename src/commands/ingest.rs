@@ -11,9 +11,11 @@ use anyhow::Context;
 use crate::cli::IngestArgs;
 use crate::error::{Outcome, UserError};
 use crate::ingest::{self, InputFormat};
+use crate::model::ais::FixRow;
 use crate::settings::Settings;
 use crate::store::WriteLock;
 use crate::store::data::{DataStore, IngestedFile};
+use crate::store::spool::Staging;
 
 /// How many rejects the summary lists per file; all are in the store's rejects table.
 const REJECTS_SHOWN: usize = 10;
@@ -54,8 +56,17 @@ fn ingest_file(
     let bar = progress_bar(settings, len, &shown);
     // The hash comes from the same reads as the rows, so a file already ingested is
     // known only once it is read; nothing of it is stored twice.
-    let (data, hash) = ingest::read_file(&file, format, &source, threads, &|done| bar.set_position(done))
-        .with_context(|| format!("cannot read {shown} as {}", format.as_str()))?;
+    // Positions beyond the buffer wait in a staging directory of the store (removed
+    // with `staging`, or by the next writer if this one is killed).
+    let staging = Staging::in_dir(
+        &store.dir().join(format!(".tmp-staging-{}", std::process::id())),
+        usize::try_from(args.buffer.saturating_mul(1 << 20)).unwrap_or(usize::MAX) / FixRow::BYTES,
+    )
+    .with_context(|| format!("cannot create a staging directory in {}", store.dir().display()))?;
+    let (data, hash) = ingest::read_file(&file, format, &source, threads, &staging, &|done| {
+        bar.set_position(done);
+    })
+    .with_context(|| format!("cannot read {shown} as {}", format.as_str()))?;
     bar.finish_and_clear();
     if let Some(f) = store.find_file(&hash) {
         if !settings.quiet {

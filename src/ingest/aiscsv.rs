@@ -12,6 +12,7 @@ use super::treehash::{self, PieceHasher};
 use super::{FileData, Reject};
 use crate::model::ais::{FixRow, NO_HEADING, NO_STATUS, NO_TENTHS, StaticReport, civil_to_ms, nav_status_code};
 use crate::model::identity::{Sightings, SpanSet, coalesce};
+use crate::store::spool::{Spool, Staging};
 
 /// Which publisher's conventions a file follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,17 +110,22 @@ impl Layout {
 /// # Panics
 /// When a reader thread panics, which parsing never does on any input.
 pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> FileData {
+    let staging = Staging::in_memory();
     let header_end = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
     let body = &bytes[header_end..];
     let bounds = split_at_lines(body, threads.max(1));
     let done = AtomicU64::new(header_end as u64);
-    let parts: Vec<(FileData, u64)> = std::thread::scope(|s| {
+    let parts: Vec<std::io::Result<(FileData, u64)>> = std::thread::scope(|s| {
         let handles: Vec<_> = bounds
             .windows(2)
             .map(|w| {
                 let chunk = &body[w[0]..w[1]];
-                let done = &done;
-                s.spawn(move || read_chunk(chunk, layout, |n| progress(done.fetch_add(n, Ordering::Relaxed) + n)))
+                let (done, staging) = (&done, &staging);
+                s.spawn(move || {
+                    let mut reader = ChunkReader::new(layout, staging.spool());
+                    reader.feed(chunk, &|n| progress(done.fetch_add(n, Ordering::Relaxed) + n));
+                    reader.finish()
+                })
             })
             .collect();
         handles
@@ -127,18 +133,18 @@ pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u6
             .map(|h| h.join().expect("a reader thread does not panic"))
             .collect()
     });
-    combine(parts)
+    combine(
+        parts
+            .into_iter()
+            .collect::<std::io::Result<_>>()
+            .expect("in-memory staging does not fail"),
+    )
 }
 
 /// Joins the parts of a file read in pieces, in file order: line numbers made absolute
-/// (the header is line 1), rows concatenated (the first part's allocation grows in place,
-/// so rows are never held twice), spans coalesced.
+/// (the header is line 1), positions appended, spans coalesced.
 fn combine(mut parts: Vec<(FileData, u64)>) -> FileData {
     let mut out = FileData::default();
-    let rest: usize = parts.iter().skip(1).map(|(p, _)| p.fixes.len()).sum();
-    if let Some((first, _)) = parts.first_mut() {
-        first.fixes.reserve(rest);
-    }
     let mut line_offset = 1;
     let mut spans = Vec::new();
     for (part, lines) in &mut parts {
@@ -146,11 +152,7 @@ fn combine(mut parts: Vec<(FileData, u64)>) -> FileData {
             r.line += line_offset;
         }
         line_offset += *lines;
-        if out.fixes.is_empty() {
-            std::mem::swap(&mut out.fixes, &mut part.fixes);
-        } else {
-            out.fixes.append(&mut part.fixes);
-        }
+        out.fixes.append(std::mem::take(&mut part.fixes));
         spans.append(&mut part.spans);
         out.rejects.append(&mut part.rejects);
         out.counts.add(&part.counts);
@@ -163,8 +165,9 @@ fn combine(mut parts: Vec<(FileData, u64)>) -> FileData {
 const BLOCK: usize = 64 << 20;
 
 /// Reads an AIS CSV file from disk on `threads` threads, each reading its share of the
-/// file in blocks, so that neither the file nor a map of it is ever resident whole; each
-/// thread hashes what it reads, and the file's BLAKE3 hash comes back with its rows.
+/// file in blocks, so that neither the file nor a map of it is ever resident whole; the
+/// positions go through `staging` (spilled beyond its budget); each thread hashes what
+/// it reads, and the file's BLAKE3 hash comes back with its rows.
 ///
 /// # Panics
 /// When a reader thread panics, which parsing never does on any input.
@@ -172,9 +175,10 @@ pub fn read_file(
     file: &std::fs::File,
     layout: &Layout,
     threads: usize,
+    staging: &Staging,
     progress: &(dyn Fn(u64) + Sync),
 ) -> std::io::Result<(FileData, blake3::Hash)> {
-    read_file_in_blocks(file, layout, threads, BLOCK, progress)
+    read_file_in_blocks(file, layout, threads, BLOCK, staging, progress)
 }
 
 fn read_file_in_blocks(
@@ -182,6 +186,7 @@ fn read_file_in_blocks(
     layout: &Layout,
     threads: usize,
     block: usize,
+    staging: &Staging,
     progress: &(dyn Fn(u64) + Sync),
 ) -> std::io::Result<(FileData, blake3::Hash)> {
     use std::os::unix::fs::FileExt;
@@ -229,7 +234,8 @@ fn read_file_in_blocks(
                         file.read_exact_at(&mut header, 0)?;
                         hasher.update(0, &header);
                     }
-                    let (data, lines) = read_range(file, (start, end), block, layout, &mut hasher, &|n| {
+                    let reader = ChunkReader::new(layout, staging.spool());
+                    let (data, lines) = read_range(file, (start, end), block, reader, &mut hasher, &|n| {
                         progress(done.fetch_add(n, Ordering::Relaxed) + n);
                     })?;
                     Ok((data, lines, hasher.finish(file)?))
@@ -256,12 +262,11 @@ fn read_range(
     file: &std::fs::File,
     (start, end): (usize, usize),
     block: usize,
-    layout: &Layout,
+    mut reader: ChunkReader<'_>,
     hasher: &mut PieceHasher,
     progress: &dyn Fn(u64),
 ) -> std::io::Result<(FileData, u64)> {
     use std::os::unix::fs::FileExt;
-    let mut reader = ChunkReader::new(layout, end - start);
     let mut buf = vec![0u8; block.min(end - start).max(1)];
     let mut carry = 0;
     let mut at = start;
@@ -298,7 +303,7 @@ fn read_range(
             break;
         }
     }
-    Ok(reader.finish())
+    reader.finish()
 }
 
 /// Chunk boundaries: `n` pieces, each ending just after a newline.
@@ -320,19 +325,12 @@ fn split_at_lines(body: &[u8], n: usize) -> Vec<usize> {
     bounds
 }
 
-/// Parses one chunk of whole lines; reject lines are relative to the chunk (1 = its
-/// first line). Returns the output and the number of lines in the chunk.
-fn read_chunk(chunk: &[u8], layout: &Layout, progress: impl Fn(u64)) -> (FileData, u64) {
-    let mut reader = ChunkReader::new(layout, chunk.len());
-    reader.feed(chunk, &progress);
-    reader.finish()
-}
-
 /// Parsing state that carries from one block of a share to the next: the rows so far,
 /// the open identity spans, what each transmitter last said about itself.
-struct ChunkReader<'l> {
-    layout: &'l Layout,
+struct ChunkReader<'a> {
+    layout: &'a Layout,
     out: FileData,
+    positions: Spool<'a>,
     spans: SpanSet,
     seen: FxHashMap<u32, Seen>,
     /// The date of the last DMA time parsed, and its midnight in ms.
@@ -349,15 +347,12 @@ struct Seen {
     pending: Sightings,
 }
 
-impl<'l> ChunkReader<'l> {
-    fn new(layout: &'l Layout, bytes: usize) -> Self {
-        let mut out = FileData::default();
-        // Room for the rows without counting them first: AIS CSV rows are over 96 bytes,
-        // and capacity that is never written is never resident.
-        out.fixes.reserve(bytes / 96 + 1024);
+impl<'a> ChunkReader<'a> {
+    fn new(layout: &'a Layout, positions: Spool<'a>) -> Self {
         Self {
             layout,
-            out,
+            out: FileData::default(),
+            positions,
             spans: SpanSet::default(),
             seen: FxHashMap::default(),
             day: ([0; 10], 0),
@@ -408,7 +403,7 @@ impl<'l> ChunkReader<'l> {
                 if has_static {
                     self.observe(fields, row.mmsi, row.ts_ms);
                 }
-                self.out.fixes.rows.push(row);
+                self.positions.push(row);
             }
             Row::NotShip => self.out.counts.not_ships += 1,
             Row::NoPosition(mmsi, ts_ms) => {
@@ -450,12 +445,13 @@ impl<'l> ChunkReader<'l> {
     }
 
     /// The rows, rejects (lines relative to the share) and spans, and the lines read.
-    fn finish(mut self) -> (FileData, u64) {
+    fn finish(mut self) -> std::io::Result<(FileData, u64)> {
         for (mmsi, seen) in &self.seen {
             self.spans.touch(*mmsi, &seen.pending);
         }
         self.out.spans = self.spans.finish();
-        (self.out, self.line_no)
+        self.out.fixes = self.positions.finish()?;
+        Ok((self.out, self.line_no))
     }
 }
 
@@ -932,8 +928,15 @@ mod tests {
         }
     }
 
+    /// Rows in a canonical order: by key, repeated keys in file order.
+    fn canonical(p: crate::store::spool::Positions) -> Vec<FixRow> {
+        let mut rows = p.into_fixes().unwrap().rows;
+        rows.sort_by_key(|r| (r.mmsi, r.ts_ms));
+        rows
+    }
+
     #[test]
-    fn reading_from_disk_in_small_blocks_gives_what_reading_from_memory_gives() {
+    fn reading_from_disk_in_small_blocks_and_spilling_gives_what_reading_from_memory_gives() {
         let (files, _) = crate::synth::generate(&crate::synth::Scenario {
             days: 3,
             days_per_file: 3,
@@ -946,13 +949,33 @@ mod tests {
         std::io::Write::write_all(&mut tmp, bytes).unwrap();
         let want = read(bytes, &layout, 2, &|_| {});
         assert!(!want.rejects.is_empty(), "the scenario has bad rows");
-        for (threads, block) in [(1, 300), (2, 1000), (3, 4096), (2, 1 << 20)] {
-            let (got, hash) = read_file_in_blocks(tmp.as_file(), &layout, threads, block, &|_| {}).unwrap();
-            assert_eq!(hash, blake3::hash(bytes), "{threads} threads, {block} B blocks");
-            assert_eq!(got.fixes, want.fixes, "{threads} threads, {block} B blocks");
-            assert_eq!(got.rejects, want.rejects, "{threads} threads, {block} B blocks");
+        let want_rows = canonical(want.fixes);
+        let dir = tempfile::tempdir().unwrap();
+        for (threads, block, budget) in [
+            (1, 300, None),
+            (2, 1000, Some(50)),
+            (3, 4096, Some(1)),
+            (2, 1 << 20, Some(5000)),
+        ] {
+            let staging = match budget {
+                Some(rows) => Staging::in_dir(&dir.path().join("staging"), rows).unwrap(),
+                None => Staging::in_memory(),
+            };
+            let (got, hash) = read_file_in_blocks(tmp.as_file(), &layout, threads, block, &staging, &|_| {}).unwrap();
+            let what = format!("{threads} threads, {block} B blocks, budget {budget:?}");
+            if budget.is_some_and(|rows| rows < want_rows.len()) {
+                assert!(
+                    dir.path().join("staging/spool-0.bin").exists(),
+                    "{what}: nothing spilled"
+                );
+            }
+            assert_eq!(hash, blake3::hash(bytes), "{what}");
+            assert_eq!(got.rejects, want.rejects, "{what}");
             assert_eq!(got.counts, want.counts);
             assert_eq!(got.spans, want.spans);
+            assert_eq!(canonical(got.fixes), want_rows, "{what}");
+            drop(staging);
+            assert!(!dir.path().join("staging").exists(), "{what}: staging left behind");
         }
     }
 

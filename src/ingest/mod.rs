@@ -8,8 +8,8 @@ pub mod portcalls;
 pub mod records;
 mod treehash;
 
-use crate::model::ais::Fixes;
 use crate::model::identity::IdentitySpan;
+use crate::store::spool::{Positions, Staging};
 use portcalls::PortCallRecord;
 
 /// A row that could not be used, and why. `line` is 1-based in its file.
@@ -103,7 +103,7 @@ pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
 /// Everything read from one file.
 #[derive(Debug, Default)]
 pub struct FileData {
-    pub fixes: Fixes,
+    pub fixes: Positions,
     pub spans: Vec<IdentitySpan>,
     pub calls: Vec<PortCallRecord>,
     pub rejects: Vec<Reject>,
@@ -123,37 +123,47 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
 }
 
-/// Reads a file in `format` from disk: AIS CSV is streamed in blocks on `threads`
-/// threads, other formats are read whole.
 /// Reads a file from disk; returns what it holds and its BLAKE3 hash (the file's
-/// identity in the store), computed from the same reads.
+/// identity in the store), computed from the same reads. AIS CSV is read in blocks on
+/// `threads` threads and NMEA in blocks on one, their positions going through `staging`
+/// (which bounds the memory they take); record files are small and read whole.
 pub fn read_file(
     file: &std::fs::File,
     format: InputFormat,
     source: &str,
     threads: usize,
+    staging: &Staging,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(FileData, String), ReadError> {
     use std::io::Read;
-    if matches!(format, InputFormat::Dma | InputFormat::Noaa) {
-        let mut first = vec![0u8; 64 * 1024];
-        let n = std::os::unix::fs::FileExt::read_at(file, &mut first, 0)?;
-        let line = first[..n].split(|b| *b == b'\n').next().unwrap_or_default();
-        let layout = aiscsv::Layout::from_header(&String::from_utf8_lossy(line)).ok_or(ReadError::BadHeader)?;
-        let (data, hash) = aiscsv::read_file(file, &layout, threads, progress)?;
-        return Ok((data, hash.to_hex().to_string()));
+    match format {
+        InputFormat::Dma | InputFormat::Noaa => {
+            let mut first = vec![0u8; 64 * 1024];
+            let n = std::os::unix::fs::FileExt::read_at(file, &mut first, 0)?;
+            let line = first[..n].split(|b| *b == b'\n').next().unwrap_or_default();
+            let layout = aiscsv::Layout::from_header(&String::from_utf8_lossy(line)).ok_or(ReadError::BadHeader)?;
+            let (data, hash) = aiscsv::read_file(file, &layout, threads, staging, progress)?;
+            Ok((data, hash.to_hex().to_string()))
+        }
+        InputFormat::Nmea => {
+            let (data, hash) = nmea::read_file(file, staging, progress)?;
+            Ok((data, hash.to_hex().to_string()))
+        }
+        InputFormat::Records | InputFormat::PortCalls => {
+            let mut bytes = Vec::new();
+            let mut reader = file;
+            std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(0))?;
+            reader.read_to_end(&mut bytes)?;
+            let hash = blake3::hash(&bytes);
+            Ok((
+                read(&bytes, format, source, threads, progress)?,
+                hash.to_hex().to_string(),
+            ))
+        }
     }
-    let mut bytes = Vec::new();
-    let mut reader = file;
-    std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(0))?;
-    reader.read_to_end(&mut bytes)?;
-    let hash = blake3::Hasher::new().update_rayon(&bytes).finalize();
-    Ok((
-        read(&bytes, format, source, threads, progress)?,
-        hash.to_hex().to_string(),
-    ))
 }
 
+/// Reads a file held in memory.
 pub fn read(
     bytes: &[u8],
     format: InputFormat,

@@ -10,8 +10,9 @@
 use std::collections::HashMap;
 
 use super::{FileData, Reject};
-use crate::model::ais::{Fix, StaticReport, civil_to_ms};
+use crate::model::ais::{Fix, FixRow, StaticReport, civil_to_ms};
 use crate::model::identity::SpanSet;
+use crate::store::spool::{Spool, Staging};
 
 /// How many sentences a partial multi-sentence message waits for its other parts.
 const FRAGMENT_TTL: u64 = 50;
@@ -271,31 +272,111 @@ struct Partial {
     parts: Vec<Option<(String, usize)>>,
 }
 
-/// Reads NMEA text line by line. `on_message` sees every complete message with its
+/// Reads NMEA text held in memory. `on_message` sees every complete message with its
 /// time, before it is turned into fixes and reports (tests compare decodes).
-pub fn read(text: &str, mut on_message: impl FnMut(u64, Option<i64>, &Message)) -> FileData {
-    let mut out = FileData::default();
-    let mut spans = SpanSet::default();
-    let mut partials: HashMap<(String, String, u8), Partial> = HashMap::new();
-    let mut clock: Option<i64> = None;
-    let mut draught: HashMap<u32, f32> = HashMap::new();
-    let mut sentence_no = 0u64;
+///
+/// # Panics
+/// Never: positions held in memory cannot fail to be staged.
+pub fn read(text: &str, on_message: impl FnMut(u64, Option<i64>, &Message)) -> FileData {
+    let staging = Staging::in_memory();
+    let mut reader = Reader::new(staging.spool(), on_message);
     for (i, raw) in text.lines().enumerate() {
-        let line_no = i as u64 + 1;
+        reader.line(i as u64 + 1, raw);
+    }
+    reader.finish().expect("in-memory staging does not fail")
+}
+
+/// Reads an NMEA file from disk in blocks of whole lines, its positions through
+/// `staging`; returns what it holds and its BLAKE3 hash.
+pub fn read_file(
+    file: &std::fs::File,
+    staging: &Staging,
+    progress: &dyn Fn(u64),
+) -> std::io::Result<(FileData, blake3::Hash)> {
+    use std::io::Read;
+    const BLOCK: usize = 8 << 20;
+    let mut reader = Reader::new(staging.spool(), |_, _, _| {});
+    let mut hasher = blake3::Hasher::new();
+    let mut buf = vec![0u8; BLOCK];
+    let (mut carry, mut line_no, mut done) = (0usize, 0u64, 0u64);
+    let mut input = file;
+    std::io::Seek::seek(&mut input, std::io::SeekFrom::Start(0))?;
+    loop {
+        if carry == buf.len() {
+            // A line longer than the buffer: grow it.
+            buf.resize(buf.len() * 2, 0);
+        }
+        let n = input.read(&mut buf[carry..])?;
+        hasher.update(&buf[carry..carry + n]);
+        let filled = carry + n;
+        // Whole lines; at the end of the file, whatever is left.
+        let cut = if n == 0 {
+            filled
+        } else {
+            memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |i| i + 1)
+        };
+        let mut lines = &buf[..cut];
+        while !lines.is_empty() {
+            let end = memchr::memchr(b'\n', lines).unwrap_or(lines.len());
+            line_no += 1;
+            reader.line(line_no, &String::from_utf8_lossy(&lines[..end]));
+            lines = &lines[(end + 1).min(lines.len())..];
+        }
+        done += cut as u64;
+        progress(done);
+        buf.copy_within(cut..filled, 0);
+        carry = filled - cut;
+        if n == 0 {
+            break;
+        }
+    }
+    Ok((reader.finish()?, hasher.finalize()))
+}
+
+/// NMEA reading state carried from line to line: partial messages, the last `$PGHP`
+/// time, the last draught each vessel sent.
+pub struct Reader<'s, F> {
+    out: FileData,
+    positions: Spool<'s>,
+    spans: SpanSet,
+    partials: HashMap<(String, String, u8), Partial>,
+    clock: Option<i64>,
+    draught: HashMap<u32, f32>,
+    sentence_no: u64,
+    on_message: F,
+}
+
+impl<'s, F: FnMut(u64, Option<i64>, &Message)> Reader<'s, F> {
+    pub fn new(positions: Spool<'s>, on_message: F) -> Self {
+        Self {
+            out: FileData::default(),
+            positions,
+            spans: SpanSet::default(),
+            partials: HashMap::new(),
+            clock: None,
+            draught: HashMap::new(),
+            sentence_no: 0,
+            on_message,
+        }
+    }
+
+    /// Reads one line (`line_no` is 1-based in the file).
+    pub fn line(&mut self, line_no: u64, raw: &str) {
+        let out = &mut self.out;
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
-            continue;
+            return;
         }
         if let Some(pos) = line.find("$PGHP") {
             if let Some(t) = pghp_time(&line[pos..]) {
-                clock = Some(t);
+                self.clock = Some(t);
             }
-            continue;
+            return;
         }
         let Some(start) = line.find(['!']) else {
             // Other NMEA (GPS fixes) and non-NMEA lines carry no AIS.
             out.counts.other += 1;
-            continue;
+            return;
         };
         out.counts.rows += 1;
         let (prefix, sentence) = line.split_at(start);
@@ -305,52 +386,63 @@ pub fn read(text: &str, mut on_message: impl FnMut(u64, Option<i64>, &Message)) 
                 Ok(t) => time = t,
                 Err(reason) => {
                     out.rejects.push(Reject { line: line_no, reason });
-                    continue;
+                    return;
                 }
             }
         } else if !prefix.is_empty() {
             time = leading_time(prefix);
         }
-        let time = time.or(clock);
+        let time = time.or(self.clock);
         let talker = sentence.get(3..6).unwrap_or("");
         if talker != "VDM" && talker != "VDO" {
             out.counts.other += 1;
-            continue;
+            return;
         }
         let s = match parse_sentence(sentence) {
             Ok(s) => s,
             Err(reason) => {
                 out.rejects.push(Reject { line: line_no, reason });
-                continue;
+                return;
             }
         };
-        sentence_no += 1;
-        expire(&mut partials, sentence_no, &mut out.rejects);
-        let complete = reassemble(&mut partials, &s, line_no, sentence_no, time, &mut out.rejects);
+        self.sentence_no += 1;
+        expire(&mut self.partials, self.sentence_no, &mut out.rejects);
+        let complete = reassemble(
+            &mut self.partials,
+            &s,
+            line_no,
+            self.sentence_no,
+            time,
+            &mut out.rejects,
+        );
         let Some((payload, fill, first_line, time)) = complete else {
-            continue;
+            return;
         };
         let Some(m) = decode(&payload, fill) else {
             out.rejects.push(Reject {
                 line: first_line,
                 reason: "payload too short or not six-bit text".into(),
             });
-            continue;
+            return;
         };
-        on_message(first_line, time, &m);
-        absorb(&m, time, first_line, &mut out, &mut spans, &mut draught);
+        (self.on_message)(first_line, time, &m);
+        self.absorb(&m, time, first_line);
     }
-    for p in partials.into_values() {
-        out.rejects.push(Reject {
-            line: p.first_line,
-            reason: "multi-sentence message never completed".into(),
-        });
-    }
-    out.rejects.sort_by_key(|r| r.line);
-    out.spans = spans.finish();
-    out
-}
 
+    /// What was read; messages never completed are rejects.
+    pub fn finish(mut self) -> std::io::Result<FileData> {
+        for p in self.partials.into_values() {
+            self.out.rejects.push(Reject {
+                line: p.first_line,
+                reason: "multi-sentence message never completed".into(),
+            });
+        }
+        self.out.rejects.sort_by_key(|r| r.line);
+        self.out.spans = self.spans.finish();
+        self.out.fixes = self.positions.finish()?;
+        Ok(self.out)
+    }
+}
 /// A message whose sentences are all in: payload, fill bits, first line, time.
 type Complete = (String, usize, u64, Option<i64>);
 
@@ -418,63 +510,59 @@ fn expire(partials: &mut HashMap<(String, String, u8), Partial>, now: u64, rejec
     });
 }
 
-/// Turns a decoded message into a fix and/or a static report.
-fn absorb(
-    m: &Message,
-    time: Option<i64>,
-    line: u64,
-    out: &mut FileData,
-    spans: &mut SpanSet,
-    draught: &mut HashMap<u32, f32>,
-) {
-    let supported = m.is_position() || matches!(m.msg_type, 5 | 24);
-    if !supported {
-        out.counts.other += 1;
-        return;
-    }
-    let Some(ts_ms) = time else {
-        out.rejects.push(Reject {
-            line,
-            reason: format!(
-                "type {} message without a time (no tag block c:, leading timestamp or $PGHP)",
-                m.msg_type
-            ),
-        });
-        return;
-    };
-    if m.msg_type == 5
-        && let Some(d) = m.draught.filter(|d| *d > 0)
-    {
-        draught.insert(m.mmsi, f32::from(d) / 10.0);
-    }
-    if m.imo.is_some() || m.shipname.is_some() || m.callsign.is_some() {
-        spans.observe(StaticReport {
-            mmsi: Some(m.mmsi),
-            ts_ms,
-            imo: m.imo.map(|i| format!("{i:07}")),
-            name: m.shipname.clone(),
-            call_sign: m.callsign.clone(),
-            ship_type: m.shiptype.map(|t| t.to_string()),
-            flag: None,
-            source: "ais".into(),
-        });
-    }
-    if !m.is_position() {
-        return;
-    }
-    match (m.lat_deg(), m.lon_deg()) {
-        (Some(lat), Some(lon)) => out.fixes.push(Fix {
-            mmsi: m.mmsi,
-            ts_ms,
-            lat,
-            lon,
-            sog_kn: m.speed.map(|s| f32::from(s) / 10.0),
-            cog_deg: m.course.map(|c| f32::from(c) / 10.0),
-            heading_deg: m.heading,
-            nav_status: m.status.filter(|s| *s <= 14),
-            draught_m: draught.get(&m.mmsi).copied(),
-        }),
-        _ => out.counts.no_position += 1,
+impl<F> Reader<'_, F> {
+    /// Turns a decoded message into a fix and/or a static report.
+    fn absorb(&mut self, m: &Message, time: Option<i64>, line: u64) {
+        let out = &mut self.out;
+        let supported = m.is_position() || matches!(m.msg_type, 5 | 24);
+        if !supported {
+            out.counts.other += 1;
+            return;
+        }
+        let Some(ts_ms) = time else {
+            out.rejects.push(Reject {
+                line,
+                reason: format!(
+                    "type {} message without a time (no tag block c:, leading timestamp or $PGHP)",
+                    m.msg_type
+                ),
+            });
+            return;
+        };
+        if m.msg_type == 5
+            && let Some(d) = m.draught.filter(|d| *d > 0)
+        {
+            self.draught.insert(m.mmsi, f32::from(d) / 10.0);
+        }
+        if m.imo.is_some() || m.shipname.is_some() || m.callsign.is_some() {
+            self.spans.observe(StaticReport {
+                mmsi: Some(m.mmsi),
+                ts_ms,
+                imo: m.imo.map(|i| format!("{i:07}")),
+                name: m.shipname.clone(),
+                call_sign: m.callsign.clone(),
+                ship_type: m.shiptype.map(|t| t.to_string()),
+                flag: None,
+                source: "ais".into(),
+            });
+        }
+        if !m.is_position() {
+            return;
+        }
+        match (m.lat_deg(), m.lon_deg()) {
+            (Some(lat), Some(lon)) => self.positions.push(FixRow::from(Fix {
+                mmsi: m.mmsi,
+                ts_ms,
+                lat,
+                lon,
+                sog_kn: m.speed.map(|s| f32::from(s) / 10.0),
+                cog_deg: m.course.map(|c| f32::from(c) / 10.0),
+                heading_deg: m.heading,
+                nav_status: m.status.filter(|s| *s <= 14),
+                draught_m: self.draught.get(&m.mmsi).copied(),
+            })),
+            _ => out.counts.no_position += 1,
+        }
     }
 }
 
@@ -526,7 +614,13 @@ mod tests {
         let text = format!("\\{tag}*{sum:02X}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n");
         let out = read(&text, |_, _, _| {});
         assert_eq!(
-            out.fixes.rows.iter().map(|r| r.ts_ms).collect::<Vec<_>>(),
+            out.fixes
+                .into_fixes()
+                .unwrap()
+                .rows
+                .iter()
+                .map(|r| r.ts_ms)
+                .collect::<Vec<_>>(),
             vec![1_747_296_149_000]
         );
         let out = read(
@@ -534,7 +628,7 @@ mod tests {
             |_, _, _| {},
         );
         assert_eq!(
-            crate::model::ais::rfc3339(out.fixes.rows[0].ts_ms),
+            crate::model::ais::rfc3339(out.fixes.into_fixes().unwrap().rows[0].ts_ms),
             "2025-05-15T08:02:29Z"
         );
         let out = read(
@@ -542,7 +636,7 @@ mod tests {
             |_, _, _| {},
         );
         assert_eq!(
-            crate::model::ais::rfc3339(out.fixes.rows[0].ts_ms),
+            crate::model::ais::rfc3339(out.fixes.into_fixes().unwrap().rows[0].ts_ms),
             "2008-05-09T00:00:00Z"
         );
     }

@@ -113,6 +113,43 @@ impl FixRow {
     fn key(&self) -> (u32, i64) {
         (self.mmsi, self.ts_ms)
     }
+
+    /// Bytes of [`FixRow::to_le_bytes`].
+    pub const BYTES: usize = 32;
+
+    /// The row as 32 little-endian bytes (for staging files; not a stored format).
+    pub fn to_le_bytes(&self) -> [u8; Self::BYTES] {
+        let mut b = [0u8; Self::BYTES];
+        b[0..8].copy_from_slice(&self.ts_ms.to_le_bytes());
+        b[8..12].copy_from_slice(&self.mmsi.to_le_bytes());
+        b[12..16].copy_from_slice(&self.lat_e7.to_le_bytes());
+        b[16..20].copy_from_slice(&self.lon_e7.to_le_bytes());
+        b[20..22].copy_from_slice(&self.sog_dkn.to_le_bytes());
+        b[22..24].copy_from_slice(&self.cog_ddeg.to_le_bytes());
+        b[24..26].copy_from_slice(&self.draught_dm.to_le_bytes());
+        b[26..28].copy_from_slice(&self.heading_deg.to_le_bytes());
+        b[28] = self.nav_status;
+        b
+    }
+
+    /// The row [`FixRow::to_le_bytes`] wrote.
+    pub fn from_le_bytes(b: &[u8; Self::BYTES]) -> Self {
+        let u16_at = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+        let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let mut ts = [0u8; 8];
+        ts.copy_from_slice(&b[0..8]);
+        Self {
+            ts_ms: i64::from_le_bytes(ts),
+            mmsi: u32_at(8),
+            lat_e7: i32::from_le_bytes(u32_at(12).to_le_bytes()),
+            lon_e7: i32::from_le_bytes(u32_at(16).to_le_bytes()),
+            sog_dkn: u16_at(20),
+            cog_ddeg: u16_at(22),
+            draught_dm: u16_at(24),
+            heading_deg: u16_at(26),
+            nav_status: b[28],
+        }
+    }
 }
 
 impl From<Fix> for FixRow {

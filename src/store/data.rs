@@ -5,18 +5,19 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::atomic::write_atomic;
+use super::spool::DayRows;
 use super::tables::{self, StoredReject};
 use crate::ingest::portcalls::PortCallRecord;
 use crate::ingest::{Counts, FileData, InputFormat};
-use crate::model::ais::{FixRow, Fixes, day_of};
+use crate::model::ais::Fixes;
 use crate::model::identity::{IdentitySpan, coalesce};
 
 const MANIFEST: &str = "store.json";
@@ -152,7 +153,12 @@ impl DataStore {
     /// partitions (dropping repeated (MMSI, time) keys), its spans into the identity
     /// table, its port calls and rejects; then replaces the manifest. The caller holds
     /// the write lock.
-    pub fn commit(&mut self, mut file: IngestedFile, data: FileData, reject_file: &str) -> anyhow::Result<Committed> {
+    pub fn commit(
+        &mut self,
+        mut file: IngestedFile,
+        mut data: FileData,
+        reject_file: &str,
+    ) -> anyhow::Result<Committed> {
         let generation = self.manifest.generation + 1;
         let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         let mut next = self.manifest.clone();
@@ -160,20 +166,15 @@ impl DataStore {
         let mut committed = Committed::default();
 
         // Positions, a day at a time.
-        for (day_num, mut new) in split_by_day(data.fixes) {
+        for (day_num, mut rows) in std::mem::take(&mut data.fixes).into_days() {
             let day = NaiveDate::from_num_days_from_ce_opt(i32::try_from(day_num + 719_163).unwrap_or(i32::MAX))
                 .context("a position's day is out of range")?;
-            let mut merged = self.positions_of_day(day)?;
-            let before = merged.len();
-            let new_rows = new.len();
-            if merged.is_empty() {
-                // A new day: the fixes move, no copy.
-                merged = new;
-            } else {
-                merged.append(&mut new);
-            }
-            let (files, kept) = write_day(&self.dir, day, generation, &merged.rows, threads)?;
-            drop(merged);
+            let new_rows = rows.len();
+            let stored = self.positions_of_day(day)?;
+            let before = stored.len();
+            rows.prepend_sorted(stored);
+            let (files, kept) = write_day(&self.dir, day, generation, &rows, threads)?;
+            drop(rows);
             let added = kept - before;
             committed.positions += added as u64;
             committed.duplicates += (new_rows - added) as u64;
@@ -243,12 +244,18 @@ impl DataStore {
     }
 
     /// Removes Parquet files the manifest does not name: superseded parts, and the
-    /// leftovers of a write that was killed before its manifest replaced the old one.
+    /// leftovers of a write that was killed before its manifest replaced the old one
+    /// (with its staging directory). Only a holder of the write lock calls it.
     pub fn collect_garbage(&self) {
         let live: std::collections::HashSet<PathBuf> = self.live_files().into_iter().collect();
         for entry in fs::read_dir(&self.dir).into_iter().flatten().flatten() {
             if entry.file_name().to_string_lossy().starts_with(".tmp-") {
-                let _ = fs::remove_file(entry.path());
+                // Temporary files, and the staging directories of killed ingests.
+                let _ = if entry.path().is_dir() {
+                    fs::remove_dir_all(entry.path())
+                } else {
+                    fs::remove_file(entry.path())
+                };
             }
         }
         for table in ["positions", "identities", "port_call_records", "rejects"] {
@@ -280,114 +287,81 @@ impl DataStore {
     }
 }
 
-/// Moves fixes into one set per UTC day (days since the epoch), never holding a row
-/// twice: a file of one day (the common case) is moved whole.
-fn split_by_day(fixes: Fixes) -> BTreeMap<i64, Fixes> {
-    let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
-    for r in &fixes.rows {
-        *counts.entry(day_of(r.ts_ms)).or_default() += 1;
-    }
-    if counts.len() == 1 {
-        let day = counts.into_keys().next().unwrap_or_default();
-        return BTreeMap::from([(day, fixes)]);
-    }
-    let mut days: BTreeMap<i64, Fixes> = counts
-        .into_iter()
-        .map(|(d, n)| {
-            (
-                d,
-                Fixes {
-                    rows: Vec::with_capacity(n),
-                },
-            )
-        })
-        .collect();
-    for r in fixes.rows {
-        if let Some(day) = days.get_mut(&day_of(r.ts_ms)) {
-            day.rows.push(r);
-        }
-    }
-    days
-}
-
 /// Rows of one day gathered, sorted and written at a time.
-const SLICE_ROWS: usize = 2 << 20;
+const SLICE_ROWS: usize = 1 << 20;
 
-/// Writes a day's fixes (the stored ones first, then the new; in any order) as up to
-/// `threads` files, each sorted by (MMSI, time), the MMSIs of one file below those of the
-/// next, a repeated (MMSI, time) keeping its first occurrence. The day is never held
-/// sorted whole: vessels are cut into slices of about two million rows, each gathered,
-/// sorted, deduplicated and written in turn, and the files are encoded in parallel (the
-/// Parquet encoder runs on one core). Returns the files and the rows kept.
+/// Writes a day's rows (the stored ones first, then the new, as [`DayRows`] holds them)
+/// as up to `threads` files, each sorted by (MMSI, time), the MMSIs of one file below
+/// those of the next, a repeated (MMSI, time) keeping its first occurrence. The day is
+/// never held sorted whole: its MMSI buckets are cut into slices of about a million
+/// rows, each gathered, sorted, deduplicated and written in turn, and the files are
+/// encoded in parallel (the Parquet encoder runs on one core). Returns the files and
+/// the rows kept.
 fn write_day(
     dir: &Path,
     day: NaiveDate,
     generation: u64,
-    rows: &[FixRow],
+    rows: &DayRows,
     threads: usize,
 ) -> anyhow::Result<(Vec<String>, usize)> {
     const MIN_PER_FILE: usize = 1 << 20;
-    let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
-    for r in rows {
-        *counts.entry(r.mmsi).or_default() += 1;
-    }
-    let mut vessels: Vec<(u32, usize)> = counts.into_iter().collect();
-    vessels.sort_unstable();
-    // Slices: runs of vessels (by MMSI) of up to SLICE_ROWS rows (a larger vessel alone).
-    let mut slice_rows: Vec<usize> = Vec::new();
-    let mut slice_of: FxHashMap<u32, u32> = FxHashMap::default();
-    for (mmsi, n) in &vessels {
-        if slice_rows.last().is_none_or(|s| s + n > SLICE_ROWS && *s > 0) {
-            slice_rows.push(0);
+    let per_bucket = rows.bucket_rows();
+    let total: usize = per_bucket.iter().sum();
+    // Slices: runs of buckets of up to SLICE_ROWS rows (a larger bucket alone).
+    let mut slices: Vec<(Range<usize>, usize)> = Vec::new();
+    for (b, n) in per_bucket.iter().enumerate().filter(|(_, n)| **n > 0) {
+        match slices.last_mut() {
+            Some((range, rows)) if *rows + n <= SLICE_ROWS => {
+                range.end = b + 1;
+                *rows += n;
+            }
+            _ => slices.push((b..b + 1, *n)),
         }
-        let last = slice_rows.len() - 1;
-        slice_rows[last] += n;
-        slice_of.insert(*mmsi, u32::try_from(last).unwrap_or(u32::MAX));
     }
-    let row_slice: Vec<u32> = rows.iter().map(|r| slice_of[&r.mmsi]).collect();
     // Files: consecutive slices, about equal in rows.
-    let parts = threads
-        .clamp(1, (rows.len() / MIN_PER_FILE).max(1))
-        .min(slice_rows.len().max(1));
-    let mut ranges: Vec<std::ops::Range<u32>> = Vec::new();
-    let (mut start, mut acc) = (0usize, 0usize);
-    for (k, n) in slice_rows.iter().enumerate() {
+    let parts = threads.clamp(1, (total / MIN_PER_FILE).max(1)).min(slices.len().max(1));
+    let mut files: Vec<Vec<Range<usize>>> = vec![Vec::new()];
+    let mut acc = 0usize;
+    for (k, (range, n)) in slices.iter().enumerate() {
         acc += n;
-        if acc * parts >= rows.len() * (ranges.len() + 1) || k + 1 == slice_rows.len() {
-            ranges.push(u32::try_from(start).unwrap_or(0)..u32::try_from(k + 1).unwrap_or(0));
-            start = k + 1;
+        if let Some(f) = files.last_mut() {
+            f.push(range.clone());
+        }
+        if acc * parts >= total * files.len() && k + 1 < slices.len() {
+            files.push(Vec::new());
         }
     }
-    if ranges.is_empty() {
-        ranges.push(0..0);
-    }
-    let names: Vec<String> = (0..ranges.len())
+    let names: Vec<String> = (0..files.len())
         .map(|k| format!("positions/day={day}/part-{generation:06}-{k}.parquet"))
         .collect();
     let kept = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|s| {
-        let jobs: Vec<_> = ranges
+        let jobs: Vec<_> = files
             .iter()
             .zip(&names)
-            .map(|(range, name)| {
-                let (row_slice, kept) = (&row_slice, &kept);
-                let mut slices = range.clone();
+            .map(|(slices, name)| {
+                let kept = &kept;
+                let mut slices = slices.iter();
                 s.spawn(move || {
-                    tables::write_positions_from(&dir.join(name), || {
-                        let slice = slices.next()?;
-                        let mut batch = Fixes {
-                            rows: rows
-                                .iter()
-                                .zip(row_slice)
-                                .filter(|(_, s)| **s == slice)
-                                .map(|(r, _)| *r)
-                                .collect(),
+                    let mut failed = None;
+                    let written = tables::write_positions_from(&dir.join(name), || {
+                        let buckets = slices.next()?;
+                        let mut batch = match rows.gather(buckets.clone()) {
+                            Ok(rows) => Fixes { rows },
+                            Err(e) => {
+                                failed = Some(e);
+                                return None;
+                            }
                         };
                         // Stable: of two rows with one key, the first (stored) stays.
                         batch.sort_dedup();
                         kept.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
                         Some(batch.rows)
-                    })
+                    });
+                    match failed {
+                        Some(e) => Err(anyhow::Error::from(e).context("cannot read the staged positions")),
+                        None => written,
+                    }
                 })
             })
             .collect();

@@ -426,6 +426,60 @@ mod scenario {
     }
 
     #[test]
+    fn a_file_of_many_days_spilled_to_staging_stores_what_memory_would() {
+        let s = Scenario {
+            seed: 5,
+            vessels: 60,
+            days: 60,
+            days_per_file: 60,
+            interval_min: 30,
+            ..Scenario::default()
+        };
+        let (files, truth) = generate(&s);
+        assert_eq!(files.len(), 1);
+        // The default buffer holds the file; one MiB (32,768 rows) holds a fifth of it.
+        let stores: Vec<Fw> = [None, Some("1")]
+            .into_iter()
+            .map(|buffer| {
+                let fw = Fw::new();
+                let path = fw.dir.path().join(&files[0].0);
+                std::fs::write(&path, &files[0].1).unwrap();
+                let mut args = vec!["ingest", path.to_str().unwrap()];
+                args.extend(buffer.map(|b| ["--buffer", b]).into_iter().flatten());
+                let run = fw.run(&args);
+                assert_eq!(run.code, 0, "{}", run.stderr);
+                fw
+            })
+            .collect();
+        let status_of = |fw: &Fw| {
+            let mut s = status(fw);
+            s.retain(|k, _| k != "data_dir" && k != "last_ingest_utc");
+            s
+        };
+        let (memory, spilled) = (status_of(&stores[0]), status_of(&stores[1]));
+        assert!(truth.rows > 5 * 32_768, "{} rows", truth.rows);
+        assert_eq!(spilled["positions"], truth.positions.to_string());
+        assert_eq!(spilled["duplicates_dropped"], truth.duplicates.to_string());
+        assert_eq!(spilled["position_days"], "60");
+        assert_eq!(spilled, memory);
+        let open = |fw: &Fw| fleetwatch::store::data::DataStore::open(fw.dir.path()).unwrap();
+        let (a, b) = (open(&stores[0]), open(&stores[1]));
+        assert_eq!(a.manifest.positions, b.manifest.positions);
+        for day in a.manifest.positions.keys() {
+            assert_eq!(
+                a.positions_of_day(*day).unwrap(),
+                b.positions_of_day(*day).unwrap(),
+                "{day}"
+            );
+        }
+        let leftovers: Vec<_> = walk(stores[1].dir.path())
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains(".tmp-"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
     fn ingesting_the_scenario_again_changes_nothing() {
         let fw = Fw::new();
         let s = Scenario {
@@ -464,10 +518,11 @@ mod scenario {
         let (files, truth) = generate(&big);
         let path = fw.dir.path().join("big.csv");
         std::fs::write(&path, &files[0].1).unwrap();
+        // A small buffer, so that the kill also finds positions in a staging directory.
         for delay_ms in [20, 80, 200, 400, 700] {
             let mut child = fw
                 .command()
-                .args(["ingest", path.to_str().unwrap()])
+                .args(["ingest", "--buffer", "1", path.to_str().unwrap()])
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
                 .spawn()

@@ -1,0 +1,380 @@
+//! Positions of a file on their way into the store: grouped by UTC day, in blocks whose
+//! rows are grouped by MMSI bucket, held in memory up to a budget and spilled to a
+//! staging file beyond it. A day is then written a slice of buckets at a time, each
+//! slice gathered by copying ranges, so neither a file nor a day is ever held whole.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Write;
+use std::ops::Range;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::model::ais::{FixRow, Fixes, day_of};
+
+/// MMSI buckets: a quarter of a million MMSIs each (the nine-digit range in 4,000).
+pub const BUCKETS: usize = 4096;
+
+/// The bucket of an MMSI; buckets are in MMSI order.
+#[allow(clippy::cast_possible_truncation, reason = "clamped below BUCKETS")]
+pub fn bucket(mmsi: u32) -> usize {
+    (mmsi / 250_000).min(BUCKETS as u32 - 1) as usize
+}
+
+/// Rows of a block as it fills (2 MiB).
+const BLOCK_ROWS: usize = 1 << 16;
+/// Rows a spool adds up (at most) before it reports them to the shared count.
+const REPORT_ROWS: usize = 1 << 13;
+
+/// Rows grouped by bucket, each bucket's rows in the order they came; where each
+/// non-empty bucket ends.
+#[derive(Debug)]
+pub struct Block {
+    rows: Rows,
+    /// (bucket, end) for the non-empty buckets, in bucket order; a bucket starts where the
+    /// previous entry ends.
+    ends: Vec<(u16, u32)>,
+}
+
+#[derive(Debug)]
+enum Rows {
+    Memory(Vec<FixRow>),
+    /// In a staging file, from this byte offset.
+    Spilled(Arc<File>, u64),
+}
+
+impl Block {
+    /// Groups rows by bucket (stable).
+    fn group(rows: &[FixRow]) -> Self {
+        let mut counts = vec![0u32; BUCKETS];
+        for r in rows {
+            counts[bucket(r.mmsi)] += 1;
+        }
+        let mut next = vec![0usize; BUCKETS];
+        let mut ends = Vec::new();
+        let mut at = 0u32;
+        for (b, n) in counts.iter().enumerate() {
+            next[b] = at as usize;
+            if *n > 0 {
+                at += n;
+                ends.push((u16::try_from(b).unwrap_or(u16::MAX), at));
+            }
+        }
+        let mut grouped = vec![FixRow::default(); rows.len()];
+        for r in rows {
+            let slot = &mut next[bucket(r.mmsi)];
+            grouped[*slot] = *r;
+            *slot += 1;
+        }
+        Self {
+            rows: Rows::Memory(grouped),
+            ends,
+        }
+    }
+
+    /// A block of rows already sorted by MMSI (a stored day), taken as it is.
+    fn of_sorted(rows: Vec<FixRow>) -> Self {
+        let mut ends: Vec<(u16, u32)> = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            let b = u16::try_from(bucket(r.mmsi)).unwrap_or(u16::MAX);
+            let end = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            match ends.last_mut() {
+                Some((last, e)) if *last == b => *e = end,
+                _ => ends.push((b, end)),
+            }
+        }
+        Self {
+            rows: Rows::Memory(rows),
+            ends,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.last().map_or(0, |(_, e)| *e as usize)
+    }
+
+    /// The row range of buckets `buckets`.
+    fn range(&self, buckets: &Range<usize>) -> Range<usize> {
+        let end_before = |b: usize| {
+            let i = self.ends.partition_point(|(k, _)| usize::from(*k) < b);
+            if i == 0 { 0 } else { self.ends[i - 1].1 as usize }
+        };
+        end_before(buckets.start)..end_before(buckets.end)
+    }
+
+    /// Appends the rows of `buckets` to `out`; `buf` is scratch for spilled rows.
+    fn gather(&self, buckets: &Range<usize>, out: &mut Vec<FixRow>, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        let range = self.range(buckets);
+        match &self.rows {
+            Rows::Memory(rows) => out.extend_from_slice(&rows[range]),
+            Rows::Spilled(file, offset) => {
+                buf.resize(range.len() * FixRow::BYTES, 0);
+                file.read_exact_at(buf, offset + (range.start * FixRow::BYTES) as u64)?;
+                out.extend(
+                    buf.chunks_exact(FixRow::BYTES)
+                        .map(|b| FixRow::from_le_bytes(b.try_into().unwrap_or(&[0; FixRow::BYTES]))),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where spools spill, and the budget they share. Dropping it removes its directory.
+pub struct Staging {
+    dir: Option<PathBuf>,
+    budget: usize,
+    report_every: usize,
+    held: AtomicUsize,
+    spools: AtomicUsize,
+}
+
+impl Staging {
+    /// Staging that never spills.
+    pub fn in_memory() -> Self {
+        Self {
+            dir: None,
+            budget: usize::MAX,
+            report_every: REPORT_ROWS,
+            held: AtomicUsize::new(0),
+            spools: AtomicUsize::new(0),
+        }
+    }
+
+    /// Staging in `dir` (created; removed on drop) for rows beyond `budget_rows` in memory.
+    pub fn in_dir(dir: &Path, budget_rows: usize) -> std::io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        Ok(Self {
+            dir: Some(dir.to_path_buf()),
+            budget: budget_rows,
+            report_every: (budget_rows / 8).clamp(1, REPORT_ROWS),
+            held: AtomicUsize::new(0),
+            spools: AtomicUsize::new(0),
+        })
+    }
+
+    /// A spool for one reader thread.
+    pub fn spool(&self) -> Spool<'_> {
+        Spool {
+            staging: self,
+            open: Vec::new(),
+            current: None,
+            sealed: BTreeMap::new(),
+            unreported: 0,
+            reported: 0,
+            file: None,
+            error: None,
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// One thread's positions as they are read: a filling block per day, sealed blocks per
+/// day, spilled to the thread's staging file when the rows held by all spools pass the
+/// budget.
+pub struct Spool<'s> {
+    staging: &'s Staging,
+    /// Filling blocks: (day, rows).
+    open: Vec<(i64, Vec<FixRow>)>,
+    /// Index into `open` of the day last pushed to.
+    current: Option<usize>,
+    sealed: BTreeMap<i64, Vec<Block>>,
+    unreported: usize,
+    reported: usize,
+    file: Option<(Arc<File>, u64)>,
+    error: Option<std::io::Error>,
+}
+
+impl Spool<'_> {
+    pub fn push(&mut self, row: FixRow) {
+        let day = day_of(row.ts_ms);
+        let k = match self.current {
+            Some(k) if self.open[k].0 == day => k,
+            _ => self.open_day(day),
+        };
+        let rows = &mut self.open[k].1;
+        rows.push(row);
+        if rows.len() == BLOCK_ROWS {
+            let block = Block::group(rows);
+            rows.clear();
+            self.sealed.entry(day).or_default().push(block);
+        }
+        self.unreported += 1;
+        if self.unreported >= self.staging.report_every {
+            self.report();
+        }
+    }
+
+    fn open_day(&mut self, day: i64) -> usize {
+        let k = self.open.iter().position(|(d, _)| *d == day).unwrap_or_else(|| {
+            self.open.push((day, Vec::with_capacity(1024)));
+            self.open.len() - 1
+        });
+        self.current = Some(k);
+        k
+    }
+
+    /// Adds the rows since the last report to the shared count; spills when it is over.
+    fn report(&mut self) {
+        let held = self.staging.held.fetch_add(self.unreported, Ordering::Relaxed) + self.unreported;
+        self.reported += self.unreported;
+        self.unreported = 0;
+        if held > self.staging.budget
+            && self.staging.dir.is_some()
+            && self.error.is_none()
+            && let Err(e) = self.spill()
+        {
+            self.error = Some(e);
+        }
+    }
+
+    /// Seals every block and writes the ones in memory to this spool's staging file.
+    fn spill(&mut self) -> std::io::Result<()> {
+        self.seal_open();
+        let (file, written) = if let Some(f) = self.file.take() {
+            f
+        } else {
+            let dir = self.staging.dir.as_deref().unwrap_or(Path::new("."));
+            let n = self.staging.spools.fetch_add(1, Ordering::Relaxed);
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(dir.join(format!("spool-{n}.bin")))?;
+            (Arc::new(file), 0)
+        };
+        let mut at = written;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, &*file);
+        for block in self.sealed.values_mut().flatten() {
+            let Rows::Memory(rows) = &block.rows else {
+                continue;
+            };
+            for r in rows {
+                out.write_all(&r.to_le_bytes())?;
+            }
+            at += (rows.len() * FixRow::BYTES) as u64;
+            block.rows = Rows::Spilled(Arc::clone(&file), at - (rows.len() * FixRow::BYTES) as u64);
+        }
+        out.flush()?;
+        drop(out);
+        self.file = Some((file, at));
+        self.staging.held.fetch_sub(self.reported, Ordering::Relaxed);
+        self.reported = 0;
+        Ok(())
+    }
+
+    fn seal_open(&mut self) {
+        for (day, rows) in self.open.drain(..) {
+            if !rows.is_empty() {
+                self.sealed.entry(day).or_default().push(Block::group(&rows));
+            }
+        }
+        self.current = None;
+    }
+
+    /// The positions read, in the order they came.
+    pub fn finish(mut self) -> std::io::Result<Positions> {
+        self.seal_open();
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let days: BTreeMap<i64, DayRows> = std::mem::take(&mut self.sealed)
+            .into_iter()
+            .map(|(d, blocks)| (d, DayRows { blocks }))
+            .collect();
+        Ok(Positions { days })
+    }
+}
+
+/// Positions of a file (or of several spools, appended in file order), by UTC day
+/// (days since the epoch).
+#[derive(Debug, Default)]
+pub struct Positions {
+    days: BTreeMap<i64, DayRows>,
+}
+
+impl Positions {
+    pub fn len(&self) -> usize {
+        self.days.values().map(DayRows::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.days.values().all(|d| d.len() == 0)
+    }
+
+    /// Adds `later`'s rows after these.
+    pub fn append(&mut self, later: Positions) {
+        for (day, mut rows) in later.days {
+            self.days.entry(day).or_default().blocks.append(&mut rows.blocks);
+        }
+    }
+
+    pub fn into_days(self) -> impl Iterator<Item = (i64, DayRows)> {
+        self.days.into_iter()
+    }
+
+    /// Every row (grouped by day and bucket, not in file order).
+    pub fn into_fixes(self) -> std::io::Result<Fixes> {
+        let mut rows = Vec::with_capacity(self.len());
+        for day in self.days.into_values() {
+            rows.extend(day.gather(0..BUCKETS)?);
+        }
+        Ok(Fixes { rows })
+    }
+}
+
+/// The rows of one day, from blocks in file order (a day already stored first).
+#[derive(Debug, Default)]
+pub struct DayRows {
+    blocks: Vec<Block>,
+}
+
+impl DayRows {
+    pub fn len(&self) -> usize {
+        self.blocks.iter().map(Block::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.iter().all(|b| b.len() == 0)
+    }
+
+    /// Puts rows sorted by MMSI (the day as stored) before these.
+    pub fn prepend_sorted(&mut self, stored: Fixes) {
+        if !stored.is_empty() {
+            self.blocks.insert(0, Block::of_sorted(stored.rows));
+        }
+    }
+
+    /// Rows per bucket.
+    pub fn bucket_rows(&self) -> Vec<usize> {
+        let mut counts = vec![0usize; BUCKETS];
+        for block in &self.blocks {
+            let mut start = 0;
+            for (b, end) in &block.ends {
+                counts[usize::from(*b)] += (*end - start) as usize;
+                start = *end;
+            }
+        }
+        counts
+    }
+
+    /// The rows of some buckets, block after block (so in file order within a vessel).
+    pub fn gather(&self, buckets: Range<usize>) -> std::io::Result<Vec<FixRow>> {
+        let n = self.blocks.iter().map(|b| b.range(&buckets).len()).sum();
+        let mut out = Vec::with_capacity(n);
+        let mut buf = Vec::new();
+        for block in &self.blocks {
+            block.gather(&buckets, &mut out, &mut buf)?;
+        }
+        Ok(out)
+    }
+}
