@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fleetwatch::ingest::aiscsv::{dma_time, scaled, split_commas};
+use fleetwatch::ingest::aiscsv::{dma_time, scaled, split_line};
 use fleetwatch::matching::normalize;
 use fleetwatch::matching::score::{Prepared, osa_distance_within, score_at_least};
 use fleetwatch::model::ais::{Fix, Fixes};
@@ -15,10 +15,10 @@ const LINE: &[u8] = b"01/01/2025 00:00:00,Class A,273100001,57.482261,9.309491,U
 
 fn ais_csv(c: &mut Criterion) {
     let mut fields = Vec::with_capacity(32);
-    c.bench_function("split_commas: one DMA line, 19 of 26 fields", |b| {
+    c.bench_function("split_line: one DMA line, 19 of 26 fields", |b| {
         b.iter(|| {
             fields.clear();
-            split_commas(black_box(LINE), &mut fields, 19)
+            split_line(black_box(LINE), 0, &mut fields, 19)
         });
     });
     c.bench_function("scaled: a latitude to 1e-7 degrees", |b| {

@@ -162,7 +162,7 @@ fn combine(mut parts: Vec<(FileData, u64)>) -> FileData {
 }
 
 /// Bytes read at a time by each thread of [`read_file`].
-const BLOCK: usize = 64 << 20;
+const BLOCK: usize = 1 << 20;
 
 /// Reads an AIS CSV file from disk on `threads` threads, each reading its share of the
 /// file in blocks, so that neither the file nor a map of it is ever resident whole; the
@@ -368,12 +368,19 @@ impl<'a> ChunkReader<'a> {
         // Quoted fields are rare: lines are only searched for quotes in blocks that have any.
         let quotes = memchr::memchr(b'"', chunk).is_some();
         while pos < chunk.len() {
-            let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
+            fields.clear();
+            let (end, count) = split_line(chunk, pos, &mut fields, self.layout.keep);
             let mut line = &chunk[pos..end];
             pos = end + 1;
             self.line_no += 1;
             if let [rest @ .., b'\r'] = line {
                 line = rest;
+                // The last field kept ends with the carriage return.
+                if fields.len() == count
+                    && let Some(last) = fields.last_mut()
+                {
+                    *last = &last[..last.len().saturating_sub(1)];
+                }
             }
             if line.is_empty() {
                 continue;
@@ -384,8 +391,6 @@ impl<'a> ChunkReader<'a> {
                 let split: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
                 self.take_row(&split, split.len());
             } else {
-                fields.clear();
-                let count = split_commas(line, &mut fields, self.layout.keep);
                 self.take_row(&fields, count);
             }
             if pos - reported >= 1 << 20 {
@@ -455,57 +460,77 @@ impl<'a> ChunkReader<'a> {
     }
 }
 
-/// Splits a line at its commas, eight bytes at a time: a word's comma bytes are found
-/// with bit arithmetic (SWAR), so the cost is a few operations per eight bytes rather
-/// than a branch per byte.
+/// The high bit of each zero byte of `x`, exactly (the "haszero" identity of the bit
+/// twiddling hacks, without false positives from borrows).
+fn zero_bytes(x: u64) -> u64 {
+    const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    !(((x & LOWS).wrapping_add(LOWS)) | x | LOWS)
+}
+
+/// Finds the end of the line that starts at `start` in `text` (its newline, or the end of
+/// `text`) and splits it at its commas in the same pass, eight bytes at a time: a word's
+/// comma and newline bytes are found with bit arithmetic (SWAR), a few operations per
+/// eight bytes rather than a branch per byte. The first `keep` fields go to `fields`;
+/// the rest are only counted. Returns the line's end and its number of fields.
 ///
 /// # Panics
-/// Never: `chunks_exact(8)` yields eight-byte words.
-pub fn split_commas<'a>(line: &'a [u8], fields: &mut Vec<&'a [u8]>, keep: usize) -> usize {
-    const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+/// Never: `try_into` converts eight-byte slices.
+pub fn split_line<'a>(text: &'a [u8], start: usize, fields: &mut Vec<&'a [u8]>, keep: usize) -> (usize, usize) {
     const COMMAS: u64 = 0x2C2C_2C2C_2C2C_2C2C;
-    let mut start = 0;
-    let mut base = 0;
+    const NEWLINES: u64 = 0x0A0A_0A0A_0A0A_0A0A;
+    let mut field = start;
     let mut commas = 0;
-    let mut words = line.chunks_exact(8);
-    for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let x = w ^ COMMAS;
-        // The high bit of each zero byte of x, i.e. of each comma; exact, with no
-        // false positives from borrows (the "haszero" identity, bit twiddling hacks).
-        let mut hits = !(((x & LOWS).wrapping_add(LOWS)) | x | LOWS);
+    let mut at = start;
+    let cut = |fields: &mut Vec<&'a [u8]>, end: usize, field: &mut usize| {
+        if fields.len() < keep {
+            fields.push(&text[*field..end]);
+        }
+        *field = end + 1;
+    };
+    while at + 8 <= text.len() {
+        let w = u64::from_le_bytes(text[at..at + 8].try_into().unwrap_or_default());
+        let newline = zero_bytes(w ^ NEWLINES);
+        let mut hits = zero_bytes(w ^ COMMAS);
+        if newline != 0 {
+            // Only the commas before the newline.
+            hits &= (newline & newline.wrapping_neg()) - 1;
+        }
         if fields.len() >= keep {
             // Past the last wanted column: only count. One bit per comma, at bit 7 of
             // its byte: the multiply sums the bytes (no popcount instruction needed).
             commas += ((hits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize;
         } else {
             while hits != 0 {
-                let at = base + (hits.trailing_zeros() / 8) as usize;
+                cut(fields, at + (hits.trailing_zeros() / 8) as usize, &mut field);
                 commas += 1;
-                if fields.len() < keep {
-                    fields.push(&line[start..at]);
-                }
-                start = at + 1;
                 hits &= hits - 1;
             }
         }
-        base += 8;
+        if newline != 0 {
+            let end = at + (newline.trailing_zeros() / 8) as usize;
+            cut(fields, end, &mut field);
+            return (end, commas + 1);
+        }
+        at += 8;
     }
-    for (k, &b) in words.remainder().iter().enumerate() {
-        if b == b',' {
-            commas += 1;
-            if fields.len() < keep {
-                fields.push(&line[start..base + k]);
+    for (k, &b) in text.iter().enumerate().skip(at) {
+        match b {
+            b',' => {
+                cut(fields, k, &mut field);
+                commas += 1;
             }
-            start = base + k + 1;
+            b'\n' => {
+                cut(fields, k, &mut field);
+                return (k, commas + 1);
+            }
+            _ => {}
         }
     }
-    if fields.len() < keep {
-        fields.push(&line[start..]);
-    }
-    commas + 1
+    cut(fields, text.len(), &mut field);
+    (text.len(), commas + 1)
 }
 
+/// The fields of a line with quotes, as the csv crate reads them.
 fn quoted_fields(line: &[u8]) -> Vec<Vec<u8>> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
     let mut record = csv::ByteRecord::new();
@@ -908,7 +933,7 @@ mod tests {
     }
 
     #[test]
-    fn commas_split_like_a_plain_split() {
+    fn lines_split_like_a_plain_split() {
         for line in [
             &b"a,b,c"[..],
             b"",
@@ -919,11 +944,17 @@ mod tests {
             b"\x2c\xac\x2d\x2b,\xff\x00,",
         ] {
             let want: Vec<&[u8]> = line.split(|b| *b == b',').collect();
-            for keep in [0, 1, 3, 100] {
-                let mut fields = Vec::new();
-                let count = split_commas(line, &mut fields, keep);
-                assert_eq!(count, want.len(), "{:?}", String::from_utf8_lossy(line));
-                assert_eq!(fields, want[..keep.min(want.len())], "{:?} keep {keep}", String::from_utf8_lossy(line));
+            // The line alone, followed by others, and after another.
+            for (before, after) in [(&b""[..], &b""[..]), (b"", b"\nx,y\n"), (b"p,q\n", b"\n"), (b"0123456\n", b"\n,,,,")] {
+                let text = [before, line, after].concat();
+                for keep in [0, 1, 3, 100] {
+                    let mut fields = Vec::new();
+                    let (end, count) = split_line(&text, before.len(), &mut fields, keep);
+                    let what = format!("{:?} keep {keep}", String::from_utf8_lossy(&text));
+                    assert_eq!(end, before.len() + line.len(), "{what}");
+                    assert_eq!(count, want.len(), "{what}");
+                    assert_eq!(fields, want[..keep.min(want.len())], "{what}");
+                }
             }
         }
     }

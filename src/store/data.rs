@@ -288,7 +288,7 @@ impl DataStore {
 }
 
 /// Rows of one day gathered, sorted and written at a time.
-const SLICE_ROWS: usize = 1 << 20;
+const SLICE_ROWS: usize = 1 << 19;
 
 /// Writes a day's rows (the stored ones first, then the new, as [`DayRows`] holds them)
 /// as up to `threads` files, each sorted by (MMSI, time), the MMSIs of one file below

@@ -87,7 +87,7 @@ pub const POSITION_COLUMNS: &[&str] = &[
 ];
 
 /// Rows of positions per Parquet row group: the writer holds one group in columns.
-const ROW_GROUP: usize = 1 << 20;
+const ROW_GROUP: usize = 1 << 18;
 
 /// The positions of `rows` as a frame with the table's schema. Columns are built from
 /// values and a validity mask each (not value by value through options).
@@ -119,12 +119,15 @@ fn positions_frame(rows: &[FixRow]) -> anyhow::Result<DataFrame> {
 
 /// Writes a positions file from batches of rows handed over one at a time (each already
 /// in the file's order), so that the caller never holds them all sorted at once.
+///
+/// Pages are dictionary- and run-length encoded but not compressed: on a DMA day,
+/// Snappy made the files 14% smaller and took a fifth of the encoding time.
 pub fn write_positions_from(path: &Path, mut next: impl FnMut() -> Option<Vec<FixRow>>) -> anyhow::Result<()> {
     let schema = positions_frame(&[])?.schema().clone();
     write_atomic_with(path, |file| {
         let pq = |e: polars::prelude::PolarsError| anyhow::anyhow!("cannot encode Parquet: {e}");
         let mut writer = ParquetWriter::new(std::io::BufWriter::with_capacity(1 << 20, file))
-            .with_compression(ParquetCompression::Snappy)
+            .with_compression(ParquetCompression::Uncompressed)
             .batched(&schema)
             .map_err(pq)?;
         while let Some(batch) = next() {
