@@ -75,6 +75,17 @@ Exit codes: 0 at least one listed match, 1 nothing listed matched, 2 a bad query
 (an IMO that fails its check digit suggests the listed IMOs one typo away).")]
     Check(CheckArgs),
     /// Add vessel records, AIS position files or port-call records to the store
+    #[command(after_help = "\
+Examples:
+  fleetwatch ingest aisdk-2025-05-15.csv
+  fleetwatch ingest AIS_2022_03_31.csv ais.nmea
+  fleetwatch ingest registry.csv --source registry
+  fleetwatch ingest --buffer 128 ais-2025-q1.csv
+
+Each file is one transaction: a file already ingested adds nothing, and a bad row is
+skipped and recorded in the store's rejects table (--strict: exit 2, nothing stored).
+Positions beyond --buffer wait in a staging directory inside the store until their
+day is written, so memory does not grow with the file.")]
     Ingest(IngestArgs),
     /// Show the sanctions lists in force, or import one
     Lists(ListsArgs),

@@ -293,11 +293,19 @@ pub fn read_file(
     staging: &Staging,
     progress: &dyn Fn(u64),
 ) -> std::io::Result<(FileData, blake3::Hash)> {
+    read_file_in_blocks(file, staging, 8 << 20, progress)
+}
+
+fn read_file_in_blocks(
+    file: &std::fs::File,
+    staging: &Staging,
+    block: usize,
+    progress: &dyn Fn(u64),
+) -> std::io::Result<(FileData, blake3::Hash)> {
     use std::io::Read;
-    const BLOCK: usize = 8 << 20;
     let mut reader = Reader::new(staging.spool(), |_, _, _| {});
     let mut hasher = blake3::Hasher::new();
-    let mut buf = vec![0u8; BLOCK];
+    let mut buf = vec![0u8; block.max(1)];
     let (mut carry, mut line_no, mut done) = (0usize, 0u64, 0u64);
     let mut input = file;
     std::io::Seek::seek(&mut input, std::io::SeekFrom::Start(0))?;
@@ -639,6 +647,34 @@ mod tests {
             crate::model::ais::rfc3339(out.fixes.into_fixes().unwrap().rows[0].ts_ms),
             "2008-05-09T00:00:00Z"
         );
+    }
+
+    #[test]
+    fn reading_from_disk_in_blocks_and_spilling_gives_what_reading_from_memory_gives() {
+        let sample = "2025-05-15T08:02:29Z !AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n\
+            2025-05-15T08:02:30Z !AIVDM,2,1,3,B,55P5TL01VIaAL@7WKO@mBplU@<PDhh000000001S;AJ::4A80?4i@E53,0*3E\n\
+            2025-05-15T08:02:31Z !AIVDM,2,2,3,B,1@0000000000000,2*55\n\
+            !AIVDM,1,1,,A,bad*00\n\
+            \n\
+            $GPGGA,not ais\n\
+            2025-05-16T00:00:01Z !AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
+        let want = read(sample, |_, _, _| {});
+        let canonical = |p: crate::store::spool::Positions| p.into_fixes().unwrap().rows;
+        let mut tmp = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut tmp, sample.as_bytes()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let want_rows = canonical(want.fixes);
+        assert_eq!(want_rows.len(), 2, "two positions on two days");
+        for block in [1, 7, 64, 1 << 20] {
+            let staging = Staging::in_dir(&dir.path().join("staging"), 1).unwrap();
+            let (got, hash) = read_file_in_blocks(tmp.as_file(), &staging, block, &|_| {}).unwrap();
+            assert_eq!(hash, blake3::hash(sample.as_bytes()), "{block} B blocks");
+            assert_eq!(got.rejects, want.rejects, "{block} B blocks");
+            assert_eq!(got.counts, want.counts, "{block} B blocks");
+            assert_eq!(got.spans, want.spans, "{block} B blocks");
+            assert_eq!(canonical(got.fixes), want_rows, "{block} B blocks");
+            assert!(dir.path().join("staging/spool-0.bin").exists(), "nothing spilled");
+        }
     }
 
     #[test]

@@ -163,7 +163,7 @@ fn readme_file(arg: &str) -> Option<std::path::PathBuf> {
         "32026R1848.csv" => "lists/eu_amendment_32026R1848.csv",
         "watchlist.csv" => "lists/custom_watchlist.csv",
         "fleet.txt" => "queries/fleet_HANDWRITTEN.txt",
-        "aisdk-2025-05-15.csv" | "day.csv" => "ais/dma_aisdk_sample_2018-06-01.csv",
+        "aisdk-2025-05-15.csv" | "day.csv" | "ais-2025-q1.csv" => "ais/dma_aisdk_sample_2018-06-01.csv",
         "AIS_2022_03_31.csv" => "ais/marinecadastre_small_example_2022-03-31.csv",
         "ais.nmea" => "ais/pyais_timestamped.ais",
         "registry.csv" => "records/jaguar_registry_HANDWRITTEN.csv",
