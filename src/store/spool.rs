@@ -31,7 +31,7 @@ const REPORT_ROWS: usize = 1 << 13;
 /// Rows grouped by bucket, each bucket's rows in the order they came; where each
 /// non-empty bucket ends.
 #[derive(Debug)]
-pub struct Block {
+struct Block {
     rows: Rows,
     /// (bucket, end) for the non-empty buckets, in bucket order; a bucket starts where the
     /// previous entry ends.
@@ -258,11 +258,12 @@ impl Spool<'_> {
             let Rows::Memory(rows) = &block.rows else {
                 continue;
             };
+            let bytes = (rows.len() * FixRow::BYTES) as u64;
             for r in rows {
                 out.write_all(&r.to_le_bytes())?;
             }
-            at += (rows.len() * FixRow::BYTES) as u64;
-            block.rows = Rows::Spilled(Arc::clone(&file), at - (rows.len() * FixRow::BYTES) as u64);
+            block.rows = Rows::Spilled(Arc::clone(&file), at);
+            at += bytes;
         }
         out.flush()?;
         drop(out);
@@ -308,7 +309,7 @@ impl Positions {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.days.values().all(|d| d.len() == 0)
+        self.days.values().all(DayRows::is_empty)
     }
 
     /// Adds `later`'s rows after these.
