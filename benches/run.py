@@ -63,6 +63,16 @@ def best(runs, fn):
     return min(times)
 
 
+def best_pair(runs, fa, fb):
+    """Best times of two commands run in turn, so that both meet the same drift of a
+    shared machine's speed."""
+    ta, tb = [], []
+    for _ in range(runs):
+        ta.append(fa())
+        tb.append(fb())
+    return min(ta), min(tb)
+
+
 def ensure_duckdb(work):
     try:
         import duckdb  # noqa: F401
@@ -135,7 +145,7 @@ def main():
             os.remove(out)
         return timed([py, "benches/duckdb_ingest.py", day, out, "2"])[0]
 
-    t_fw, t_dk = best(args.runs, fw_ingest), best(args.runs, duck_ingest)
+    t_fw, t_dk = best_pair(args.runs, fw_ingest, duck_ingest)
     shutil.rmtree(store, ignore_errors=True)
     m_fw = peak_mb([fw, "--quiet", "--data-dir", store, "ingest", day])
     m_dk = peak_mb([py, "benches/duckdb_ingest.py", day, os.path.join(work, "duck-day.parquet"), "2"])
@@ -188,7 +198,7 @@ def main():
         calls_dk["n"] = out.split(":")[1].split()[0]
         return wall
 
-    t_fw, t_dk = best(args.runs, fw_calls), best(args.runs, duck_calls)
+    t_fw, t_dk = best_pair(args.runs, fw_calls, duck_calls)
     m_fw = peak_mb([fw, "--data-dir", vstore, "report", "port-calls", "--format", "csv"])
     pos = sum(1 for f in voy_files for _ in open(f, "rb")) - len(voy_files)
     rows.append((f"(b) port calls on {pos / 1e6:.1f} M stored positions", t_fw, t_dk,

@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::atomic::write_atomic;
-use super::spool::DayRows;
+use super::spool::{DayRows, Positions, Staging};
 use super::tables::{self, StoredReject};
 use crate::ingest::portcalls::PortCallRecord;
 use crate::ingest::{Counts, FileData, InputFormat};
@@ -147,6 +147,52 @@ impl DataStore {
             .map(|path| tables::read_positions(path))
             .collect::<anyhow::Result<_>>()?;
         Ok(Fixes::merge_sorted(parts))
+    }
+
+    /// The positions of some days grouped by vessel (every row under one key), for a
+    /// reader that goes through them a slice of vessels at a time: the files are read two
+    /// at a time and only the rows of the MMSIs `keep` accepts are kept, in memory up to
+    /// the budget of `staging`, beyond it in its directory.
+    pub fn positions_by_vessel(
+        &self,
+        days: impl Iterator<Item = NaiveDate>,
+        keep: &(dyn Fn(u32) -> bool + Sync),
+        staging: &Staging,
+    ) -> anyhow::Result<DayRows> {
+        let files: Vec<PathBuf> = days
+            .filter_map(|day| self.manifest.positions.get(&day))
+            .flat_map(|p| &p.files)
+            .map(|f| self.dir.join(f))
+            .collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let parts: Vec<anyhow::Result<Positions>> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..2)
+                .map(|_| {
+                    let (files, next) = (&files, &next);
+                    s.spawn(move || {
+                        let mut spool = staging.spool();
+                        while let Some(path) = files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                            let mut rows = tables::read_positions(path)?.rows;
+                            rows.retain(|r| keep(r.mmsi));
+                            spool.push_sorted(0, rows);
+                        }
+                        spool.finish().context("cannot stage positions")
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .unwrap_or_else(|_| Err(anyhow::anyhow!("a reader thread panicked")))
+                })
+                .collect()
+        });
+        let mut all = Positions::default();
+        for part in parts {
+            all.append(part?);
+        }
+        Ok(all.into_days().next().map(|(_, rows)| rows).unwrap_or_default())
     }
 
     /// Adds one file's data as a new generation: merges its positions into their day
@@ -305,19 +351,8 @@ fn write_day(
     threads: usize,
 ) -> anyhow::Result<(Vec<String>, usize)> {
     const MIN_PER_FILE: usize = 1 << 20;
-    let per_bucket = rows.bucket_rows();
-    let total: usize = per_bucket.iter().sum();
-    // Slices: runs of buckets of up to SLICE_ROWS rows (a larger bucket alone).
-    let mut slices: Vec<(Range<usize>, usize)> = Vec::new();
-    for (b, n) in per_bucket.iter().enumerate().filter(|(_, n)| **n > 0) {
-        match slices.last_mut() {
-            Some((range, rows)) if *rows + n <= SLICE_ROWS => {
-                range.end = b + 1;
-                *rows += n;
-            }
-            _ => slices.push((b..b + 1, *n)),
-        }
-    }
+    let slices = rows.slices(SLICE_ROWS);
+    let total: usize = slices.iter().map(|(_, n)| n).sum();
     // Files: consecutive slices, about equal in rows.
     let parts = threads.clamp(1, (total / MIN_PER_FILE).max(1)).min(slices.len().max(1));
     let mut files: Vec<Vec<Range<usize>>> = vec![Vec::new()];

@@ -195,6 +195,7 @@ pub struct Spool<'s> {
 }
 
 impl Spool<'_> {
+    /// Adds a row under its UTC day.
     pub fn push(&mut self, row: FixRow) {
         let day = day_of(row.ts_ms);
         let k = match self.current {
@@ -212,6 +213,18 @@ impl Spool<'_> {
         if self.unreported >= self.staging.report_every {
             self.report();
         }
+    }
+
+    /// Adds rows sorted by MMSI (a stored file) as one block, as they are, under `day`
+    /// whatever their times (a reader that groups several days by vessel files them all
+    /// under one).
+    pub fn push_sorted(&mut self, day: i64, rows: Vec<FixRow>) {
+        if rows.is_empty() {
+            return;
+        }
+        self.unreported += rows.len();
+        self.sealed.entry(day).or_default().push(Block::of_sorted(rows));
+        self.report();
     }
 
     fn open_day(&mut self, day: i64) -> usize {
@@ -355,8 +368,24 @@ impl DayRows {
         }
     }
 
+    /// Runs of buckets of up to `max_rows` rows each (a larger bucket alone), with their
+    /// rows; empty buckets are left out.
+    pub fn slices(&self, max_rows: usize) -> Vec<(Range<usize>, usize)> {
+        let mut slices: Vec<(Range<usize>, usize)> = Vec::new();
+        for (b, n) in self.bucket_rows().into_iter().enumerate().filter(|(_, n)| *n > 0) {
+            match slices.last_mut() {
+                Some((range, rows)) if *rows + n <= max_rows => {
+                    range.end = b + 1;
+                    *rows += n;
+                }
+                _ => slices.push((b..b + 1, n)),
+            }
+        }
+        slices
+    }
+
     /// Rows per bucket.
-    pub fn bucket_rows(&self) -> Vec<usize> {
+    fn bucket_rows(&self) -> Vec<usize> {
         let mut counts = vec![0usize; BUCKETS];
         for block in &self.blocks {
             let mut start = 0;
@@ -377,5 +406,19 @@ impl DayRows {
             block.gather(&buckets, &mut out, &mut buf)?;
         }
         Ok(out)
+    }
+
+    /// The rows of some buckets, a set per block (each sorted when the rows came sorted).
+    pub fn gather_by_block(&self, buckets: Range<usize>) -> std::io::Result<Vec<Fixes>> {
+        let mut buf = Vec::new();
+        let mut sets = Vec::new();
+        for block in &self.blocks {
+            let mut rows = Vec::with_capacity(block.range(&buckets).len());
+            block.gather(&buckets, &mut rows, &mut buf)?;
+            if !rows.is_empty() {
+                sets.push(Fixes { rows });
+            }
+        }
+        Ok(sets)
     }
 }

@@ -9,10 +9,11 @@ use chrono::DateTime;
 
 use super::Loaded;
 use crate::matching::Screen;
-use crate::model::ais::Fixes;
+use crate::model::ais::{FixRow, Fixes};
 use crate::settings::Filters;
 use crate::store::data::DataStore;
-use crate::track::portcalls::{Params, detect_all};
+use crate::store::spool::Staging;
+use crate::track::portcalls::{Call, Params, detect_all};
 use crate::track::ports::Gazetteer;
 use crate::track::timeline::Vessel;
 
@@ -42,16 +43,44 @@ pub fn gazetteer(path: Option<&Path>, enter_km: Option<f64>) -> anyhow::Result<G
     })
 }
 
-/// The stored positions of the days in the filter window, with a margin of two days for
-/// calls across its edges, sorted by (MMSI, time).
-pub fn load_fixes(store: &DataStore, filters: &Filters) -> anyhow::Result<Fixes> {
+/// Positions a detection holds in memory, in MiB; beyond it they wait in a temporary
+/// directory, so a window of any number of days is read in bounded memory.
+const DETECT_BUFFER_MIB: usize = 512;
+/// Rows of vessels detected at a time.
+const DETECT_SLICE_ROWS: usize = 1 << 20;
+
+/// The calls detected in the stored positions of the days in the filter window (with a
+/// margin of two days for calls across its edges), for the MMSIs `keep` accepts. The
+/// positions are grouped by vessel, then detected a slice of vessels at a time.
+pub fn detect(
+    store: &DataStore,
+    filters: &Filters,
+    ports: &Gazetteer,
+    params: &Params,
+    keep: &(dyn Fn(u32) -> bool + Sync),
+) -> anyhow::Result<Vec<Call>> {
     let margin = 86_400_000 * 2;
     let wanted = store.manifest.positions.keys().copied().filter(|day| {
         let day_ms = day.and_hms_opt(0, 0, 0).map_or(0, |d| d.and_utc().timestamp_millis());
         filters.since_ms.is_none_or(|s| day_ms + 86_400_000 + margin > s)
             && filters.until_ms.is_none_or(|u| day_ms - margin <= u)
     });
-    store.positions_of_days(wanted)
+    let dir = tempfile::Builder::new()
+        .prefix("fleetwatch-")
+        .tempdir()
+        .context("cannot create a temporary directory")?;
+    let staging = Staging::in_dir(dir.path(), (DETECT_BUFFER_MIB << 20) / FixRow::BYTES)
+        .context("cannot create a temporary directory")?;
+    let rows = store.positions_by_vessel(wanted, keep, &staging)?;
+    let mut calls = Vec::new();
+    for (buckets, _) in rows.slices(DETECT_SLICE_ROWS) {
+        // Each block holds a run of one stored file, sorted: merged, not sorted again.
+        let sets = rows
+            .gather_by_block(buckets)
+            .context("cannot read the staged positions")?;
+        calls.extend(detect_all(&Fixes::merge_sorted(sets).rows, ports, params));
+    }
+    Ok(calls)
 }
 
 /// The lists in force that had the vessel listed on the day of `arrival_ms`, sorted.
@@ -120,17 +149,16 @@ impl CallRow {
     }
 }
 
-/// The calls detected in `fixes` and the port-call records in the store, sorted by IMO,
-/// MMSI, arrival, source.
+/// The calls `detected` and the port-call records in the store, sorted by IMO, MMSI,
+/// arrival, source.
 pub fn collect(
     store: &DataStore,
-    fixes: &Fixes,
+    detected: Vec<Call>,
     ports: &Gazetteer,
-    params: &Params,
     loaded: &Loaded,
 ) -> anyhow::Result<Vec<CallRow>> {
     let by_mmsi = |m: u32| loaded.vessels.iter().find(|v| v.mmsis().contains(&m));
-    let mut rows: Vec<CallRow> = detect_all(&fixes.rows, ports, params)
+    let mut rows: Vec<CallRow> = detected
         .into_iter()
         .map(|c| {
             let p = ports.port(c.port);

@@ -62,9 +62,8 @@ pub fn run(settings: &Settings, args: &PortCallArgs, out: &mut dyn Write) -> any
     let loaded = Loaded::open(settings)?;
     let screen = Screen::new(&loaded.lists);
 
-    let fixes = calls::load_fixes(&store, &filters)?;
-
-    let rows = calls::collect(&store, &fixes, &ports, &params, &loaded)?;
+    let detected = calls::detect(&store, &filters, &ports, &params, &|_| true)?;
+    let rows = calls::collect(&store, detected, &ports, &loaded)?;
 
     let mut table = Rows::new(COLUMNS);
     for r in rows {

@@ -33,16 +33,12 @@ pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Res
     let calls = if vessels.is_empty() {
         Vec::new()
     } else {
-        let mut fixes = calls::load_fixes(&store, &Filters::default())?;
         let wanted: Vec<u32> = vessels.iter().flat_map(|v| v.mmsis()).collect();
-        fixes.rows.retain(|r| wanted.contains(&r.mmsi));
-        calls::collect(
-            &store,
-            &fixes,
-            &calls::gazetteer(None, None)?,
-            &Params::default(),
-            &loaded,
-        )?
+        let ports = calls::gazetteer(None, None)?;
+        let detected = calls::detect(&store, &Filters::default(), &ports, &Params::default(), &|m| {
+            wanted.contains(&m)
+        })?;
+        calls::collect(&store, detected, &ports, &loaded)?
     };
     let mut profiles = Vec::new();
     for v in &vessels {
