@@ -151,8 +151,8 @@ impl DataStore {
 
     /// The positions of some days grouped by vessel (every row under one key), for a
     /// reader that goes through them a slice of vessels at a time: the files are read two
-    /// at a time and only the rows of the MMSIs `keep` accepts are kept, in memory up to
-    /// the budget of `staging`, beyond it in its directory.
+    /// at a time, a million rows at a time, and only the rows of the MMSIs `keep` accepts
+    /// are kept, in memory up to the budget of `staging`, beyond it in its directory.
     pub fn positions_by_vessel(
         &self,
         days: impl Iterator<Item = NaiveDate>,
@@ -172,9 +172,10 @@ impl DataStore {
                     s.spawn(move || {
                         let mut spool = staging.spool();
                         while let Some(path) = files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                            let mut rows = tables::read_positions(path)?.rows;
-                            rows.retain(|r| keep(r.mmsi));
-                            spool.push_sorted(0, rows);
+                            tables::read_positions_by(path, READ_ROWS, |mut fixes| {
+                                fixes.rows.retain(|r| keep(r.mmsi));
+                                spool.push_sorted(0, fixes.rows);
+                            })?;
                         }
                         spool.finish().context("cannot stage positions")
                     })
@@ -332,6 +333,9 @@ impl DataStore {
             .collect()
     }
 }
+
+/// Rows of a stored file read at a time by [`DataStore::positions_by_vessel`].
+const READ_ROWS: usize = 1 << 21;
 
 /// Rows of one day gathered, sorted and written at a time.
 const SLICE_ROWS: usize = 1 << 19;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Write;
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,6 +36,8 @@ struct Block {
     /// (bucket, end) for the non-empty buckets, in bucket order; a bucket starts where the
     /// previous entry ends.
     ends: Vec<(u16, u32)>,
+    /// For a block of rows sorted by MMSI: (MMSI, end) for each vessel, likewise.
+    vessels: Vec<(u32, u32)>,
 }
 
 #[derive(Debug)]
@@ -71,23 +73,32 @@ impl Block {
         Self {
             rows: Rows::Memory(grouped),
             ends,
+            vessels: Vec::new(),
         }
     }
 
     /// A block of rows already sorted by MMSI (a stored day), taken as it is.
     fn of_sorted(rows: Vec<FixRow>) -> Self {
-        let mut ends: Vec<(u16, u32)> = Vec::new();
+        let mut vessels: Vec<(u32, u32)> = Vec::new();
         for (i, r) in rows.iter().enumerate() {
-            let b = u16::try_from(bucket(r.mmsi)).unwrap_or(u16::MAX);
             let end = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            match vessels.last_mut() {
+                Some((last, e)) if *last == r.mmsi => *e = end,
+                _ => vessels.push((r.mmsi, end)),
+            }
+        }
+        let mut ends: Vec<(u16, u32)> = Vec::new();
+        for (mmsi, end) in &vessels {
+            let b = u16::try_from(bucket(*mmsi)).unwrap_or(u16::MAX);
             match ends.last_mut() {
-                Some((last, e)) if *last == b => *e = end,
-                _ => ends.push((b, end)),
+                Some((last, e)) if *last == b => *e = *end,
+                _ => ends.push((b, *end)),
             }
         }
         Self {
             rows: Rows::Memory(rows),
             ends,
+            vessels,
         }
     }
 
@@ -104,9 +115,24 @@ impl Block {
         end_before(buckets.start)..end_before(buckets.end)
     }
 
-    /// Appends the rows of `buckets` to `out`; `buf` is scratch for spilled rows.
-    fn gather(&self, buckets: &Range<usize>, out: &mut Vec<FixRow>, buf: &mut Vec<u8>) -> std::io::Result<()> {
-        let range = self.range(buckets);
+    /// The row range of the vessels `mmsis` (a sorted block), or of their buckets.
+    fn vessel_range(&self, mmsis: &RangeInclusive<u32>) -> Range<usize> {
+        if self.vessels.is_empty() {
+            return self.range(&(bucket(*mmsis.start())..bucket(*mmsis.end()) + 1));
+        }
+        let end_before = |m: u32| {
+            let i = self.vessels.partition_point(|(k, _)| *k < m);
+            if i == 0 { 0 } else { self.vessels[i - 1].1 as usize }
+        };
+        let end = match mmsis.end().checked_add(1) {
+            Some(next) => end_before(next),
+            None => self.len(),
+        };
+        end_before(*mmsis.start())..end
+    }
+
+    /// Appends rows `range` to `out`; `buf` is scratch for spilled rows.
+    fn gather(&self, range: Range<usize>, out: &mut Vec<FixRow>, buf: &mut Vec<u8>) -> std::io::Result<()> {
         match &self.rows {
             Rows::Memory(rows) => out.extend_from_slice(&rows[range]),
             Rows::Spilled(file, offset) => {
@@ -403,18 +429,46 @@ impl DayRows {
         let mut out = Vec::with_capacity(n);
         let mut buf = Vec::new();
         for block in &self.blocks {
-            block.gather(&buckets, &mut out, &mut buf)?;
+            block.gather(block.range(&buckets), &mut out, &mut buf)?;
         }
         Ok(out)
     }
 
-    /// The rows of some buckets, a set per block (each sorted when the rows came sorted).
-    pub fn gather_by_block(&self, buckets: Range<usize>) -> std::io::Result<Vec<Fixes>> {
+    /// For rows added sorted ([`Spool::push_sorted`]): runs of MMSIs of up to `max_rows`
+    /// rows each (a larger vessel alone).
+    pub fn vessel_slices(&self, max_rows: usize) -> Vec<RangeInclusive<u32>> {
+        let mut per_vessel: BTreeMap<u32, usize> = BTreeMap::new();
+        for block in &self.blocks {
+            let mut start = 0;
+            for (mmsi, end) in &block.vessels {
+                *per_vessel.entry(*mmsi).or_default() += (*end - start) as usize;
+                start = *end;
+            }
+        }
+        let mut slices: Vec<(RangeInclusive<u32>, usize)> = Vec::new();
+        for (mmsi, n) in per_vessel {
+            match slices.last_mut() {
+                Some((range, rows)) if *rows + n <= max_rows => {
+                    *range = *range.start()..=mmsi;
+                    *rows += n;
+                }
+                _ => slices.push((mmsi..=mmsi, n)),
+            }
+        }
+        slices.into_iter().map(|(range, _)| range).collect()
+    }
+
+    /// The rows of the vessels `mmsis`, a set per block (each sorted when the rows came
+    /// sorted).
+    pub fn gather_vessels(&self, mmsis: &RangeInclusive<u32>) -> std::io::Result<Vec<Fixes>> {
         let mut buf = Vec::new();
         let mut sets = Vec::new();
         for block in &self.blocks {
-            let mut rows = Vec::with_capacity(block.range(&buckets).len());
-            block.gather(&buckets, &mut rows, &mut buf)?;
+            let range = block.vessel_range(mmsis);
+            let mut rows = Vec::with_capacity(range.len());
+            block.gather(range, &mut rows, &mut buf)?;
+            // A block not sorted by vessel gave its buckets: only these vessels.
+            rows.retain(|r| mmsis.contains(&r.mmsi));
             if !rows.is_empty() {
                 sets.push(Fixes { rows });
             }

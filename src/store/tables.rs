@@ -52,9 +52,19 @@ fn write_parquet(path: &Path, mut df: DataFrame) -> anyhow::Result<()> {
 }
 
 fn read_parquet(path: &Path, columns: Option<&[&str]>) -> anyhow::Result<DataFrame> {
+    read_parquet_slice(path, columns, None)
+}
+
+/// Rows `offset..offset + len` of a Parquet file (`None`: all).
+fn read_parquet_slice(
+    path: &Path,
+    columns: Option<&[&str]>,
+    slice: Option<(usize, usize)>,
+) -> anyhow::Result<DataFrame> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     ParquetReader::new(file)
         .with_columns(columns.map(|c| c.iter().map(|s| (*s).to_string()).collect()))
+        .with_slice(slice)
         .finish()
         .with_context(|| format!("cannot read Parquet file {}", path.display()))
 }
@@ -141,17 +151,36 @@ pub fn write_positions_from(path: &Path, mut next: impl FnMut() -> Option<Vec<Fi
 }
 
 pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
-    let df = read_parquet(path, Some(POSITION_COLUMNS))?;
+    positions_of_frame(&read_parquet(path, Some(POSITION_COLUMNS))?, path)
+}
+
+/// Reads a positions file `rows` rows at a time (whole row groups when `rows` is a
+/// multiple of the 262,144 rows of a group), so that a large file is never held whole.
+pub fn read_positions_by(path: &Path, rows: usize, mut each: impl FnMut(Fixes)) -> anyhow::Result<()> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let total = ParquetReader::new(file)
+        .num_rows()
+        .with_context(|| format!("cannot read Parquet file {}", path.display()))?;
+    let mut offset = 0;
+    while offset < total {
+        let df = read_parquet_slice(path, Some(POSITION_COLUMNS), Some((offset, rows)))?;
+        each(positions_of_frame(&df, path)?);
+        offset += rows;
+    }
+    Ok(())
+}
+
+fn positions_of_frame(df: &DataFrame, path: &Path) -> anyhow::Result<Fixes> {
     let missing = |what: &str| anyhow::anyhow!("null {what} in {}", path.display());
-    let mmsi = col(&df, "mmsi")?.u32()?;
-    let ts = col(&df, "ts")?.datetime()?.physical();
-    let (lat, lon) = (col(&df, "lat")?.f64()?, col(&df, "lon")?.f64()?);
+    let mmsi = col(df, "mmsi")?.u32()?;
+    let ts = col(df, "ts")?.datetime()?.physical();
+    let (lat, lon) = (col(df, "lat")?.f64()?, col(df, "lon")?.f64()?);
     let (sog, cog, draught) = (
-        col(&df, "sog_kn")?.f32()?,
-        col(&df, "cog_deg")?.f32()?,
-        col(&df, "draught_m")?.f32()?,
+        col(df, "sog_kn")?.f32()?,
+        col(df, "cog_deg")?.f32()?,
+        col(df, "draught_m")?.f32()?,
     );
-    let (heading, status) = (col(&df, "heading_deg")?.i32()?, col(&df, "nav_status")?.i32()?);
+    let (heading, status) = (col(df, "heading_deg")?.i32()?, col(df, "nav_status")?.i32()?);
     if mmsi.null_count() > 0 || ts.null_count() > 0 {
         return Err(missing("mmsi or ts"));
     }

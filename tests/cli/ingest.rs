@@ -487,10 +487,10 @@ mod scenario {
             .positions_by_vessel(days.iter().copied(), &|_| true, &staging)
             .unwrap();
         let mut rows = Vec::new();
-        let slices = by_vessel.slices(20_000);
+        let slices = by_vessel.vessel_slices(20_000);
         assert!(slices.len() > 5, "{} slices", slices.len());
-        for (buckets, _) in slices {
-            let sets = by_vessel.gather_by_block(buckets).unwrap();
+        for mmsis in slices {
+            let sets = by_vessel.gather_vessels(&mmsis).unwrap();
             rows.extend(fleetwatch::model::ais::Fixes::merge_sorted(sets).rows);
         }
         assert!(dir.path().join("spool-0.bin").exists(), "nothing spilled");

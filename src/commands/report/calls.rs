@@ -73,10 +73,10 @@ pub fn detect(
         .context("cannot create a temporary directory")?;
     let rows = store.positions_by_vessel(wanted, keep, &staging)?;
     let mut calls = Vec::new();
-    for (buckets, _) in rows.slices(DETECT_SLICE_ROWS) {
+    for mmsis in rows.vessel_slices(DETECT_SLICE_ROWS) {
         // Each block holds a run of one stored file, sorted: merged, not sorted again.
         let sets = rows
-            .gather_by_block(buckets)
+            .gather_vessels(&mmsis)
             .context("cannot read the staged positions")?;
         calls.extend(detect_all(&Fixes::merge_sorted(sets).rows, ports, params));
     }
