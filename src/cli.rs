@@ -155,7 +155,8 @@ pub struct IngestArgs {
     #[arg(long, value_name = "NAME")]
     pub source: Option<String>,
     /// Positions held in memory per file, in MiB; beyond it they wait in a staging
-    /// directory of the store until their day is written (peak memory is about twice this)
+    /// directory of the store until their day is written (peak memory is about this
+    /// plus 150-350 MiB)
     #[arg(long, value_name = "MIB", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..))]
     pub buffer: u64,
 }
