@@ -1,6 +1,7 @@
 //! Input readers, one per format (DMA and NOAA AIS CSV, NMEA AIVDM, vessel records,
 //! port-call records), and detection of the format from a file's content. Readers turn
-//! bytes into fixes, identity spans, port-call records and rejects; they never write.
+//! bytes into fixes, identity spans, port-call records and rejects; they never write to
+//! the store (positions beyond the memory budget wait in a staging file).
 
 pub mod aiscsv;
 pub mod nmea;

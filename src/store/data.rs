@@ -151,7 +151,7 @@ impl DataStore {
 
     /// The positions of some days grouped by vessel (every row under one key), for a
     /// reader that goes through them a slice of vessels at a time: the files are read two
-    /// at a time, a million rows at a time, and only the rows of the MMSIs `keep` accepts
+    /// at a time, two million rows at a time, and only the rows of the MMSIs `keep` accepts
     /// are kept, in memory up to the budget of `staging`, beyond it in its directory.
     pub fn positions_by_vessel(
         &self,
