@@ -65,12 +65,12 @@ pub fn detect(
         filters.since_ms.is_none_or(|s| day_ms + 86_400_000 + margin > s)
             && filters.until_ms.is_none_or(|u| day_ms - margin <= u)
     });
-    let dir = tempfile::Builder::new()
-        .prefix("fleetwatch-")
-        .tempdir()
-        .context("cannot create a temporary directory")?;
-    let staging = Staging::in_dir(dir.path(), (DETECT_BUFFER_MIB << 20) / FixRow::BYTES)
-        .context("cannot create a temporary directory")?;
+    // Without a writable temporary directory, everything stays in memory.
+    let dir = tempfile::Builder::new().prefix("fleetwatch-").tempdir().ok();
+    let staging = dir
+        .as_ref()
+        .and_then(|d| Staging::in_dir(d.path(), (DETECT_BUFFER_MIB << 20) / FixRow::BYTES).ok())
+        .unwrap_or_else(Staging::in_memory);
     let rows = store.positions_by_vessel(wanted, keep, &staging)?;
     let mut calls = Vec::new();
     for mmsis in rows.vessel_slices(DETECT_SLICE_ROWS) {
