@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -13,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::atomic::write_atomic;
-use super::spool::{DayRows, Positions, Staging};
+use super::spool::{DayRows, Positions, Slice, Staging};
 use super::tables::{self, StoredReject};
 use crate::ingest::portcalls::PortCallRecord;
 use crate::ingest::{Counts, FileData, InputFormat};
@@ -355,16 +354,16 @@ fn write_day(
     threads: usize,
 ) -> anyhow::Result<(Vec<String>, usize)> {
     const MIN_PER_FILE: usize = 1 << 20;
-    let slices = rows.slices(SLICE_ROWS);
-    let total: usize = slices.iter().map(|(_, n)| n).sum();
+    let slices = rows.slices(SLICE_ROWS).context("cannot read the staged positions")?;
+    let total: usize = slices.iter().map(|s| s.rows).sum();
     // Files: consecutive slices, about equal in rows.
     let parts = threads.clamp(1, (total / MIN_PER_FILE).max(1)).min(slices.len().max(1));
-    let mut files: Vec<Vec<Range<usize>>> = vec![Vec::new()];
+    let mut files: Vec<Vec<Slice>> = vec![Vec::new()];
     let mut acc = 0usize;
-    for (k, (range, n)) in slices.iter().enumerate() {
-        acc += n;
+    for (k, slice) in slices.iter().enumerate() {
+        acc += slice.rows;
         if let Some(f) = files.last_mut() {
-            f.push(range.clone());
+            f.push(slice.clone());
         }
         if acc * parts >= total * files.len() && k + 1 < slices.len() {
             files.push(Vec::new());
@@ -384,8 +383,8 @@ fn write_day(
                 s.spawn(move || {
                     let mut failed = None;
                     let written = tables::write_positions_from(&dir.join(name), || {
-                        let buckets = slices.next()?;
-                        let mut batch = match rows.gather(buckets.clone()) {
+                        let slice = slices.next()?;
+                        let mut batch = match rows.gather(slice) {
                             Ok(rows) => Fixes { rows },
                             Err(e) => {
                                 failed = Some(e);

@@ -365,10 +365,30 @@ impl Positions {
     /// Every row (grouped by day and bucket, not in file order).
     pub fn into_fixes(self) -> std::io::Result<Fixes> {
         let mut rows = Vec::with_capacity(self.len());
+        let all = Slice {
+            buckets: 0..BUCKETS,
+            mmsis: 0..=u32::MAX,
+            rows: 0,
+        };
         for day in self.days.into_values() {
-            rows.extend(day.gather(0..BUCKETS)?);
+            rows.extend(day.gather(&all)?);
         }
         Ok(Fixes { rows })
+    }
+}
+
+/// A part of a day written at a time: a run of MMSI buckets, and of their vessels those
+/// of an MMSI range (all of them but in a bucket cut in parts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slice {
+    buckets: Range<usize>,
+    mmsis: RangeInclusive<u32>,
+    pub rows: usize,
+}
+
+impl Slice {
+    fn whole(&self) -> bool {
+        self.mmsis == (0..=u32::MAX)
     }
 }
 
@@ -394,20 +414,58 @@ impl DayRows {
         }
     }
 
-    /// Runs of buckets of up to `max_rows` rows each (a larger bucket alone), with their
-    /// rows; empty buckets are left out.
-    pub fn slices(&self, max_rows: usize) -> Vec<(Range<usize>, usize)> {
-        let mut slices: Vec<(Range<usize>, usize)> = Vec::new();
+    /// Parts of up to about `max_rows` rows, in MMSI order: runs of whole buckets (a larger
+    /// bucket alone), and a bucket of over four times that (a busy flag's MMSIs) cut into
+    /// runs of vessels of up to twice that (a larger vessel alone), each of which reads
+    /// the whole bucket. Empty buckets are left out.
+    pub fn slices(&self, max_rows: usize) -> std::io::Result<Vec<Slice>> {
+        let mut slices: Vec<Slice> = Vec::new();
         for (b, n) in self.bucket_rows().into_iter().enumerate().filter(|(_, n)| *n > 0) {
             match slices.last_mut() {
-                Some((range, rows)) if *rows + n <= max_rows => {
-                    range.end = b + 1;
-                    *rows += n;
+                Some(last) if last.rows + n <= max_rows && last.whole() => {
+                    last.buckets.end = b + 1;
+                    last.rows += n;
                 }
-                _ => slices.push((b..b + 1, n)),
+                _ if n > 4 * max_rows => slices.extend(self.cut_bucket(b, 2 * max_rows)?),
+                _ => slices.push(Slice {
+                    buckets: b..b + 1,
+                    mmsis: 0..=u32::MAX,
+                    rows: n,
+                }),
             }
         }
-        slices
+        Ok(slices)
+    }
+
+    /// One bucket as runs of vessels of up to `max_rows` rows.
+    fn cut_bucket(&self, b: usize, max_rows: usize) -> std::io::Result<Vec<Slice>> {
+        let mut per_vessel: rustc_hash::FxHashMap<u32, usize> = rustc_hash::FxHashMap::default();
+        let mut buf = Vec::new();
+        let mut rows = Vec::new();
+        for block in &self.blocks {
+            rows.clear();
+            block.gather(block.range(&(b..b + 1)), &mut rows, &mut buf)?;
+            for r in &rows {
+                *per_vessel.entry(r.mmsi).or_default() += 1;
+            }
+        }
+        let mut per_vessel: Vec<(u32, usize)> = per_vessel.into_iter().collect();
+        per_vessel.sort_unstable();
+        let mut slices: Vec<Slice> = Vec::new();
+        for (mmsi, n) in per_vessel {
+            match slices.last_mut() {
+                Some(last) if last.rows + n <= max_rows => {
+                    last.mmsis = *last.mmsis.start()..=mmsi;
+                    last.rows += n;
+                }
+                _ => slices.push(Slice {
+                    buckets: b..b + 1,
+                    mmsis: mmsi..=mmsi,
+                    rows: n,
+                }),
+            }
+        }
+        Ok(slices)
     }
 
     /// Rows per bucket.
@@ -423,13 +481,24 @@ impl DayRows {
         counts
     }
 
-    /// The rows of some buckets, block after block (so in file order within a vessel).
-    pub fn gather(&self, buckets: Range<usize>) -> std::io::Result<Vec<FixRow>> {
-        let n = self.blocks.iter().map(|b| b.range(&buckets).len()).sum();
+    /// The rows of a slice, block after block (so in file order within a vessel).
+    pub fn gather(&self, slice: &Slice) -> std::io::Result<Vec<FixRow>> {
+        let n = self.blocks.iter().map(|b| b.range(&slice.buckets).len()).sum();
         let mut out = Vec::with_capacity(n);
         let mut buf = Vec::new();
         for block in &self.blocks {
-            block.gather(block.range(&buckets), &mut out, &mut buf)?;
+            let from = out.len();
+            block.gather(block.range(&slice.buckets), &mut out, &mut buf)?;
+            if !slice.whole() {
+                let mut k = from;
+                for i in from..out.len() {
+                    if slice.mmsis.contains(&out[i].mmsi) {
+                        out[k] = out[i];
+                        k += 1;
+                    }
+                }
+                out.truncate(k);
+            }
         }
         Ok(out)
     }
@@ -474,5 +543,64 @@ impl DayRows {
             }
         }
         Ok(sets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(mmsi: u32, ts_ms: i64) -> FixRow {
+        FixRow {
+            ts_ms,
+            mmsi,
+            ..FixRow::default()
+        }
+    }
+
+    #[test]
+    fn slices_cover_a_day_in_mmsi_order_and_cut_a_crowded_bucket_by_vessel() {
+        // 40 vessels in one bucket (a busy flag), 10 spread over others, a repeated key.
+        let mut rows: Vec<FixRow> = Vec::new();
+        for t in 0..30 {
+            for v in 0..40 {
+                rows.push(row(219_000_000 + v, t * 1000));
+            }
+            for v in 0..10 {
+                rows.push(row(100_000_000 * (v + 1) + 7, t * 1000));
+            }
+        }
+        rows.push(row(219_000_003, 5000));
+        let dir = tempfile::tempdir().unwrap();
+        for budget in [None, Some(100)] {
+            let staging = match budget {
+                Some(b) => Staging::in_dir(&dir.path().join("s"), b).unwrap(),
+                None => Staging::in_memory(),
+            };
+            let mut spool = staging.spool();
+            for r in &rows {
+                spool.push(*r);
+            }
+            let day = spool.finish().unwrap().into_days().next().unwrap().1;
+            let slices = day.slices(200).unwrap();
+            let crowded = slices.iter().filter(|s| s.buckets == (876..877)).count();
+            assert!(crowded >= 3, "the crowded bucket is cut: {slices:?}");
+            let mut got = Vec::new();
+            let mut below = None;
+            for s in &slices {
+                let part = day.gather(s).unwrap();
+                assert_eq!(part.len(), s.rows);
+                assert!(s.rows <= 400, "{s:?}");
+                // Every MMSI of a slice above every MMSI of the slices before.
+                let (low, high) = (part.iter().map(|r| r.mmsi).min(), part.iter().map(|r| r.mmsi).max());
+                assert!(below < low, "{s:?}");
+                below = high;
+                got.extend(part);
+            }
+            let mut want = rows.clone();
+            want.sort_by_key(|r| (r.mmsi, r.ts_ms));
+            got.sort_by_key(|r| (r.mmsi, r.ts_ms));
+            assert_eq!(got, want, "budget {budget:?}");
+        }
     }
 }
