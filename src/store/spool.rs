@@ -1,7 +1,9 @@
-//! Positions of a file on their way into the store: grouped by UTC day, in blocks whose
-//! rows are grouped by MMSI bucket, held in memory up to a budget and spilled to a
-//! staging file beyond it. A day is then written a slice of buckets at a time, each
-//! slice gathered by copying ranges, so neither a file nor a day is ever held whole.
+//! Positions in bounded memory: a file's on their way into the store (grouped by UTC
+//! day), or a window of stored days on its way to port-call detection (grouped by
+//! vessel). Rows sit in blocks grouped by MMSI bucket, held in memory up to a budget and
+//! spilled to a staging file beyond it; a day or a window is then taken a slice of
+//! vessels at a time, each slice gathered by copying ranges, so that neither a file nor
+//! a day is ever held whole.
 
 use std::collections::BTreeMap;
 use std::fs::File;
