@@ -299,7 +299,7 @@ fn read_range(
         reader.feed(&buf[..cut], progress);
         buf.copy_within(cut..filled, 0);
         carry = filled - cut;
-        if last_block {
+        if last_block || reader.positions.failed() {
             break;
         }
     }

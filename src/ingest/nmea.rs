@@ -334,7 +334,7 @@ fn read_file_in_blocks(
         progress(done);
         buf.copy_within(cut..filled, 0);
         carry = filled - cut;
-        if n == 0 {
+        if n == 0 || reader.positions.failed() {
             break;
         }
     }
@@ -675,6 +675,18 @@ mod tests {
             assert_eq!(canonical(got.fixes), want_rows, "{block} B blocks");
             assert!(dir.path().join("staging/spool-0.bin").exists(), "nothing spilled");
         }
+    }
+
+    #[test]
+    fn a_staging_directory_that_cannot_be_written_fails_the_read() {
+        let text = "2025-05-15T08:02:29Z !AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n".repeat(100);
+        let mut tmp = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut tmp, text.as_bytes()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::in_dir(&dir.path().join("gone"), 1).unwrap();
+        std::fs::remove_dir(dir.path().join("gone")).unwrap();
+        let err = read_file_in_blocks(tmp.as_file(), &staging, 64, &|_| {}).unwrap_err();
+        assert!(err.to_string().contains("staging directory"), "{err}");
     }
 
     #[test]

@@ -157,6 +157,7 @@ pub struct Staging {
     report_every: usize,
     held: AtomicUsize,
     spools: AtomicUsize,
+    failed: std::sync::atomic::AtomicBool,
 }
 
 impl Staging {
@@ -168,6 +169,7 @@ impl Staging {
             report_every: REPORT_ROWS,
             held: AtomicUsize::new(0),
             spools: AtomicUsize::new(0),
+            failed: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -180,7 +182,14 @@ impl Staging {
             report_every: (budget_rows / 8).clamp(1, REPORT_ROWS),
             held: AtomicUsize::new(0),
             spools: AtomicUsize::new(0),
+            failed: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// Whether a spool could not spill: readers stop, since the rows would pile up in
+    /// memory and the file fails anyway.
+    pub fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
     }
 
     /// A spool for one reader thread.
@@ -243,6 +252,11 @@ impl Spool<'_> {
         }
     }
 
+    /// Whether a spool of the same staging could not spill (see [`Staging::failed`]).
+    pub fn failed(&self) -> bool {
+        self.staging.failed()
+    }
+
     /// Adds rows sorted by MMSI (a stored file) as one block, as they are, under `day`
     /// whatever their times (a reader that groups several days by vessel files them all
     /// under one).
@@ -274,7 +288,12 @@ impl Spool<'_> {
             && self.error.is_none()
             && let Err(e) = self.spill()
         {
-            self.error = Some(e);
+            let dir = self.staging.dir.as_deref().unwrap_or(Path::new("."));
+            self.error = Some(std::io::Error::new(
+                e.kind(),
+                format!("cannot write positions to the staging directory {}: {e}", dir.display()),
+            ));
+            self.staging.failed.store(true, Ordering::Relaxed);
         }
     }
 
