@@ -13,7 +13,7 @@ use crate::report::{Cell, Rows};
 use crate::settings::{Filters, Settings};
 use crate::store::data::DataStore;
 use crate::track::portcalls::Params;
-use crate::track::timeline::mid_flag;
+use crate::track::timeline::{Vessel, mid_flag};
 
 pub const COLUMNS: &[&str] = &[
     "imo",
@@ -62,7 +62,18 @@ pub fn run(settings: &Settings, args: &PortCallArgs, out: &mut dyn Write) -> any
     let loaded = Loaded::open(settings)?;
     let screen = Screen::new(&loaded.lists);
 
-    let detected = calls::detect(&store, &filters, &ports, &params, &|_| true)?;
+    // With --vessel, only the MMSIs of the vessels it names are detected (the filters
+    // below still decide which calls are shown).
+    let wanted: Option<rustc_hash::FxHashSet<u32>> = filters.vessel.as_ref().map(|q| {
+        loaded
+            .vessels
+            .iter()
+            .filter(|v| vessel_matches(v, q))
+            .flat_map(Vessel::mmsis)
+            .collect()
+    });
+    let keep = |m: u32| wanted.as_ref().is_none_or(|w| w.contains(&m));
+    let detected = calls::detect(&store, &filters, &ports, &params, &keep)?;
     let rows = calls::collect(&store, detected, &ports, &loaded)?;
 
     let mut table = Rows::new(COLUMNS);
