@@ -104,43 +104,6 @@ impl Layout {
     }
 }
 
-/// Reads a whole AIS CSV file held in memory on `threads` threads. `progress` receives
-/// the bytes done as they are done.
-///
-/// # Panics
-/// When a reader thread panics, which parsing never does on any input.
-pub fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> FileData {
-    let staging = Staging::in_memory();
-    let header_end = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
-    let body = &bytes[header_end..];
-    let bounds = split_at_lines(body, threads.max(1));
-    let done = AtomicU64::new(header_end as u64);
-    let parts: Vec<std::io::Result<(FileData, u64)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = bounds
-            .windows(2)
-            .map(|w| {
-                let chunk = &body[w[0]..w[1]];
-                let (done, staging) = (&done, &staging);
-                s.spawn(move || {
-                    let mut reader = ChunkReader::new(layout, staging.spool());
-                    reader.feed(chunk, &|n| progress(done.fetch_add(n, Ordering::Relaxed) + n));
-                    reader.finish()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a reader thread does not panic"))
-            .collect()
-    });
-    combine(
-        parts
-            .into_iter()
-            .collect::<std::io::Result<_>>()
-            .expect("in-memory staging does not fail"),
-    )
-}
-
 /// Joins the parts of a file read in pieces, in file order: line numbers made absolute
 /// (the header is line 1), positions appended, spans coalesced.
 fn combine(mut parts: Vec<(FileData, u64)>) -> FileData {
@@ -304,25 +267,6 @@ fn read_range(
         }
     }
     reader.finish()
-}
-
-/// Chunk boundaries: `n` pieces, each ending just after a newline.
-fn split_at_lines(body: &[u8], n: usize) -> Vec<usize> {
-    let mut bounds = vec![0];
-    for k in 1..n {
-        let target = body.len() * k / n;
-        let start = *bounds.last().expect("bounds start with 0");
-        if target <= start {
-            continue;
-        }
-        match memchr::memchr(b'\n', &body[target..]) {
-            Some(i) => bounds.push(target + i + 1),
-            None => break,
-        }
-    }
-    bounds.push(body.len());
-    bounds.dedup();
-    bounds
 }
 
 /// Parsing state that carries from one block of a share to the next: the rows so far,
@@ -853,6 +797,63 @@ pub fn iso_time(b: &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reads a whole AIS CSV file held in memory on `threads` threads: the tests' reference
+    /// for the reader from disk. `progress` receives the bytes done as they are done.
+    ///
+    /// # Panics
+    /// When a reader thread panics, which parsing never does on any input.
+    fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> FileData {
+        let staging = Staging::in_memory();
+        let header_end = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
+        let body = &bytes[header_end..];
+        let bounds = split_at_lines(body, threads.max(1));
+        let done = AtomicU64::new(header_end as u64);
+        let parts: Vec<std::io::Result<(FileData, u64)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = bounds
+                .windows(2)
+                .map(|w| {
+                    let chunk = &body[w[0]..w[1]];
+                    let (done, staging) = (&done, &staging);
+                    s.spawn(move || {
+                        let mut reader = ChunkReader::new(layout, staging.spool());
+                        reader.feed(chunk, &|n| progress(done.fetch_add(n, Ordering::Relaxed) + n));
+                        reader.finish()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a reader thread does not panic"))
+                .collect()
+        });
+        combine(
+            parts
+                .into_iter()
+                .collect::<std::io::Result<_>>()
+                .expect("in-memory staging does not fail"),
+        )
+    }
+
+    /// Chunk boundaries: `n` pieces, each ending just after a newline.
+    fn split_at_lines(body: &[u8], n: usize) -> Vec<usize> {
+        let mut bounds = vec![0];
+        for k in 1..n {
+            let target = body.len() * k / n;
+            let start = *bounds.last().expect("bounds start with 0");
+            if target <= start {
+                continue;
+            }
+            match memchr::memchr(b'\n', &body[target..]) {
+                Some(i) => bounds.push(target + i + 1),
+                None => break,
+            }
+        }
+        bounds.push(body.len());
+        bounds.dedup();
+        bounds
+    }
+
     use crate::model::ais::rfc3339;
 
     #[test]

@@ -156,35 +156,14 @@ pub fn read_file(
             std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(0))?;
             reader.read_to_end(&mut bytes)?;
             let hash = blake3::hash(&bytes);
-            Ok((
-                read(&bytes, format, source, threads, progress)?,
-                hash.to_hex().to_string(),
-            ))
+            let text = std::str::from_utf8(&bytes).map_err(|_| ReadError::NotUtf8)?;
+            let data = if format == InputFormat::Records {
+                records::read(text, source)?
+            } else {
+                portcalls::read(text, source)?
+            };
+            progress(bytes.len() as u64);
+            Ok((data, hash.to_hex().to_string()))
         }
     }
-}
-
-/// Reads a file held in memory.
-pub fn read(
-    bytes: &[u8],
-    format: InputFormat,
-    source: &str,
-    threads: usize,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<FileData, ReadError> {
-    let text = || std::str::from_utf8(bytes).map_err(|_| ReadError::NotUtf8);
-    let data = match format {
-        InputFormat::Dma | InputFormat::Noaa => {
-            let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-            let layout = aiscsv::Layout::from_header(&String::from_utf8_lossy(first)).ok_or(ReadError::BadHeader)?;
-            aiscsv::read(bytes, &layout, threads, progress)
-        }
-        InputFormat::Nmea => nmea::read(&String::from_utf8_lossy(bytes), |_, _, _| {}),
-        InputFormat::Records => records::read(text()?, source)?,
-        InputFormat::PortCalls => portcalls::read(text()?, source)?,
-    };
-    if !matches!(format, InputFormat::Dma | InputFormat::Noaa) {
-        progress(bytes.len() as u64);
-    }
-    Ok(data)
 }

@@ -135,17 +135,24 @@ impl DataStore {
     /// Positions of some days, sorted by (MMSI, time): every file (each sorted so) read
     /// in parallel, then merged in day order.
     pub fn positions_of_days(&self, days: impl Iterator<Item = NaiveDate>) -> anyhow::Result<Fixes> {
-        use rayon::prelude::*;
-        let files: Vec<PathBuf> = days
-            .filter_map(|day| self.manifest.positions.get(&day))
+        Ok(Fixes::merge_sorted(self.read_files_of_days(days)?))
+    }
+
+    /// The positions files of some days, in day order.
+    fn files_of_days(&self, days: impl Iterator<Item = NaiveDate>) -> Vec<PathBuf> {
+        days.filter_map(|day| self.manifest.positions.get(&day))
             .flat_map(|p| &p.files)
             .map(|f| self.dir.join(f))
-            .collect();
-        let parts: Vec<Fixes> = files
+            .collect()
+    }
+
+    /// The positions files of some days read in parallel, each sorted by (MMSI, time).
+    fn read_files_of_days(&self, days: impl Iterator<Item = NaiveDate>) -> anyhow::Result<Vec<Fixes>> {
+        use rayon::prelude::*;
+        self.files_of_days(days)
             .par_iter()
             .map(|path| tables::read_positions(path))
-            .collect::<anyhow::Result<_>>()?;
-        Ok(Fixes::merge_sorted(parts))
+            .collect()
     }
 
     /// The positions of some days grouped by vessel (every row under one key), for a
@@ -158,11 +165,7 @@ impl DataStore {
         keep: &(dyn Fn(u32) -> bool + Sync),
         staging: &Staging,
     ) -> anyhow::Result<DayRows> {
-        let files: Vec<PathBuf> = days
-            .filter_map(|day| self.manifest.positions.get(&day))
-            .flat_map(|p| &p.files)
-            .map(|f| self.dir.join(f))
-            .collect();
+        let files = self.files_of_days(days);
         let next = std::sync::atomic::AtomicUsize::new(0);
         let parts: Vec<anyhow::Result<Positions>> = std::thread::scope(|s| {
             let workers: Vec<_> = (0..2)
@@ -216,8 +219,10 @@ impl DataStore {
             let day = NaiveDate::from_num_days_from_ce_opt(i32::try_from(day_num + 719_163).unwrap_or(i32::MAX))
                 .context("a position's day is out of range")?;
             let new_rows = rows.len();
-            let stored = self.positions_of_day(day)?;
-            let before = stored.len();
+            // The stored files of the day go first as they are (each sorted, MMSI ranges
+            // apart): the slices merge them with the new rows, no copy of the day is made.
+            let stored = self.read_files_of_days(std::iter::once(day))?;
+            let before: usize = stored.iter().map(Fixes::len).sum();
             rows.prepend_sorted(stored);
             let (files, kept) = write_day(&self.dir, day, generation, &rows, threads)?;
             drop(rows);

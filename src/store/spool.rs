@@ -428,11 +428,14 @@ impl DayRows {
         self.blocks.iter().all(|b| b.len() == 0)
     }
 
-    /// Puts rows sorted by MMSI (the day as stored) before these.
-    pub fn prepend_sorted(&mut self, stored: Fixes) {
-        if !stored.is_empty() {
-            self.blocks.insert(0, Block::of_sorted(stored.rows));
-        }
+    /// Puts sets of rows, each sorted by MMSI (the files of the day as stored), before
+    /// these, in their order.
+    pub fn prepend_sorted(&mut self, stored: Vec<Fixes>) {
+        let stored = stored
+            .into_iter()
+            .filter(|f| !f.is_empty())
+            .map(|f| Block::of_sorted(f.rows));
+        self.blocks.splice(0..0, stored);
     }
 
     /// Parts of up to about `max_rows` rows, in MMSI order: runs of whole buckets (a larger
