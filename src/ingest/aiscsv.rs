@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
 
+use super::lines::{MAX_FIELDS, for_each_line};
 use super::treehash::{self, PieceHasher};
 use super::{FileData, Reject};
 use crate::model::ais::{FixRow, NO_HEADING, NO_STATUS, NO_TENTHS, StaticReport, civil_to_ms, nav_status_code};
@@ -306,43 +307,35 @@ impl<'a> ChunkReader<'a> {
 
     /// Parses whole lines (a last line without its newline counts as one).
     fn feed(&mut self, chunk: &[u8], progress: &dyn Fn(u64)) {
-        let mut fields: Vec<&[u8]> = Vec::with_capacity(32);
-        let mut pos = 0;
-        let mut reported = 0;
+        let mut fields: [&[u8]; MAX_FIELDS] = [&[]; MAX_FIELDS];
+        let keep = self.layout.keep;
         // Quoted fields are rare: lines are only searched for quotes in blocks that have any.
         let quotes = memchr::memchr(b'"', chunk).is_some();
-        while pos < chunk.len() {
-            fields.clear();
-            let (end, count) = split_line(chunk, pos, &mut fields, self.layout.keep);
-            let mut line = &chunk[pos..end];
-            pos = end + 1;
+        for_each_line(chunk, |line| {
             self.line_no += 1;
-            if let [rest @ .., b'\r'] = line {
-                line = rest;
+            let mut bytes = line.bytes();
+            let kept = line.fields_into(keep, &mut fields);
+            if let [rest @ .., b'\r'] = bytes {
+                bytes = rest;
                 // The last field kept ends with the carriage return.
-                if fields.len() == count
-                    && let Some(last) = fields.last_mut()
-                {
-                    *last = &last[..last.len().saturating_sub(1)];
+                if kept == line.fields {
+                    let last = &mut fields[kept - 1];
+                    *last = &last[..last.len() - 1];
                 }
             }
-            if line.is_empty() {
-                continue;
+            if bytes.is_empty() {
+                return;
             }
             self.out.counts.rows += 1;
-            if quotes && memchr::memchr(b'"', line).is_some() {
-                let owned = quoted_fields(line);
+            if quotes && memchr::memchr(b'"', bytes).is_some() {
+                let owned = quoted_fields(bytes);
                 let split: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
                 self.take_row(&split, split.len());
             } else {
-                self.take_row(&fields, count);
+                self.take_row(&fields[..kept], line.fields);
             }
-            if pos - reported >= 1 << 20 {
-                progress((pos - reported) as u64);
-                reported = pos;
-            }
-        }
-        progress((chunk.len().saturating_sub(reported)) as u64);
+        });
+        progress(chunk.len() as u64);
     }
 
     /// Sorts one row into the output: a fix, a non-ship, a row without position, a reject.
@@ -402,76 +395,6 @@ impl<'a> ChunkReader<'a> {
         self.out.fixes = self.positions.finish()?;
         Ok((self.out, self.line_no))
     }
-}
-
-/// The high bit of each zero byte of `x`, exactly (the "haszero" identity of the bit
-/// twiddling hacks, without false positives from borrows).
-fn zero_bytes(x: u64) -> u64 {
-    const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    !(((x & LOWS).wrapping_add(LOWS)) | x | LOWS)
-}
-
-/// Finds the end of the line that starts at `start` in `text` (its newline, or the end of
-/// `text`) and splits it at its commas in the same pass, eight bytes at a time: a word's
-/// comma and newline bytes are found with bit arithmetic (SWAR), a few operations per
-/// eight bytes rather than a branch per byte. The first `keep` fields go to `fields`;
-/// the rest are only counted. Returns the line's end and its number of fields.
-///
-/// # Panics
-/// Never: `try_into` converts eight-byte slices.
-pub fn split_line<'a>(text: &'a [u8], start: usize, fields: &mut Vec<&'a [u8]>, keep: usize) -> (usize, usize) {
-    const COMMAS: u64 = 0x2C2C_2C2C_2C2C_2C2C;
-    const NEWLINES: u64 = 0x0A0A_0A0A_0A0A_0A0A;
-    let mut field = start;
-    let mut commas = 0;
-    let mut at = start;
-    let cut = |fields: &mut Vec<&'a [u8]>, end: usize, field: &mut usize| {
-        if fields.len() < keep {
-            fields.push(&text[*field..end]);
-        }
-        *field = end + 1;
-    };
-    while at + 8 <= text.len() {
-        let w = u64::from_le_bytes(text[at..at + 8].try_into().unwrap_or_default());
-        let newline = zero_bytes(w ^ NEWLINES);
-        let mut hits = zero_bytes(w ^ COMMAS);
-        if newline != 0 {
-            // Only the commas before the newline.
-            hits &= (newline & newline.wrapping_neg()) - 1;
-        }
-        if fields.len() >= keep {
-            // Past the last wanted column: only count. One bit per comma, at bit 7 of
-            // its byte: the multiply sums the bytes (no popcount instruction needed).
-            commas += ((hits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize;
-        } else {
-            while hits != 0 {
-                cut(fields, at + (hits.trailing_zeros() / 8) as usize, &mut field);
-                commas += 1;
-                hits &= hits - 1;
-            }
-        }
-        if newline != 0 {
-            let end = at + (newline.trailing_zeros() / 8) as usize;
-            cut(fields, end, &mut field);
-            return (end, commas + 1);
-        }
-        at += 8;
-    }
-    for (k, &b) in text.iter().enumerate().skip(at) {
-        match b {
-            b',' => {
-                cut(fields, k, &mut field);
-                commas += 1;
-            }
-            b'\n' => {
-                cut(fields, k, &mut field);
-                return (k, commas + 1);
-            }
-            _ => {}
-        }
-    }
-    cut(fields, text.len(), &mut field);
-    (text.len(), commas + 1)
 }
 
 /// The fields of a line with quotes, as the csv crate reads them.
@@ -931,33 +854,6 @@ mod tests {
         let noaa24 = "mmsi,base_date_time,longitude,latitude,sog,cog,heading,vessel_name,imo,call_sign,vessel_type,status,length,width,draft,cargo,transceiver";
         let l = Layout::from_header(noaa24).unwrap();
         assert_eq!((l.lat, l.lon), (3, 2));
-    }
-
-    #[test]
-    fn lines_split_like_a_plain_split() {
-        for line in [
-            &b"a,b,c"[..],
-            b"",
-            b",",
-            b",,,,,,,,,,,,,,,,,,",
-            b"01/06/2018 00:00:00,Class A,215810000,55.921028,17.320418,Constrained by her draught,0.0,12.5,255.5,256,Unknown,,,Undefined,,,,Undefined, , , ,AIS",
-            b"12345678,12345678,",
-            b"\x2c\xac\x2d\x2b,\xff\x00,",
-        ] {
-            let want: Vec<&[u8]> = line.split(|b| *b == b',').collect();
-            // The line alone, followed by others, and after another.
-            for (before, after) in [(&b""[..], &b""[..]), (b"", b"\nx,y\n"), (b"p,q\n", b"\n"), (b"0123456\n", b"\n,,,,")] {
-                let text = [before, line, after].concat();
-                for keep in [0, 1, 3, 100] {
-                    let mut fields = Vec::new();
-                    let (end, count) = split_line(&text, before.len(), &mut fields, keep);
-                    let what = format!("{:?} keep {keep}", String::from_utf8_lossy(&text));
-                    assert_eq!(end, before.len() + line.len(), "{what}");
-                    assert_eq!(count, want.len(), "{what}");
-                    assert_eq!(fields, want[..keep.min(want.len())], "{what}");
-                }
-            }
-        }
     }
 
     /// Rows in a canonical order: by key, repeated keys in file order.
