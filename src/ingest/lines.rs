@@ -109,7 +109,6 @@ pub fn for_each_line<'t>(text: &'t [u8], mut row: impl FnMut(Line<'t, '_>)) {
         // Zero bytes are neither commas nor newlines, so the padding finds nothing.
         walk(&block, base, &mut ends, &mut n);
     }
-    drop(walk);
     if start < text.len() {
         row(Line {
             text,
@@ -173,7 +172,7 @@ mod tests {
                         count += 1;
                     });
                     assert_eq!(bytes, line, "{what}");
-                    let newlines = text.iter().filter(|b| **b == b'\n').count();
+                    let newlines = memchr::memchr_iter(b'\n', &text).count();
                     let last = usize::from(!text.ends_with(b"\n") && !text.is_empty());
                     assert_eq!(count, newlines + last, "{what}");
                 }
