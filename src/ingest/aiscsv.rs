@@ -1,14 +1,15 @@
 //! The AIS CSV hot path: Danish Maritime Authority daily files (22 or 26 columns,
 //! `dd/mm/yyyy HH:MM:SS`) and NOAA `MarineCadastre` files (2015–2023 upper-case header,
 //! 2024+ lower-case header, ISO times). The file is split at line ends across the cores;
-//! fields are found with `memchr` and parsed by hand, and a line with quotes falls back
-//! to the csv crate. Columns are found by header name, never by position alone.
+//! fields are found with SIMD compares ([`super::lines`]) and parsed by hand, and a line
+//! with quotes falls back to the csv crate. Columns are found by header name, never by
+//! position alone.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
 
-use super::lines::{MAX_FIELDS, for_each_line};
+use super::lines::{Line, MAX_FIELDS, for_each_line};
 use super::treehash::{self, PieceHasher};
 use super::{FileData, Reject};
 use crate::model::ais::{FixRow, NO_HEADING, NO_STATUS, NO_TENTHS, StaticReport, civil_to_ms, nav_status_code};
@@ -278,6 +279,8 @@ struct ChunkReader<'a> {
     positions: Spool<'a>,
     spans: SpanSet,
     seen: FxHashMap<u32, Seen>,
+    /// Rows of the block being read that carry static fields, not yet looked up.
+    sightings: Vec<Sighting>,
     /// The date of the last DMA time parsed, and its midnight in ms.
     day: ([u8; 10], i64),
     line_no: u64,
@@ -292,6 +295,33 @@ struct Seen {
     pending: Sightings,
 }
 
+/// A row with static fields, waiting for its look-up in [`ChunkReader::seen`]: the
+/// look-ups of a block are made together, after its rows are parsed, so that their
+/// cache misses overlap instead of each stalling the parse of its row.
+struct Sighting {
+    mmsi: u32,
+    ts_ms: i64,
+    print: u64,
+    /// Where the row's line starts in the block, to read its fields again when they changed.
+    line: usize,
+}
+
+/// The first `keep` fields of a line into `out`, a carriage return before the newline
+/// removed; returns how many, and the line's bytes (without that carriage return).
+fn line_fields<'t>(line: &Line<'t, '_>, keep: usize, out: &mut [&'t [u8]; MAX_FIELDS]) -> (usize, &'t [u8]) {
+    let kept = line.fields_into(keep, out);
+    let mut bytes = line.bytes();
+    if let [rest @ .., b'\r'] = bytes {
+        bytes = rest;
+        // The last field kept ends with the carriage return.
+        if kept == line.fields {
+            let last = &mut out[kept - 1];
+            *last = &last[..last.len() - 1];
+        }
+    }
+    (kept, bytes)
+}
+
 impl<'a> ChunkReader<'a> {
     fn new(layout: &'a Layout, positions: Spool<'a>) -> Self {
         Self {
@@ -300,6 +330,7 @@ impl<'a> ChunkReader<'a> {
             positions,
             spans: SpanSet::default(),
             seen: FxHashMap::default(),
+            sightings: Vec::new(),
             day: ([0; 10], 0),
             line_no: 0,
         }
@@ -313,16 +344,7 @@ impl<'a> ChunkReader<'a> {
         let quotes = memchr::memchr(b'"', chunk).is_some();
         for_each_line(chunk, |line| {
             self.line_no += 1;
-            let mut bytes = line.bytes();
-            let kept = line.fields_into(keep, &mut fields);
-            if let [rest @ .., b'\r'] = bytes {
-                bytes = rest;
-                // The last field kept ends with the carriage return.
-                if kept == line.fields {
-                    let last = &mut fields[kept - 1];
-                    *last = &last[..last.len() - 1];
-                }
-            }
+            let (kept, bytes) = line_fields(&line, keep, &mut fields);
             if bytes.is_empty() {
                 return;
             }
@@ -330,27 +352,30 @@ impl<'a> ChunkReader<'a> {
             if quotes && memchr::memchr(b'"', bytes).is_some() {
                 let owned = quoted_fields(bytes);
                 let split: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
-                self.take_row(&split, split.len());
+                self.take_row(&split, split.len(), None, chunk);
             } else {
-                self.take_row(&fields[..kept], line.fields);
+                self.take_row(&fields[..kept], line.fields, Some(line.start()), chunk);
             }
         });
+        self.settle(chunk);
         progress(chunk.len() as u64);
     }
 
-    /// Sorts one row into the output: a fix, a non-ship, a row without position, a reject.
-    fn take_row(&mut self, fields: &[&[u8]], count: usize) {
+    /// Sorts one row into the output: a fix, a non-ship, a row without position, a
+    /// reject. `line` is where the row's line starts in `chunk`; `None` when its
+    /// fields are not the line's own (quoted).
+    fn take_row(&mut self, fields: &[&[u8]], count: usize, line: Option<usize>, chunk: &[u8]) {
         match parse_row(fields, count, self.layout, &mut self.day) {
             Row::Fix(row, has_static) => {
                 if has_static {
-                    self.observe(fields, row.mmsi, row.ts_ms);
+                    self.sight(fields, row.mmsi, row.ts_ms, line, chunk);
                 }
                 self.positions.push(row);
             }
             Row::NotShip => self.out.counts.not_ships += 1,
             Row::NoPosition(mmsi, ts_ms) => {
                 self.out.counts.no_position += 1;
-                self.observe(fields, mmsi, ts_ms);
+                self.sight(fields, mmsi, ts_ms, line, chunk);
             }
             Row::Bad(reason) => self.out.rejects.push(Reject {
                 line: self.line_no,
@@ -359,10 +384,51 @@ impl<'a> ChunkReader<'a> {
         }
     }
 
-    /// Folds a row's static fields into the spans: a cheap fingerprint first, the report
-    /// (with its allocations) only when the fields changed for this transmitter.
-    fn observe(&mut self, f: &[&[u8]], mmsi: u32, ts_ms: i64) {
+    /// Queues a row's static fields for [`ChunkReader::settle`]; a row whose fields
+    /// cannot be read again from its line is folded in at once, after the queue.
+    fn sight(&mut self, f: &[&[u8]], mmsi: u32, ts_ms: i64, line: Option<usize>, chunk: &[u8]) {
         let print = fingerprint(f, self.layout);
+        if let Some(line) = line {
+            self.sightings.push(Sighting {
+                mmsi,
+                ts_ms,
+                print,
+                line,
+            });
+        } else {
+            self.settle(chunk);
+            self.observe(f, mmsi, ts_ms, print);
+        }
+    }
+
+    /// Looks the queued sightings up, in order: a transmitter repeating its fields
+    /// only counts; one whose fields changed has its line split again and observed.
+    fn settle(&mut self, chunk: &[u8]) {
+        let mut queue = std::mem::take(&mut self.sightings);
+        let mut fields: [&[u8]; MAX_FIELDS] = [&[]; MAX_FIELDS];
+        for s in &queue {
+            if let Some(seen) = self.seen.get_mut(&s.mmsi)
+                && seen.print == s.print
+            {
+                if seen.open {
+                    seen.pending.add(s.ts_ms);
+                }
+                continue;
+            }
+            let end = memchr::memchr(b'\n', &chunk[s.line..]).map_or(chunk.len(), |i| s.line + i);
+            let mut kept = 0;
+            for_each_line(&chunk[s.line..end], |line| {
+                kept = line_fields(&line, self.layout.keep, &mut fields).0
+            });
+            self.observe(&fields[..kept], s.mmsi, s.ts_ms, s.print);
+        }
+        queue.clear();
+        self.sightings = queue;
+    }
+
+    /// Folds a row's static fields into the spans: the report (with its allocations)
+    /// only when the fields changed for this transmitter.
+    fn observe(&mut self, f: &[&[u8]], mmsi: u32, ts_ms: i64, print: u64) {
         let seen = match self.seen.entry(mmsi) {
             std::collections::hash_map::Entry::Occupied(e) => {
                 let seen = e.into_mut();
@@ -415,25 +481,41 @@ enum Row {
     Bad(String),
 }
 
-/// A hash of the identity fields (IMO, call sign, name, ship type), eight bytes at a
-/// time (the `FxHash` mixing step).
+/// A hash of the identity fields (IMO, call sign, name, ship type) and their lengths,
+/// eight bytes at a time (the `FxHash` mixing step); a field's last bytes are read as
+/// a word overlapping the one before, never copied out.
 fn fingerprint(f: &[&[u8]], layout: &Layout) -> u64 {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
-    let mut h: u64 = 0;
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let word = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default());
+    let half = |b: &[u8], at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().unwrap_or_default()));
+    let (mut h, mut lengths) = (0u64, 0u64);
     for i in [layout.imo, layout.call_sign, layout.name, layout.ship_type]
         .into_iter()
         .flatten()
     {
-        let field = f[i];
-        let mut words = field.chunks_exact(8);
-        for w in &mut words {
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w.try_into().unwrap_or_default())).wrapping_mul(K);
-        }
-        let mut tail = [0u8; 8];
-        tail[..words.remainder().len()].copy_from_slice(words.remainder());
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(tail) ^ ((field.len() as u64) << 56)).wrapping_mul(K);
+        let b = f[i];
+        let n = b.len();
+        lengths = (lengths << 8) ^ n as u64;
+        h = match n {
+            0 => h,
+            1..=3 => mix(
+                h,
+                u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+            ),
+            4..=8 => mix(h, half(b, 0) | half(b, n - 4) << 32),
+            _ => {
+                let mut h = h;
+                let mut at = 0;
+                while at + 8 < n {
+                    h = mix(h, word(b, at));
+                    at += 8;
+                }
+                mix(h, word(b, n - 8))
+            }
+        };
     }
-    h
+    mix(h, lengths)
 }
 
 fn parse_row(f: &[&[u8]], count: usize, layout: &Layout, day: &mut ([u8; 10], i64)) -> Row {
@@ -905,6 +987,43 @@ mod tests {
             drop(staging);
             assert!(!dir.path().join("staging").exists(), "{what}: staging left behind");
         }
+    }
+
+    #[test]
+    fn quoted_lines_among_queued_ones_keep_the_order_of_identities() {
+        let header = "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,Navigational status,ROT,SOG,COG,Heading,IMO,Callsign,Name,Ship type,Cargo type,Width,Length,Type of position fixing device,Draught,Destination,ETA,Data source type,A,B,C,D";
+        let row = |minute: u32, name: &str| {
+            format!(
+                "01/01/2025 00:{minute:02}:00,Class A,273100001,57.48,9.30,Moored,0.0,0.0,0.0,83,9293002,UBCD3,{name},Tanker,,20,120,GPS,9.8,PRIMORSK,,AIS,,,,\r\n"
+            )
+        };
+        let text = [
+            format!("{header}\r\n"),
+            row(0, "ARGENT"),
+            row(1, "\"ARGENT\""),
+            row(2, "ARGENT"),
+            row(3, "\"JAGUAR, II\""),
+            row(4, "ARGENT"),
+        ]
+        .concat();
+        let layout = Layout::from_header(header).unwrap();
+        let data = read(text.as_bytes(), &layout, 1, &|_| {});
+        assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+        let spans: Vec<(String, i64, i64, u64)> = data
+            .spans
+            .iter()
+            .map(|s| {
+                (
+                    s.name.clone().unwrap(),
+                    s.first_ms / 60_000 % 60,
+                    s.last_ms / 60_000 % 60,
+                    s.reports,
+                )
+            })
+            .collect();
+        let want = [("ARGENT", 0, 2, 3), ("JAGUAR, II", 3, 3, 1), ("ARGENT", 4, 4, 1)];
+        let want: Vec<_> = want.iter().map(|(n, a, b, r)| ((*n).to_string(), *a, *b, *r)).collect();
+        assert_eq!(spans, want);
     }
 
     #[test]

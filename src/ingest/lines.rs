@@ -26,6 +26,11 @@ impl<'t> Line<'t, '_> {
         &self.text[self.start..self.end]
     }
 
+    /// Where the line starts in the text.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
     /// How many fields [`Line::field`] can give: all of them, up to `MAX_FIELDS - 1`.
     pub fn kept(&self) -> usize {
         self.fields.min(MAX_FIELDS - 1)
