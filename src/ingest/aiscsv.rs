@@ -418,7 +418,7 @@ impl<'a> ChunkReader<'a> {
             let end = memchr::memchr(b'\n', &chunk[s.line..]).map_or(chunk.len(), |i| s.line + i);
             let mut kept = 0;
             for_each_line(&chunk[s.line..end], |line| {
-                kept = line_fields(&line, self.layout.keep, &mut fields).0
+                kept = line_fields(&line, self.layout.keep, &mut fields).0;
             });
             self.observe(&fields[..kept], s.mmsi, s.ts_ms, s.print);
         }
