@@ -5,7 +5,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fleetwatch::ingest::aiscsv::{dma_time, scaled};
+use fleetwatch::ingest::aiscsv::dma_time;
+use fleetwatch::ingest::decimal::scaled;
 use fleetwatch::ingest::lines::for_each_line;
 use fleetwatch::matching::normalize;
 use fleetwatch::matching::score::{Prepared, osa_distance_within, score_at_least};

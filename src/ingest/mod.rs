@@ -4,6 +4,7 @@
 //! the store (positions beyond the memory budget wait in a staging file).
 
 pub mod aiscsv;
+pub mod decimal;
 pub mod lines;
 pub mod nmea;
 pub mod portcalls;
