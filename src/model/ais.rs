@@ -168,6 +168,44 @@ impl From<Fix> for FixRow {
     }
 }
 
+/// Setters for readers that fill rows a column at a time (the stored table's units:
+/// degrees, knots, metres); a missing value becomes "not available".
+impl FixRow {
+    pub(crate) fn set_lat(&mut self, deg: Option<f64>) {
+        self.lat_e7 = e7(deg.unwrap_or(f64::NAN));
+    }
+
+    pub(crate) fn set_lon(&mut self, deg: Option<f64>) {
+        self.lon_e7 = e7(deg.unwrap_or(f64::NAN));
+    }
+
+    pub(crate) fn set_sog_kn(&mut self, v: Option<f32>) {
+        self.sog_dkn = tenths(v);
+    }
+
+    pub(crate) fn set_cog_deg(&mut self, v: Option<f32>) {
+        self.cog_ddeg = tenths(v);
+    }
+
+    pub(crate) fn set_draught_m(&mut self, v: Option<f32>) {
+        self.draught_dm = tenths(v);
+    }
+
+    pub(crate) fn set_heading(&mut self, deg: Option<i32>) {
+        self.heading_deg = deg
+            .and_then(|h| u16::try_from(h).ok())
+            .filter(|h| *h < 360)
+            .unwrap_or(NO_HEADING);
+    }
+
+    pub(crate) fn set_status(&mut self, code: Option<i32>) {
+        self.nav_status = code
+            .and_then(|s| u8::try_from(s).ok())
+            .filter(|s| *s < NO_STATUS)
+            .unwrap_or(NO_STATUS);
+    }
+}
+
 impl Fixes {
     pub fn len(&self) -> usize {
         self.rows.len()
@@ -228,50 +266,53 @@ impl Fixes {
     /// occurrence. Returns how many were dropped.
     ///
     /// AIS files come in time order, so a stable counting sort by MMSI leaves each
-    /// vessel's fixes in time order already: two sequential passes and a scatter into
-    /// one write stream per vessel (which the caches hold), then a sort only for the
-    /// vessels whose fixes were not in order.
+    /// vessel's fixes in time order already: one pass numbering the vessels, a count
+    /// and a scatter into one write stream per vessel (which the caches hold), then a
+    /// sort only for the vessels whose fixes were not in order.
     pub fn sort_dedup(&mut self) -> usize {
         let n = self.rows.len();
         if self.rows.windows(2).all(|w| w[0].key() < w[1].key()) {
             return 0;
         }
-        let mut vessels: Vec<u32> = {
-            let mut seen = rustc_hash::FxHashSet::default();
-            self.rows.iter().map(|r| r.mmsi).filter(|m| seen.insert(*m)).collect()
-        };
-        vessels.sort_unstable();
-        let rank: rustc_hash::FxHashMap<u32, usize> = vessels.iter().enumerate().map(|(r, m)| (*m, r)).collect();
-        let mut start = vec![0usize; vessels.len() + 1];
-        for r in &self.rows {
-            start[rank[&r.mmsi] + 1] += 1;
-        }
-        for r in 0..vessels.len() {
-            start[r + 1] += start[r];
-        }
-        // The scatter, split by vessel rank over two threads writing disjoint halves.
-        let mut sorted = vec![FixRow::default(); n];
-        let mid_rank = vessels.len() / 2;
-        let (low, high) = sorted.split_at_mut(start[mid_rank]);
-        let scatter = |out: &mut [FixRow], ranks: std::ops::Range<usize>| {
-            let base = start[ranks.start];
-            let mut next: Vec<usize> = start[ranks.clone()].iter().map(|s| s - base).collect();
-            for row in &self.rows {
-                let r = rank[&row.mmsi];
-                if ranks.contains(&r) {
-                    let slot = &mut next[r - ranks.start];
-                    out[*slot] = *row;
-                    *slot += 1;
-                }
+        // Each row's vessel numbered in order of first appearance (one look-up per row),
+        // then the vessels ranked by MMSI.
+        let mut ids: rustc_hash::FxHashMap<u32, u32> = rustc_hash::FxHashMap::default();
+        let mut mmsis: Vec<u32> = Vec::new();
+        let row_ids: Vec<u32> = self
+            .rows
+            .iter()
+            .map(|r| {
+                *ids.entry(r.mmsi).or_insert_with(|| {
+                    mmsis.push(r.mmsi);
+                    u32::try_from(mmsis.len() - 1).unwrap_or(u32::MAX)
+                })
+            })
+            .collect();
+        let mut by_mmsi: Vec<u32> = (0..mmsis.len()).map(|i| u32::try_from(i).unwrap_or(u32::MAX)).collect();
+        by_mmsi.sort_unstable_by_key(|&id| mmsis[id as usize]);
+        // Where each vessel's run starts in the output, indexed by id.
+        let mut next = vec![0usize; mmsis.len()];
+        {
+            let mut count = vec![0usize; mmsis.len()];
+            for &id in &row_ids {
+                count[id as usize] += 1;
             }
-        };
-        std::thread::scope(|s| {
-            s.spawn(|| scatter(low, 0..mid_rank));
-            scatter(high, mid_rank..vessels.len());
-        });
+            let mut at = 0;
+            for &id in &by_mmsi {
+                next[id as usize] = at;
+                at += count[id as usize];
+            }
+        }
+        let starts: Vec<usize> = by_mmsi.iter().map(|&id| next[id as usize]).chain([n]).collect();
+        let mut sorted = vec![FixRow::default(); n];
+        for (row, &id) in self.rows.iter().zip(&row_ids) {
+            let slot = &mut next[id as usize];
+            sorted[*slot] = *row;
+            *slot += 1;
+        }
         self.rows = sorted;
-        for r in 0..vessels.len() {
-            let group = &mut self.rows[start[r]..start[r + 1]];
+        for run in starts.windows(2) {
+            let group = &mut self.rows[run[0]..run[1]];
             if !group.windows(2).all(|w| w[0].ts_ms <= w[1].ts_ms) {
                 group.sort_by_key(|row| row.ts_ms);
             }

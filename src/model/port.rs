@@ -23,7 +23,7 @@ impl Port {
     /// Whether a point is in port, `margin_km` widening the radius or the area.
     pub fn contains(&self, lat: f64, lon: f64, margin_km: f64) -> bool {
         match &self.area {
-            None => distance_km(lat, lon, self.lat, self.lon) <= self.radius_km + margin_km,
+            None => within_km(lat, lon, self.lat, self.lon, self.radius_km + margin_km).is_some(),
             Some(rings) => rings.iter().any(|ring| {
                 in_ring(ring, lon, lat) || (margin_km > 0.0 && ring_distance_km(ring, lat, lon) <= margin_km)
             }),
@@ -86,4 +86,22 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let dlon = (lon2 - lon1).to_radians();
     let a = (dlat / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dlon / 2.0).sin().powi(2);
     2.0 * EARTH_RADIUS_KM * a.sqrt().asin()
+}
+
+/// The great-circle distance between two points when it is at most `km`, else `None`.
+/// The difference in latitude alone is a lower bound of the distance (no trigonometry),
+/// so most far points are turned away before [`distance_km`].
+///
+/// ```
+/// use fleetwatch::model::port::within_km;
+/// assert!(within_km(60.345, 28.70, 60.36, 28.71, 3.0).is_some());
+/// assert!(within_km(60.345, 28.70, 60.50, 28.70, 3.0).is_none());
+/// ```
+pub fn within_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64, km: f64) -> Option<f64> {
+    // A hair of slack, so that rounding never turns away a point the distance keeps.
+    if (lat2 - lat1).abs().to_radians() * EARTH_RADIUS_KM > km * (1.0 + 1e-9) {
+        return None;
+    }
+    let d = distance_km(lat1, lon1, lat2, lon2);
+    (d <= km).then_some(d)
 }

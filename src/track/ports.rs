@@ -6,7 +6,7 @@
 use rstar::{AABB, RTree, RTreeObject};
 use rustc_hash::FxHashMap;
 
-use crate::model::port::{Port, distance_km};
+use crate::model::port::{Port, distance_km, within_km};
 
 const BUNDLED: &str = include_str!("../../data/ports.csv");
 
@@ -337,8 +337,7 @@ impl Gazetteer {
                     return p.contains(lat, lon, margin_km).then_some((i, 0.0));
                 }
                 // A point port: the distance decides, computed once.
-                let d = distance_km(lat, lon, p.lat, p.lon);
-                (d <= p.radius_km + margin_km).then_some((i, d))
+                within_km(lat, lon, p.lat, p.lon, p.radius_km + margin_km).map(|d| (i, d))
             })
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     }
