@@ -157,7 +157,7 @@ impl DataStore {
 
     /// The positions of some days grouped by vessel (every row under one key), for a
     /// reader that goes through them a slice of vessels at a time: the files are read two
-    /// at a time, two million rows at a time, and only the rows of the MMSIs `keep` accepts
+    /// at a time, one row group (262,144 rows) at a time, and only the rows of the MMSIs `keep` accepts
     /// are kept, in memory up to the budget of `staging`, beyond it in its directory.
     pub fn positions_by_vessel(
         &self,
@@ -339,7 +339,7 @@ impl DataStore {
 }
 
 /// Rows of a stored file read at a time by [`DataStore::positions_by_vessel`].
-const READ_ROWS: usize = 1 << 21;
+const READ_ROWS: usize = 1 << 18;
 
 /// Rows of one day gathered, sorted and written at a time.
 const SLICE_ROWS: usize = 1 << 19;
@@ -347,7 +347,7 @@ const SLICE_ROWS: usize = 1 << 19;
 /// Writes a day's rows (the stored ones first, then the new, as [`DayRows`] holds them)
 /// as up to `threads` files, each sorted by (MMSI, time), the MMSIs of one file below
 /// those of the next, a repeated (MMSI, time) keeping its first occurrence. The day is
-/// never held sorted whole: its MMSI buckets are cut into slices of about a million
+/// never held sorted whole: its MMSI buckets are cut into slices of about half a million
 /// rows, each gathered, sorted, deduplicated and written in turn, and the files are
 /// encoded in parallel (the Parquet encoder runs on one core). Returns the files and
 /// the rows kept.
