@@ -46,8 +46,7 @@ pub fn gazetteer(path: Option<&Path>, enter_km: Option<f64>) -> anyhow::Result<G
 /// Positions a detection holds in memory, in MiB; beyond it they wait in a temporary
 /// directory, so a window of any number of days is read in bounded memory.
 const DETECT_BUFFER_MIB: usize = 512;
-/// Rows of vessels detected at a time (16 MiB of rows: blocks this size are reused by the
-/// allocator rather than mapped afresh each time).
+/// Rows of vessels detected at a time (16 MiB of rows).
 const DETECT_SLICE_ROWS: usize = 1 << 19;
 
 /// The calls detected in the stored positions of the days in the filter window (with a
