@@ -441,4 +441,29 @@ mod tests {
         assert_eq!(col(&df, "sog_kn").unwrap().null_count(), 600);
         assert_eq!(col(&df, "nav_status").unwrap().null_count(), 1000);
     }
+
+    /// Files of earlier versions went through a data frame: every column optional, the
+    /// time by dictionary, Snappy pages. They still read as they were written.
+    #[test]
+    fn positions_written_through_a_data_frame_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.parquet");
+        let rows = rows();
+        let opt = |get: &dyn Fn(&FixRow) -> Option<f32>| rows.iter().map(get).collect::<Vec<_>>();
+        let ints = |get: &dyn Fn(&FixRow) -> Option<i32>| rows.iter().map(get).collect::<Vec<_>>();
+        let df = DataFrame::new_infer_height(vec![
+            Column::new("mmsi".into(), rows.iter().map(|r| Some(r.mmsi)).collect::<Vec<_>>()),
+            ms_column("ts", &rows.iter().map(|r| r.ts_ms).collect::<Vec<_>>()),
+            Column::new("lat".into(), rows.iter().map(|r| Some(r.lat())).collect::<Vec<_>>()),
+            Column::new("lon".into(), rows.iter().map(|r| Some(r.lon())).collect::<Vec<_>>()),
+            Column::new("sog_kn".into(), opt(&FixRow::sog_kn)),
+            Column::new("cog_deg".into(), opt(&FixRow::cog_deg)),
+            Column::new("heading_deg".into(), ints(&|r| r.heading().map(i32::from))),
+            Column::new("nav_status".into(), ints(&|r| r.status().map(i32::from))),
+            Column::new("draught_m".into(), opt(&FixRow::draught_m)),
+        ])
+        .unwrap();
+        write_parquet(&path, df).unwrap();
+        assert_eq!(read_positions(&path).unwrap().rows, rows);
+    }
 }
