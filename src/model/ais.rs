@@ -169,7 +169,8 @@ impl From<Fix> for FixRow {
 }
 
 /// Setters for readers that fill rows a column at a time (the stored table's units:
-/// degrees, knots, metres); a missing value becomes "not available".
+/// degrees, knots, metres): a missing speed, course, draught, heading or status becomes
+/// "not available"; coordinates are never missing in the store.
 impl FixRow {
     pub(crate) fn set_lat(&mut self, deg: Option<f64>) {
         self.lat_e7 = e7(deg.unwrap_or(f64::NAN));

@@ -162,7 +162,7 @@ fn position_arrays(rows: &[FixRow], schema: &ArrowSchema) -> Vec<Box<dyn Array>>
 /// in the file's order), so that the caller never holds them all sorted at once.
 ///
 /// The file is written with `polars-parquet`'s writer directly, each column with the
-/// encoding [`positions_schema`] gives it: through a data frame, Polars would estimate
+/// encoding `positions_schema` gives it: through a data frame, Polars would estimate
 /// every column's cardinality and try a dictionary on each (a sixth of the ingest's CPU
 /// time on a DMA day). Pages are not compressed (Snappy made the files 14% smaller and
 /// took a fifth of the encoding time); statistics hold each column's minimum, maximum
