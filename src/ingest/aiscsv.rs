@@ -642,12 +642,14 @@ fn text(b: &[u8]) -> &str {
     std::str::from_utf8(b).unwrap_or("")
 }
 
+/// Nine digits (an MMSI), in one pass: nine digits cannot overflow a `u32`.
 fn parse_mmsi(b: &[u8]) -> Option<u32> {
-    if b.len() != 9 || !b.iter().all(u8::is_ascii_digit) {
+    if b.len() != 9 {
         return None;
     }
-    b.iter()
-        .try_fold(0u32, |acc, d| acc.checked_mul(10)?.checked_add(u32::from(d - b'0')))
+    b.iter().try_fold(0u32, |acc, d| {
+        d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+    })
 }
 
 fn two(b: &[u8]) -> Option<u32> {
@@ -784,6 +786,23 @@ mod tests {
         );
         assert_eq!(dma_time(b"2025-05-15 08:02:29"), None);
         assert_eq!(dma_time(b"32/05/2025 08:02:29"), None);
+    }
+
+    #[test]
+    fn mmsis_are_nine_digits() {
+        assert_eq!(parse_mmsi(b"219000001"), Some(219_000_001));
+        assert_eq!(parse_mmsi(b"999999999"), Some(999_999_999));
+        assert_eq!(parse_mmsi(b"000000000"), Some(0));
+        for bad in [
+            &b"21900000a"[..],
+            b"12345678",
+            b"1234567890",
+            b"-12345678",
+            b" 21900000",
+            b"",
+        ] {
+            assert_eq!(parse_mmsi(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
     }
 
     #[test]
