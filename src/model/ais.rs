@@ -233,10 +233,19 @@ impl Fixes {
     /// earliest set. Each vessel's run of rows in each set is copied whole, in the order
     /// of the sets: a k-way merge over the runs, without hashing or a scatter.
     pub fn merge_sorted(mut parts: Vec<Fixes>) -> Fixes {
-        for p in &mut parts {
+        let mut rows = Vec::new();
+        Self::merge_sorted_into(&mut parts, &mut rows);
+        Fixes { rows }
+    }
+
+    /// [`Fixes::merge_sorted`] into `rows` (cleared first), so that a caller merging
+    /// slice after slice reuses one buffer rather than mapping fresh memory each time.
+    pub fn merge_sorted_into(parts: &mut [Fixes], rows: &mut Vec<FixRow>) {
+        for p in parts.iter_mut() {
             p.sort_dedup();
         }
-        let mut rows = Vec::with_capacity(parts.iter().map(Fixes::len).sum());
+        rows.clear();
+        rows.reserve(parts.iter().map(Fixes::len).sum());
         let mut heads: std::collections::BinaryHeap<std::cmp::Reverse<(u32, usize)>> = parts
             .iter()
             .enumerate()
@@ -260,7 +269,6 @@ impl Fixes {
             }
         }
         rows.dedup_by_key(|r| r.key());
-        Fixes { rows }
     }
 
     /// Sorts by (MMSI, time) and drops repeated (MMSI, time) keys, keeping the first

@@ -552,21 +552,28 @@ impl DayRows {
     }
 
     /// The rows of the vessels `mmsis`, a set per block (each sorted when the rows came
-    /// sorted).
-    pub fn gather_vessels(&self, mmsis: &RangeInclusive<u32>) -> std::io::Result<Vec<Fixes>> {
+    /// sorted), into the first sets of `sets` (their buffers reused from one call to the
+    /// next; the sets beyond are emptied); returns how many.
+    pub fn gather_vessels(&self, mmsis: &RangeInclusive<u32>, sets: &mut Vec<Fixes>) -> std::io::Result<usize> {
         let mut buf = Vec::new();
-        let mut sets = Vec::new();
+        let mut k = 0;
         for block in &self.blocks {
-            let range = block.vessel_range(mmsis);
-            let mut rows = Vec::with_capacity(range.len());
-            block.gather(range, &mut rows, &mut buf)?;
+            if sets.len() == k {
+                sets.push(Fixes::default());
+            }
+            let rows = &mut sets[k].rows;
+            rows.clear();
+            block.gather(block.vessel_range(mmsis), rows, &mut buf)?;
             // A block not sorted by vessel gave its buckets: only these vessels.
             rows.retain(|r| mmsis.contains(&r.mmsi));
             if !rows.is_empty() {
-                sets.push(Fixes { rows });
+                k += 1;
             }
         }
-        Ok(sets)
+        for set in &mut sets[k..] {
+            set.rows.clear();
+        }
+        Ok(k)
     }
 }
 

@@ -489,9 +489,12 @@ mod scenario {
         let mut rows = Vec::new();
         let slices = by_vessel.vessel_slices(20_000);
         assert!(slices.len() > 5, "{} slices", slices.len());
+        // The buffers are reused from slice to slice, as the report does.
+        let (mut sets, mut merged) = (Vec::new(), Vec::new());
         for mmsis in slices {
-            let sets = by_vessel.gather_vessels(&mmsis).unwrap();
-            rows.extend(fleetwatch::model::ais::Fixes::merge_sorted(sets).rows);
+            let n = by_vessel.gather_vessels(&mmsis, &mut sets).unwrap();
+            fleetwatch::model::ais::Fixes::merge_sorted_into(&mut sets[..n], &mut merged);
+            rows.extend_from_slice(&merged);
         }
         assert!(dir.path().join("spool-0.bin").exists(), "nothing spilled");
         assert_eq!(rows, b.positions_of_days(days.into_iter()).unwrap().rows);

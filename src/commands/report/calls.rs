@@ -73,12 +73,15 @@ pub fn detect(
         .unwrap_or_else(Staging::in_memory);
     let rows = store.positions_by_vessel(wanted, keep, &staging)?;
     let mut calls = Vec::new();
+    // Buffers kept from one slice to the next.
+    let (mut sets, mut merged) = (Vec::new(), Vec::new());
     for mmsis in rows.vessel_slices(DETECT_SLICE_ROWS) {
         // Each block holds a run of one stored file, sorted: merged, not sorted again.
-        let sets = rows
-            .gather_vessels(&mmsis)
+        let n = rows
+            .gather_vessels(&mmsis, &mut sets)
             .context("cannot read the staged positions")?;
-        calls.extend(detect_all(&Fixes::merge_sorted(sets).rows, ports, params));
+        Fixes::merge_sorted_into(&mut sets[..n], &mut merged);
+        calls.extend(detect_all(&merged, ports, params));
     }
     Ok(calls)
 }
