@@ -279,6 +279,13 @@ impl Fixes {
     /// and a scatter into one write stream per vessel (which the caches hold), then a
     /// sort only for the vessels whose fixes were not in order.
     pub fn sort_dedup(&mut self) -> usize {
+        self.sort_dedup_with(&mut Vec::new())
+    }
+
+    /// [`Fixes::sort_dedup`] with `scratch` as the buffer it sorts into (it comes back
+    /// holding the unsorted rows' buffer), so that a caller sorting batch after batch
+    /// reuses two buffers rather than mapping fresh memory each time.
+    pub fn sort_dedup_with(&mut self, scratch: &mut Vec<FixRow>) -> usize {
         let n = self.rows.len();
         if self.rows.windows(2).all(|w| w[0].key() < w[1].key()) {
             return 0;
@@ -313,13 +320,15 @@ impl Fixes {
             }
         }
         let starts: Vec<usize> = by_mmsi.iter().map(|&id| next[id as usize]).chain([n]).collect();
-        let mut sorted = vec![FixRow::default(); n];
+        let sorted = scratch;
+        sorted.clear();
+        sorted.resize(n, FixRow::default());
         for (row, &id) in self.rows.iter().zip(&row_ids) {
             let slot = &mut next[id as usize];
             sorted[*slot] = *row;
             *slot += 1;
         }
-        self.rows = sorted;
+        std::mem::swap(&mut self.rows, sorted);
         for run in starts.windows(2) {
             let group = &mut self.rows[run[0]..run[1]];
             if !group.windows(2).all(|w| w[0].ts_ms <= w[1].ts_ms) {

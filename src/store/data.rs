@@ -387,19 +387,25 @@ fn write_day(
                 let mut slices = slices.iter();
                 s.spawn(move || {
                     let mut failed = None;
-                    let written = tables::write_positions_from(&dir.join(name), || {
-                        let slice = slices.next()?;
-                        let mut batch = match rows.gather(slice) {
-                            Ok(rows) => Fixes { rows },
-                            Err(e) => {
-                                failed = Some(e);
-                                return None;
-                            }
+                    // The gathered and the sorted rows go back and forth between two
+                    // buffers, kept from one slice to the next.
+                    let mut scratch = Vec::new();
+                    let written = tables::write_positions_from(&dir.join(name), |out| {
+                        let Some(slice) = slices.next() else {
+                            return false;
+                        };
+                        if let Err(e) = rows.gather_into(slice, out) {
+                            failed = Some(e);
+                            return false;
+                        }
+                        let mut batch = Fixes {
+                            rows: std::mem::take(out),
                         };
                         // Stable: of two rows with one key, the first (stored) stays.
-                        batch.sort_dedup();
+                        batch.sort_dedup_with(&mut scratch);
                         kept.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
-                        Some(batch.rows)
+                        *out = batch.rows;
+                        true
                     });
                     match failed {
                         Some(e) => Err(anyhow::Error::from(e).context("cannot read the staged positions")),

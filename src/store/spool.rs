@@ -507,12 +507,20 @@ impl DayRows {
 
     /// The rows of a slice, block after block (so in file order within a vessel).
     pub fn gather(&self, slice: &Slice) -> std::io::Result<Vec<FixRow>> {
-        let n = self.blocks.iter().map(|b| b.range(&slice.buckets).len()).sum();
-        let mut out = Vec::with_capacity(n);
+        let mut out = Vec::new();
+        self.gather_into(slice, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`DayRows::gather`] into `out` (cleared first), so that a writer going through
+    /// slice after slice reuses one buffer.
+    pub fn gather_into(&self, slice: &Slice, out: &mut Vec<FixRow>) -> std::io::Result<()> {
+        out.clear();
+        out.reserve(self.blocks.iter().map(|b| b.range(&slice.buckets).len()).sum());
         let mut buf = Vec::new();
         for block in &self.blocks {
             let from = out.len();
-            block.gather(block.range(&slice.buckets), &mut out, &mut buf)?;
+            block.gather(block.range(&slice.buckets), out, &mut buf)?;
             if !slice.whole() {
                 let mut k = from;
                 for i in from..out.len() {
@@ -524,7 +532,7 @@ impl DayRows {
                 out.truncate(k);
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// For rows added sorted ([`Spool::push_sorted`]): runs of MMSIs of up to `max_rows`

@@ -159,7 +159,9 @@ fn position_arrays(rows: &[FixRow], schema: &ArrowSchema) -> Vec<Box<dyn Array>>
 }
 
 /// Writes a positions file from batches of rows handed over one at a time (each already
-/// in the file's order), so that the caller never holds them all sorted at once.
+/// in the file's order), so that the caller never holds them all sorted at once: `next`
+/// fills the buffer it is given with the next batch (the buffer is the same each time,
+/// cleared) and says whether there was one.
 ///
 /// The file is written with `polars-parquet`'s writer directly, each column with the
 /// encoding `positions_schema` gives it: through a data frame, Polars would estimate
@@ -167,7 +169,7 @@ fn position_arrays(rows: &[FixRow], schema: &ArrowSchema) -> Vec<Box<dyn Array>>
 /// time on a DMA day). Pages are not compressed (Snappy made the files 14% smaller and
 /// took a fifth of the encoding time); statistics hold each column's minimum, maximum
 /// and nulls.
-pub fn write_positions_from(path: &Path, mut next: impl FnMut() -> Option<Vec<FixRow>>) -> anyhow::Result<()> {
+pub fn write_positions_from(path: &Path, mut next: impl FnMut(&mut Vec<FixRow>) -> bool) -> anyhow::Result<()> {
     let (schema, encodings) = positions_schema();
     let options = WriteOptions {
         statistics: StatisticsOptions {
@@ -186,7 +188,11 @@ pub fn write_positions_from(path: &Path, mut next: impl FnMut() -> Option<Vec<Fi
         let sink = std::io::BufWriter::with_capacity(1 << 20, file);
         let mut writer = FileWriter::try_new(sink, schema.clone(), options).map_err(pq)?;
         let types = writer.parquet_schema().fields().to_vec();
-        while let Some(batch) = next() {
+        let mut batch = Vec::new();
+        while {
+            batch.clear();
+            next(&mut batch)
+        } {
             for group in batch.chunks(ROW_GROUP) {
                 let mut columns = Vec::with_capacity(types.len());
                 for ((array, type_), encoding) in position_arrays(group, &schema).iter().zip(&types).zip(&encodings) {
@@ -413,7 +419,7 @@ mod tests {
         let path = dir.path().join("part.parquet");
         let rows = rows();
         let mut batches = vec![rows[..1234].to_vec(), rows[1234..].to_vec()].into_iter();
-        write_positions_from(&path, || batches.next()).unwrap();
+        write_positions_from(&path, |out| batches.next().map(|b| *out = b).is_some()).unwrap();
 
         assert_eq!(read_positions(&path).unwrap().rows, rows);
         let mut pieces = Vec::new();
