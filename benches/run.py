@@ -47,6 +47,16 @@ def timed(cmd, stdout=subprocess.DEVNULL):
     return wall, res.stdout.decode() if stdout == subprocess.PIPE else None
 
 
+def port_calls_run(fw, store, counted):
+    """A timed `report port-calls` on a store, its number of calls left in counted["n"]."""
+    def run():
+        wall, out = timed([fw, "--data-dir", store, "report", "port-calls", "--format", "csv"],
+                          stdout=subprocess.PIPE)
+        counted["n"] = out.count("\n") - 1
+        return wall
+    return run
+
+
 def peak_mb(cmd, env=None):
     """Peak resident memory of one run of a command, in MB (via /usr/bin/time if there)."""
     if shutil.which("time") or os.path.exists("/usr/bin/time"):
@@ -185,12 +195,7 @@ def main():
     shutil.rmtree(vstore, ignore_errors=True)
     sh([fw, "--quiet", "--data-dir", vstore, "ingest"] + voy_files)
     calls_fw = {}
-
-    def fw_calls():
-        wall, out = timed([fw, "--data-dir", vstore, "report", "port-calls", "--format", "csv"],
-                          stdout=subprocess.PIPE)
-        calls_fw["n"] = out.count("\n") - 1
-        return wall
+    fw_calls = port_calls_run(fw, vstore, calls_fw)
 
     calls_dk = {}
 
@@ -221,14 +226,7 @@ def main():
 
     # (b'') the DMA day of (a) from CSV to port calls: its ingest, then the report on it
     day_calls = {}
-
-    def fw_day_calls():
-        wall, out = timed([fw, "--data-dir", store, "report", "port-calls", "--format", "csv"],
-                          stdout=subprocess.PIPE)
-        day_calls["n"] = out.count("\n") - 1
-        return wall
-
-    t_day_calls = best(args.runs, fw_day_calls)
+    t_day_calls = best(args.runs, port_calls_run(fw, store, day_calls))
     m_day_calls = peak_mb([fw, "--data-dir", store, "report", "port-calls", "--format", "csv"])
     rows.append((f"(b'') the day of (a) CSV -> port calls ({day_rows / 1e6:.1f} M rows)", t_day_ingest + t_day_calls,
                  None, f"ingest {t_day_ingest:.2f} s (best of (a)) + port calls {t_day_calls:.2f} s "
