@@ -44,7 +44,7 @@ fn main() {
     let rows = fixes.len();
     let out = std::env::temp_dir().join("ingest_phases.parquet");
     let mut once = Some(fixes.rows);
-    fleetwatch::store::tables::write_positions_from(&out, |batch| once.take().map(|rows| *batch = rows).is_some())
+    fleetwatch::store::tables::write_positions_from(&out, |batch| once.take().map(|rows| batch.rows = rows).is_some())
         .expect("encodes");
     let encode = t.elapsed();
     let c3 = cpu_s();

@@ -715,6 +715,7 @@ pub fn iso_time(b: &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ais::rfc3339;
 
     /// Reads a whole AIS CSV file held in memory on `threads` threads: the tests' reference
     /// for the reader from disk. `progress` receives the bytes done as they are done.
@@ -771,8 +772,6 @@ mod tests {
         bounds.dedup();
         bounds
     }
-
-    use crate::model::ais::rfc3339;
 
     #[test]
     fn times_parse_by_arithmetic() {

@@ -451,6 +451,7 @@ impl<'s, F: FnMut(u64, Option<i64>, &Message)> Reader<'s, F> {
         Ok(self.out)
     }
 }
+
 /// A message whose sentences are all in: payload, fill bits, first line, time.
 type Complete = (String, usize, u64, Option<i64>);
 

@@ -154,23 +154,25 @@ impl FixRow {
 
 impl From<Fix> for FixRow {
     fn from(f: Fix) -> Self {
-        Self {
+        let mut row = Self {
             ts_ms: f.ts_ms,
             mmsi: f.mmsi,
-            lat_e7: e7(f.lat),
-            lon_e7: e7(f.lon),
-            sog_dkn: tenths(f.sog_kn),
-            cog_ddeg: tenths(f.cog_deg),
-            draught_dm: tenths(f.draught_m),
-            heading_deg: f.heading_deg.filter(|h| *h < 360).unwrap_or(NO_HEADING),
-            nav_status: f.nav_status.filter(|s| *s < NO_STATUS).unwrap_or(NO_STATUS),
-        }
+            ..Self::default()
+        };
+        row.set_lat(Some(f.lat));
+        row.set_lon(Some(f.lon));
+        row.set_sog_kn(f.sog_kn);
+        row.set_cog_deg(f.cog_deg);
+        row.set_draught_m(f.draught_m);
+        row.set_heading(f.heading_deg.map(i32::from));
+        row.set_status(f.nav_status.map(i32::from));
+        row
     }
 }
 
-/// Setters for readers that fill rows a column at a time (the stored table's units:
-/// degrees, knots, metres): a missing speed, course, draught, heading or status becomes
-/// "not available"; coordinates are never missing in the store.
+/// Setters from the stored table's units (degrees, knots, metres), for readers that fill
+/// rows a column at a time and for [`Fix`] conversion: a missing speed, course,
+/// draught, heading or status becomes "not available"; coordinates are never missing.
 impl FixRow {
     pub(crate) fn set_lat(&mut self, deg: Option<f64>) {
         self.lat_e7 = e7(deg.unwrap_or(f64::NAN));

@@ -157,8 +157,9 @@ impl DataStore {
 
     /// The positions of some days grouped by vessel (every row under one key), for a
     /// reader that goes through them a slice of vessels at a time: the files are read two
-    /// at a time, one row group (262,144 rows) at a time, and only the rows of the MMSIs `keep` accepts
-    /// are kept, in memory up to the budget of `staging`, beyond it in its directory.
+    /// at a time, a row group (262,144 rows) at a time, and only the rows of the MMSIs
+    /// `keep` accepts are kept, in memory up to the budget of `staging`, beyond it in its
+    /// directory.
     pub fn positions_by_vessel(
         &self,
         days: impl Iterator<Item = NaiveDate>,
@@ -390,21 +391,17 @@ fn write_day(
                     // The gathered and the sorted rows go back and forth between two
                     // buffers, kept from one slice to the next.
                     let mut scratch = Vec::new();
-                    let written = tables::write_positions_from(&dir.join(name), |out| {
+                    let written = tables::write_positions_from(&dir.join(name), |batch| {
                         let Some(slice) = slices.next() else {
                             return false;
                         };
-                        if let Err(e) = rows.gather_into(slice, out) {
+                        if let Err(e) = rows.gather_into(slice, &mut batch.rows) {
                             failed = Some(e);
                             return false;
                         }
-                        let mut batch = Fixes {
-                            rows: std::mem::take(out),
-                        };
                         // Stable: of two rows with one key, the first (stored) stays.
                         batch.sort_dedup_with(&mut scratch);
                         kept.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
-                        *out = batch.rows;
                         true
                     });
                     match failed {

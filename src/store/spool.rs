@@ -12,7 +12,7 @@ use std::ops::{Range, RangeInclusive};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::model::ais::{FixRow, Fixes, day_of};
 
@@ -157,7 +157,7 @@ pub struct Staging {
     report_every: usize,
     held: AtomicUsize,
     spools: AtomicUsize,
-    failed: std::sync::atomic::AtomicBool,
+    failed: AtomicBool,
 }
 
 impl Staging {
@@ -169,7 +169,7 @@ impl Staging {
             report_every: REPORT_ROWS,
             held: AtomicUsize::new(0),
             spools: AtomicUsize::new(0),
-            failed: std::sync::atomic::AtomicBool::new(false),
+            failed: AtomicBool::new(false),
         }
     }
 
@@ -182,7 +182,7 @@ impl Staging {
             report_every: (budget_rows / 8).clamp(1, REPORT_ROWS),
             held: AtomicUsize::new(0),
             spools: AtomicUsize::new(0),
-            failed: std::sync::atomic::AtomicBool::new(false),
+            failed: AtomicBool::new(false),
         })
     }
 
@@ -519,18 +519,11 @@ impl DayRows {
         out.reserve(self.blocks.iter().map(|b| b.range(&slice.buckets).len()).sum());
         let mut buf = Vec::new();
         for block in &self.blocks {
-            let from = out.len();
             block.gather(block.range(&slice.buckets), out, &mut buf)?;
-            if !slice.whole() {
-                let mut k = from;
-                for i in from..out.len() {
-                    if slice.mmsis.contains(&out[i].mmsi) {
-                        out[k] = out[i];
-                        k += 1;
-                    }
-                }
-                out.truncate(k);
-            }
+        }
+        if !slice.whole() {
+            // A bucket cut in parts: only this part's vessels (order kept).
+            out.retain(|r| slice.mmsis.contains(&r.mmsi));
         }
         Ok(())
     }

@@ -60,19 +60,9 @@ fn write_parquet(path: &Path, mut df: DataFrame) -> anyhow::Result<()> {
 }
 
 fn read_parquet(path: &Path, columns: Option<&[&str]>) -> anyhow::Result<DataFrame> {
-    read_parquet_slice(path, columns, None)
-}
-
-/// Rows `offset..offset + len` of a Parquet file (`None`: all).
-fn read_parquet_slice(
-    path: &Path,
-    columns: Option<&[&str]>,
-    slice: Option<(usize, usize)>,
-) -> anyhow::Result<DataFrame> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     ParquetReader::new(file)
         .with_columns(columns.map(|c| c.iter().map(|s| (*s).to_string()).collect()))
-        .with_slice(slice)
         .finish()
         .with_context(|| format!("cannot read Parquet file {}", path.display()))
 }
@@ -169,7 +159,7 @@ fn position_arrays(rows: &[FixRow], schema: &ArrowSchema) -> Vec<Box<dyn Array>>
 /// time on a DMA day). Pages are not compressed (Snappy made the files 14% smaller and
 /// took a fifth of the encoding time); statistics hold each column's minimum, maximum
 /// and nulls.
-pub fn write_positions_from(path: &Path, mut next: impl FnMut(&mut Vec<FixRow>) -> bool) -> anyhow::Result<()> {
+pub fn write_positions_from(path: &Path, mut next: impl FnMut(&mut Fixes) -> bool) -> anyhow::Result<()> {
     let (schema, encodings) = positions_schema();
     let options = WriteOptions {
         statistics: StatisticsOptions {
@@ -188,12 +178,12 @@ pub fn write_positions_from(path: &Path, mut next: impl FnMut(&mut Vec<FixRow>) 
         let sink = std::io::BufWriter::with_capacity(1 << 20, file);
         let mut writer = FileWriter::try_new(sink, schema.clone(), options).map_err(pq)?;
         let types = writer.parquet_schema().fields().to_vec();
-        let mut batch = Vec::new();
+        let mut batch = Fixes::default();
         while {
-            batch.clear();
+            batch.rows.clear();
             next(&mut batch)
         } {
-            for group in batch.chunks(ROW_GROUP) {
+            for group in batch.rows.chunks(ROW_GROUP) {
                 let mut columns = Vec::with_capacity(types.len());
                 for ((array, type_), encoding) in position_arrays(group, &schema).iter().zip(&types).zip(&encodings) {
                     for pages in array_to_columns(array.as_ref(), type_.clone(), options, &[*encoding]).map_err(pq)? {
@@ -222,14 +212,21 @@ pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
 
 /// Reads a positions file `rows` rows at a time (whole row groups when `rows` is a
 /// multiple of the 262,144 rows of a group), so that a large file is never held whole.
+/// The file's footer is parsed once and handed to each slice's reader.
 pub fn read_positions_by(path: &Path, rows: usize, mut each: impl FnMut(Fixes)) -> anyhow::Result<()> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let total = ParquetReader::new(file)
-        .num_rows()
-        .with_context(|| format!("cannot read Parquet file {}", path.display()))?;
+    let open = || File::open(path).with_context(|| format!("cannot open {}", path.display()));
+    let bad = || format!("cannot read Parquet file {}", path.display());
+    let metadata = ParquetReader::new(open()?).get_metadata().with_context(bad)?.clone();
+    let columns: Vec<String> = POSITION_COLUMNS.iter().map(|c| (*c).to_string()).collect();
     let mut offset = 0;
-    while offset < total {
-        let df = read_parquet_slice(path, Some(POSITION_COLUMNS), Some((offset, rows)))?;
+    while offset < metadata.num_rows {
+        let mut reader = ParquetReader::new(open()?);
+        reader.set_metadata(metadata.clone());
+        let df = reader
+            .with_columns(Some(columns.clone()))
+            .with_slice(Some((offset, rows)))
+            .finish()
+            .with_context(bad)?;
         each(positions_of_frame(&df, path)?);
         offset += rows;
     }
@@ -419,7 +416,7 @@ mod tests {
         let path = dir.path().join("part.parquet");
         let rows = rows();
         let mut batches = vec![rows[..1234].to_vec(), rows[1234..].to_vec()].into_iter();
-        write_positions_from(&path, |out| batches.next().map(|b| *out = b).is_some()).unwrap();
+        write_positions_from(&path, |out| batches.next().map(|rows| out.rows = rows).is_some()).unwrap();
 
         assert_eq!(read_positions(&path).unwrap().rows, rows);
         let mut pieces = Vec::new();
