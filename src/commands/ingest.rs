@@ -92,7 +92,7 @@ fn ingest_file(
     let calls = data.calls.len();
     let counts = data.counts;
     let rejected = data.rejects.len();
-    let committed = store.commit(entry, data, &shown)?;
+    let committed = store.commit(entry, data, &shown, &staging)?;
     if !settings.quiet {
         let mut line = format!("{shown}: {}, {} rows", format.as_str(), counts.rows);
         if matches!(format, InputFormat::Dma | InputFormat::Noaa | InputFormat::Nmea) {

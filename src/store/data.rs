@@ -201,13 +201,15 @@ impl DataStore {
 
     /// Adds one file's data as a new generation: merges its positions into their day
     /// partitions (dropping repeated (MMSI, time) keys), its spans into the identity
-    /// table, its port calls and rejects; then replaces the manifest. The caller holds
-    /// the write lock.
+    /// table, its port calls and rejects; then replaces the manifest. The stored rows of
+    /// a day it adds to are read through `staging`, as the file's positions were, so
+    /// memory stays within its budget. The caller holds the write lock.
     pub fn commit(
         &mut self,
         mut file: IngestedFile,
         mut data: FileData,
         reject_file: &str,
+        staging: &Staging,
     ) -> anyhow::Result<Committed> {
         let generation = self.manifest.generation + 1;
         let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
@@ -220,11 +222,11 @@ impl DataStore {
             let day = NaiveDate::from_num_days_from_ce_opt(i32::try_from(day_num + 719_163).unwrap_or(i32::MAX))
                 .context("a position's day is out of range")?;
             let new_rows = rows.len();
-            // The stored files of the day go first as they are (each sorted, MMSI ranges
-            // apart): the slices merge them with the new rows, no copy of the day is made.
-            let stored = self.read_files_of_days(std::iter::once(day))?;
-            let before: usize = stored.iter().map(Fixes::len).sum();
-            rows.prepend_sorted(stored);
+            // The stored rows of the day go first, a row group at a time through the
+            // file's staging (so within its budget); the slices merge them with the new.
+            let stored = self.positions_by_vessel(std::iter::once(day), &|_| true, staging)?;
+            let before = stored.len();
+            rows.prepend(stored);
             let (files, kept) = write_day(&self.dir, day, generation, &rows, threads)?;
             drop(rows);
             let added = kept - before;

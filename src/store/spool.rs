@@ -428,14 +428,10 @@ impl DayRows {
         self.blocks.iter().all(|b| b.len() == 0)
     }
 
-    /// Puts sets of rows, each sorted by MMSI (the files of the day as stored), before
-    /// these, in their order.
-    pub fn prepend_sorted(&mut self, stored: Vec<Fixes>) {
-        let stored = stored
-            .into_iter()
-            .filter(|f| !f.is_empty())
-            .map(|f| Block::of_sorted(f.rows));
-        self.blocks.splice(0..0, stored);
+    /// Puts `earlier`'s rows (the day as stored) before these.
+    pub fn prepend(&mut self, mut earlier: DayRows) {
+        earlier.blocks.append(&mut self.blocks);
+        self.blocks = earlier.blocks;
     }
 
     /// Parts of up to about `max_rows` rows, in MMSI order: runs of whole buckets (a larger

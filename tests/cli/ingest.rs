@@ -501,6 +501,60 @@ mod scenario {
     }
 
     #[test]
+    fn appending_to_stored_days_through_a_small_buffer_stores_what_memory_would() {
+        // Two files over overlapping days (some rows of the second repeat the first's):
+        // the second is merged into days already stored, whose rows are then read back
+        // through the staging budget (spilled with a 1 MiB buffer).
+        let file = |seed, days| {
+            let (files, _) = generate(&Scenario {
+                seed,
+                vessels: 60,
+                days,
+                days_per_file: days,
+                interval_min: 30,
+                ..Scenario::default()
+            });
+            files.into_iter().next().unwrap()
+        };
+        let (first, second) = (file(7, 20), file(7, 30));
+        let stores: Vec<Fw> = [None, Some("1")]
+            .into_iter()
+            .map(|buffer| {
+                let fw = Fw::new();
+                for (name, bytes) in [&first, &second] {
+                    let path = fw.dir.path().join(format!("{}-{name}", bytes.len()));
+                    std::fs::write(&path, bytes).unwrap();
+                    let mut args = vec!["ingest", path.to_str().unwrap()];
+                    args.extend(buffer.map(|b| ["--buffer", b]).into_iter().flatten());
+                    let run = fw.run(&args);
+                    assert_eq!(run.code, 0, "{}", run.stderr);
+                }
+                fw
+            })
+            .collect();
+        let counts = |fw: &Fw| {
+            let mut s = status(fw);
+            s.retain(|k, _| k != "data_dir" && k != "last_ingest_utc");
+            s
+        };
+        assert_eq!(counts(&stores[0]), counts(&stores[1]));
+        assert_ne!(counts(&stores[1])["duplicates_dropped"], "0", "the files overlap");
+        let open = |fw: &Fw| fleetwatch::store::data::DataStore::open(fw.dir.path()).unwrap();
+        let (a, b) = (open(&stores[0]), open(&stores[1]));
+        assert_eq!(a.manifest.positions, b.manifest.positions);
+        for day in a.manifest.positions.keys() {
+            let rows = b.positions_of_day(*day).unwrap();
+            assert!(
+                rows.rows
+                    .windows(2)
+                    .all(|w| (w[0].mmsi, w[0].ts_ms) < (w[1].mmsi, w[1].ts_ms)),
+                "{day}"
+            );
+            assert_eq!(a.positions_of_day(*day).unwrap(), rows, "{day}");
+        }
+    }
+
+    #[test]
     fn ingesting_the_scenario_again_changes_nothing() {
         let fw = Fw::new();
         let s = Scenario {
