@@ -183,41 +183,10 @@ fn close(open: Option<Open>, fixes: &[FixRow], params: &Params, exit_seen: bool,
     });
 }
 
-/// Every call in a set of fixes sorted by (MMSI, time).
-pub fn detect_all(rows: &[FixRow], ports: &Gazetteer, params: &Params) -> Vec<Call> {
-    use rayon::prelude::*;
-    // Pieces of whole vessels, detected in parallel, joined in order.
-    let pieces = rayon::current_num_threads() * 8;
-    let mut bounds = vec![0];
-    for k in 1..pieces {
-        let mut at = (rows.len() * k / pieces).max(*bounds.last().unwrap_or(&0));
-        while at > 0 && at < rows.len() && rows[at].mmsi == rows[at - 1].mmsi {
-            at += 1;
-        }
-        if at < rows.len() && at > *bounds.last().unwrap_or(&0) {
-            bounds.push(at);
-        }
-    }
-    bounds.push(rows.len());
-    bounds
-        .par_windows(2)
-        .map(|w| {
-            let mut calls = Vec::new();
-            let piece = &rows[w[0]..w[1]];
-            let mut start = 0;
-            while start < piece.len() {
-                let mmsi = piece[start].mmsi;
-                let end = start
-                    + piece[start..]
-                        .iter()
-                        .position(|r| r.mmsi != mmsi)
-                        .unwrap_or(piece.len() - start);
-                calls.extend(detect(&piece[start..end], ports, params));
-                start = end;
-            }
-            calls
-        })
-        .flatten()
+/// Every call in a set of fixes sorted by (MMSI, time), vessel after vessel, in order.
+pub fn detect_vessels(rows: &[FixRow], ports: &Gazetteer, params: &Params) -> Vec<Call> {
+    rows.chunk_by(|a, b| a.mmsi == b.mmsi)
+        .flat_map(|fixes| detect(fixes, ports, params))
         .collect()
 }
 

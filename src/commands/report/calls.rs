@@ -3,6 +3,7 @@
 //! that had the vessel listed on the arrival date.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
 use chrono::DateTime;
@@ -13,7 +14,7 @@ use crate::model::ais::{FixRow, Fixes};
 use crate::settings::Filters;
 use crate::store::data::DataStore;
 use crate::store::spool::Staging;
-use crate::track::portcalls::{Call, Params, detect_all};
+use crate::track::portcalls::{Call, Params, detect_vessels};
 use crate::track::ports::Gazetteer;
 use crate::track::timeline::Vessel;
 
@@ -51,7 +52,8 @@ const DETECT_SLICE_ROWS: usize = 1 << 19;
 
 /// The calls detected in the stored positions of the days in the filter window (with a
 /// margin of two days for calls across its edges), for the MMSIs `keep` accepts. The
-/// positions are grouped by vessel, then detected a slice of vessels at a time.
+/// positions are grouped by vessel, then detected a slice of vessels at a time on every
+/// core.
 pub fn detect(
     store: &DataStore,
     filters: &Filters,
@@ -72,18 +74,47 @@ pub fn detect(
         .and_then(|d| Staging::in_dir(d.path(), (DETECT_BUFFER_MIB << 20) / FixRow::BYTES).ok())
         .unwrap_or_else(Staging::in_memory);
     let rows = store.positions_by_vessel(wanted, keep, &staging)?;
-    let mut calls = Vec::new();
-    // Buffers kept from one slice to the next.
-    let (mut sets, mut merged) = (Vec::new(), Vec::new());
-    for mmsis in rows.vessel_slices(DETECT_SLICE_ROWS) {
-        // Each block holds a run of one stored file, sorted: merged, not sorted again.
-        let n = rows
-            .gather_vessels(&mmsis, &mut sets)
-            .context("cannot read the staged positions")?;
-        Fixes::merge_sorted_into(&mut sets[..n], &mut merged);
-        calls.extend(detect_all(&merged, ports, params));
+    let slices = rows.vessel_slices(DETECT_SLICE_ROWS);
+    // Slices of vessels taken in turn by a worker per core, each with its own buffers
+    // kept from one slice to the next; the calls come back in slice order.
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let found: Vec<anyhow::Result<Vec<(usize, Vec<Call>)>>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads.min(slices.len()))
+            .map(|_| {
+                let (rows, slices, next) = (&rows, &slices, &next);
+                s.spawn(move || {
+                    let (mut sets, mut merged, mut found) = (Vec::new(), Vec::new(), Vec::new());
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(mmsis) = slices.get(k) else {
+                            return Ok(found);
+                        };
+                        // Each block holds a run of one stored file, sorted: merged, not
+                        // sorted again.
+                        let n = rows
+                            .gather_vessels(mmsis, &mut sets)
+                            .context("cannot read the staged positions")?;
+                        Fixes::merge_sorted_into(&mut sets[..n], &mut merged);
+                        found.push((k, detect_vessels(&merged, ports, params)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a detection thread panicked")))
+            })
+            .collect()
+    });
+    let mut pieces = Vec::new();
+    for f in found {
+        pieces.extend(f?);
     }
-    Ok(calls)
+    pieces.sort_unstable_by_key(|(k, _)| *k);
+    Ok(pieces.into_iter().flat_map(|(_, calls)| calls).collect())
 }
 
 /// The lists in force that had the vessel listed on the day of `arrival_ms`, sorted.
