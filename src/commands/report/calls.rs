@@ -50,6 +50,9 @@ const DETECT_BUFFER_MIB: usize = 512;
 /// Rows of vessels detected at a time (16 MiB of rows).
 const DETECT_SLICE_ROWS: usize = 1 << 19;
 
+/// The calls of one slice of vessels, with the slice's number.
+type SliceCalls = (usize, Vec<Call>);
+
 /// The calls detected in the stored positions of the days in the filter window (with a
 /// margin of two days for calls across its edges), for the MMSIs `keep` accepts. The
 /// positions are grouped by vessel, then detected a slice of vessels at a time on every
@@ -79,7 +82,7 @@ pub fn detect(
     // kept from one slice to the next; the calls come back in slice order.
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let found: Vec<anyhow::Result<Vec<(usize, Vec<Call>)>>> = std::thread::scope(|s| {
+    let found: Vec<anyhow::Result<Vec<SliceCalls>>> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads.min(slices.len()))
             .map(|_| {
                 let (rows, slices, next) = (&rows, &slices, &next);
