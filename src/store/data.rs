@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::atomic::write_atomic;
 use super::spool::{DayRows, Positions, Slice, Staging};
-use super::tables::{self, StoredReject};
+use super::tables::{self, Columns, StoredReject};
 use crate::ingest::portcalls::PortCallRecord;
 use crate::ingest::{Counts, FileData, InputFormat};
 use crate::model::ais::Fixes;
@@ -159,10 +159,11 @@ impl DataStore {
     /// reader that goes through them a slice of vessels at a time: the files are read two
     /// at a time, a row group (262,144 rows) at a time, and only the rows of the MMSIs
     /// `keep` accepts are kept, in memory up to the budget of `staging`, beyond it in its
-    /// directory.
+    /// directory. Of each row, `columns` are read.
     pub fn positions_by_vessel(
         &self,
         days: impl Iterator<Item = NaiveDate>,
+        columns: Columns,
         keep: &(dyn Fn(u32) -> bool + Sync),
         staging: &Staging,
     ) -> anyhow::Result<DayRows> {
@@ -175,7 +176,7 @@ impl DataStore {
                     s.spawn(move || {
                         let mut spool = staging.spool();
                         while let Some(path) = files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                            tables::read_positions_by(path, READ_ROWS, |mut fixes| {
+                            tables::read_positions_by(path, READ_ROWS, columns, |mut fixes| {
                                 fixes.rows.retain(|r| keep(r.mmsi));
                                 spool.push_sorted(0, fixes.rows);
                             })?;
@@ -224,7 +225,7 @@ impl DataStore {
             let new_rows = rows.len();
             // The stored rows of the day go first, a row group at a time through the
             // file's staging (so within its budget); the slices merge them with the new.
-            let stored = self.positions_by_vessel(std::iter::once(day), &|_| true, staging)?;
+            let stored = self.positions_by_vessel(std::iter::once(day), Columns::All, &|_| true, staging)?;
             let before = stored.len();
             rows.prepend(stored);
             let (files, kept) = write_day(&self.dir, day, generation, &rows, threads)?;

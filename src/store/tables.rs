@@ -210,14 +210,37 @@ pub fn read_positions(path: &Path) -> anyhow::Result<Fixes> {
     positions_of_frame(&read_parquet(path, Some(POSITION_COLUMNS))?, path)
 }
 
+/// The columns of the positions table a reader takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    All,
+    /// All but course over ground and heading, which port-call detection does not read
+    /// (they come back "not available").
+    NoCourse,
+}
+
+impl Columns {
+    fn names(self) -> impl Iterator<Item = &'static str> {
+        POSITION_COLUMNS
+            .iter()
+            .copied()
+            .filter(move |c| self == Self::All || !matches!(*c, "cog_deg" | "heading_deg"))
+    }
+}
+
 /// Reads a positions file `rows` rows at a time (whole row groups when `rows` is a
 /// multiple of the 262,144 rows of a group), so that a large file is never held whole.
 /// The file's footer is parsed once and handed to each slice's reader.
-pub fn read_positions_by(path: &Path, rows: usize, mut each: impl FnMut(Fixes)) -> anyhow::Result<()> {
+pub fn read_positions_by(
+    path: &Path,
+    rows: usize,
+    columns: Columns,
+    mut each: impl FnMut(Fixes),
+) -> anyhow::Result<()> {
     let open = || File::open(path).with_context(|| format!("cannot open {}", path.display()));
     let bad = || format!("cannot read Parquet file {}", path.display());
     let metadata = ParquetReader::new(open()?).get_metadata().with_context(bad)?.clone();
-    let columns: Vec<String> = POSITION_COLUMNS.iter().map(|c| (*c).to_string()).collect();
+    let columns: Vec<String> = columns.names().map(str::to_string).collect();
     let mut offset = 0;
     while offset < metadata.num_rows {
         let mut reader = ParquetReader::new(open()?);
@@ -239,16 +262,22 @@ fn positions_of_frame(df: &DataFrame, path: &Path) -> anyhow::Result<Fixes> {
     if mmsi.null_count() > 0 || ts.null_count() > 0 {
         return Err(anyhow::anyhow!("null mmsi or ts in {}", path.display()));
     }
-    let mut rows = vec![FixRow::default(); df.height()];
+    // Columns not read stay "not available".
+    let mut empty = FixRow::default();
+    empty.set_cog_deg(None);
+    empty.set_heading(None);
+    let mut rows = vec![empty; df.height()];
     fill(&mut rows, mmsi, |r, v| r.mmsi = v.unwrap_or_default());
     fill(&mut rows, ts, |r, v| r.ts_ms = v.unwrap_or_default());
     fill(&mut rows, col(df, "lat")?.f64()?, FixRow::set_lat);
     fill(&mut rows, col(df, "lon")?.f64()?, FixRow::set_lon);
     fill(&mut rows, col(df, "sog_kn")?.f32()?, FixRow::set_sog_kn);
-    fill(&mut rows, col(df, "cog_deg")?.f32()?, FixRow::set_cog_deg);
     fill(&mut rows, col(df, "draught_m")?.f32()?, FixRow::set_draught_m);
-    fill(&mut rows, col(df, "heading_deg")?.i32()?, FixRow::set_heading);
     fill(&mut rows, col(df, "nav_status")?.i32()?, FixRow::set_status);
+    if df.width() == POSITION_COLUMNS.len() {
+        fill(&mut rows, col(df, "cog_deg")?.f32()?, FixRow::set_cog_deg);
+        fill(&mut rows, col(df, "heading_deg")?.i32()?, FixRow::set_heading);
+    }
     Ok(Fixes { rows })
 }
 
@@ -420,8 +449,22 @@ mod tests {
 
         assert_eq!(read_positions(&path).unwrap().rows, rows);
         let mut pieces = Vec::new();
-        read_positions_by(&path, 700, |f| pieces.extend(f.rows)).unwrap();
+        read_positions_by(&path, 700, Columns::All, |f| pieces.extend(f.rows)).unwrap();
         assert_eq!(pieces, rows);
+        // Without course and heading: those not available, the rest as written.
+        pieces.clear();
+        read_positions_by(&path, 700, Columns::NoCourse, |f| pieces.extend(f.rows)).unwrap();
+        let without: Vec<FixRow> = rows
+            .iter()
+            .map(|r| {
+                let mut r = *r;
+                r.set_cog_deg(None);
+                r.set_heading(None);
+                r
+            })
+            .collect();
+        assert_eq!(pieces, without);
+        assert!(rows.iter().any(|r| r.cog_deg().is_some() && r.heading().is_some()));
 
         let df = read_parquet(&path, None).unwrap();
         let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();

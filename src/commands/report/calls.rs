@@ -14,6 +14,7 @@ use crate::model::ais::{FixRow, Fixes};
 use crate::settings::Filters;
 use crate::store::data::DataStore;
 use crate::store::spool::Staging;
+use crate::store::tables::Columns;
 use crate::track::portcalls::{Call, Params, detect_vessels};
 use crate::track::ports::Gazetteer;
 use crate::track::timeline::Vessel;
@@ -76,7 +77,8 @@ pub fn detect(
         .as_ref()
         .and_then(|d| Staging::in_dir(d.path(), (DETECT_BUFFER_MIB << 20) / FixRow::BYTES).ok())
         .unwrap_or_else(Staging::in_memory);
-    let rows = store.positions_by_vessel(wanted, keep, &staging)?;
+    // Detection reads neither course nor heading.
+    let rows = store.positions_by_vessel(wanted, Columns::NoCourse, keep, &staging)?;
     let slices = rows.vessel_slices(DETECT_SLICE_ROWS);
     // Slices of vessels taken in turn by a worker per core, each with its own buffers
     // kept from one slice to the next; the calls come back in slice order.
