@@ -484,7 +484,12 @@ mod scenario {
         let dir = tempfile::tempdir().unwrap();
         let staging = fleetwatch::store::spool::Staging::in_dir(dir.path(), 5_000).unwrap();
         let by_vessel = b
-            .positions_by_vessel(days.iter().copied(), &|_| true, &staging)
+            .positions_by_vessel(
+                days.iter().copied(),
+                fleetwatch::store::tables::Columns::All,
+                &|_| true,
+                &staging,
+            )
             .unwrap();
         let mut rows = Vec::new();
         let slices = by_vessel.vessel_slices(20_000);
