@@ -258,7 +258,7 @@ departure_utc, duration_h, draught_arrival_m, draught_departure_m, draught_chang
 confidence, listed_at_arrival, source. Sorted by imo, mmsi, arrival_utc, source.\n\
 A fix is in port within the port's radius (3 km unless the gazetteer says), and leaves it beyond\n\
 the radius plus --leave-margin-km. A call includes a stop and lasts --min-duration-h.\n\n\
-Examples:\n  fleetwatch report port-calls --port RUPRI --since 2025-05-01\n  fleetwatch report port-calls --vessel 9293002 --listed-only"
+Examples:\n  fleetwatch report port-calls --port RUPRI --since 2025-05-01\n  fleetwatch report port-calls --vessel 9293002 --listed-only\n  fleetwatch report port-calls --input aisdk-2025-05-15.csv registry.csv --format csv > calls.csv"
     )]
     PortCalls(PortCallArgs),
     /// Name changes per vessel
@@ -317,6 +317,10 @@ Examples:
 pub struct PortCallArgs {
     #[command(flatten)]
     pub filters: ReportFilters,
+    /// Read positions, identities and port-call records from these files (any format
+    /// ingest reads) instead of the store, for this report only: nothing is stored
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub input: Vec<PathBuf>,
     /// Ports to use instead of the bundled gazetteer: CSV (locode,name,country,lat,lon,radius_km)
     /// or GeoJSON polygons with locode and name properties
     #[arg(long, value_name = "FILE")]

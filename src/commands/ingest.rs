@@ -10,7 +10,7 @@ use anyhow::Context;
 
 use crate::cli::IngestArgs;
 use crate::error::{Outcome, UserError};
-use crate::ingest::{self, InputFormat};
+use crate::ingest::{self, FileData, InputFormat};
 use crate::model::ais::FixRow;
 use crate::settings::Settings;
 use crate::store::WriteLock;
@@ -39,23 +39,6 @@ fn ingest_file(
     threads: usize,
     err: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let shown = path.display().to_string();
-    let file = File::open(path).with_context(|| format!("cannot read {shown}"))?;
-    let (len, head) = len_and_head(&file).with_context(|| format!("cannot read {shown}"))?;
-    let format = match args.input_format {
-        Some(f) => f,
-        None => ingest::detect(&head).ok_or_else(|| {
-            UserError::new(format!("{shown}: not a format fleetwatch reads"))
-                .hint("ingest reads DMA or NOAA AIS CSV, NMEA AIVDM, vessel records (imo, mmsi, name, flag, call_sign, observed_at) and port-call records (imo|mmsi, port|locode, arrival, departure); --input-format forces one")
-        })?,
-    };
-    let source = args.source.clone().unwrap_or_else(|| {
-        path.file_stem()
-            .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned())
-    });
-    let bar = progress_bar(settings, len, &shown);
-    // The hash comes from the same reads as the rows, so a file already ingested is
-    // known only once it is read; nothing of it is stored twice.
     // Positions beyond the buffer wait in a staging directory of the store (removed
     // with `staging`, or by the next writer if this one is killed).
     let staging = Staging::in_dir(
@@ -63,11 +46,22 @@ fn ingest_file(
         usize::try_from(args.buffer.saturating_mul(1 << 20)).unwrap_or(usize::MAX) / FixRow::BYTES,
     )
     .with_context(|| format!("cannot create a staging directory in {}", store.dir().display()))?;
-    let (data, hash) = ingest::read_file(&file, format, &source, threads, &staging, &|done| {
-        bar.set_position(done);
-    })
-    .with_context(|| format!("cannot read {shown} as {}", format.as_str()))?;
-    bar.finish_and_clear();
+    // The hash comes from the same reads as the rows, so a file already ingested is
+    // known only once it is read; nothing of it is stored twice.
+    let Input {
+        shown,
+        len,
+        format,
+        data,
+        hash,
+    } = read_input(
+        settings,
+        path,
+        args.input_format,
+        args.source.as_deref(),
+        threads,
+        &staging,
+    )?;
     if let Some(f) = store.find_file(&hash) {
         if !settings.quiet {
             writeln!(
@@ -119,6 +113,60 @@ fn ingest_file(
         }
     }
     Ok(())
+}
+
+/// One input file, read.
+pub(crate) struct Input {
+    /// The path as given, for messages.
+    pub shown: String,
+    pub len: u64,
+    pub format: InputFormat,
+    pub data: FileData,
+    /// BLAKE3 of the content.
+    pub hash: String,
+}
+
+/// Reads one input file (its format detected from its content unless `format` is
+/// given) with a progress bar, its positions going through `staging`. `source` names
+/// the records' source (the file's stem by default).
+pub(crate) fn read_input(
+    settings: &Settings,
+    path: &Path,
+    format: Option<InputFormat>,
+    source: Option<&str>,
+    threads: usize,
+    staging: &Staging,
+) -> anyhow::Result<Input> {
+    let shown = path.display().to_string();
+    let file = File::open(path).with_context(|| format!("cannot read {shown}"))?;
+    let (len, head) = len_and_head(&file).with_context(|| format!("cannot read {shown}"))?;
+    let format = match format {
+        Some(f) => f,
+        None => ingest::detect(&head).ok_or_else(|| {
+            UserError::new(format!("{shown}: not a format fleetwatch reads"))
+                .hint("fleetwatch reads DMA or NOAA AIS CSV, NMEA AIVDM, vessel records (imo, mmsi, name, flag, call_sign, observed_at) and port-call records (imo|mmsi, port|locode, arrival, departure); --input-format forces one")
+        })?,
+    };
+    let source = source.map_or_else(
+        || {
+            path.file_stem()
+                .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned())
+        },
+        str::to_string,
+    );
+    let bar = progress_bar(settings, len, &shown);
+    let (data, hash) = ingest::read_file(&file, format, &source, threads, staging, &|done| {
+        bar.set_position(done);
+    })
+    .with_context(|| format!("cannot read {shown} as {}", format.as_str()))?;
+    bar.finish_and_clear();
+    Ok(Input {
+        shown,
+        len,
+        format,
+        data,
+        hash,
+    })
 }
 
 /// The file's length, and its first 64 KiB (for format detection).

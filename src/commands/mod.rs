@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
         },
         Command::Ingest(args) => ingest::run(&settings, args, err),
         Command::Refresh(args) => refresh::run(&settings, args, out, err),
-        Command::Report(r) => report::run(&settings, r, out),
+        Command::Report(r) => report::run(&settings, r, out, err),
         Command::Status => status::run(&settings, out),
         Command::Completions { .. } => unreachable!("handled above"),
     }

@@ -383,6 +383,13 @@ impl Positions {
         self.days.into_iter()
     }
 
+    /// Every day's rows as one set, in day order (so in time order within a vessel, for
+    /// files in time order), to be taken a slice of vessels at a time.
+    pub fn into_rows(self) -> DayRows {
+        let blocks = self.days.into_values().flat_map(|d| d.blocks).collect();
+        DayRows { blocks }
+    }
+
     /// Every row (grouped by day and bucket, not in file order).
     pub fn into_fixes(self) -> std::io::Result<Fixes> {
         let mut rows = Vec::with_capacity(self.len());

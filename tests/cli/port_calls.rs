@@ -5,7 +5,7 @@ use fleetwatch::model::ais::rfc3339;
 use fleetwatch::synth::voyages::{generate, to_dma_csv};
 use fleetwatch::track::ports::Gazetteer;
 
-use crate::Fw;
+use crate::{Fw, fixture_path};
 
 #[test]
 fn detection_finds_the_true_calls_and_only_them() {
@@ -76,4 +76,97 @@ fn detection_finds_the_true_calls_and_only_them() {
     );
     assert!(recall >= 0.98, "recall {recall:.3}; missed: {missed:?}");
     assert!(precision >= 0.98, "precision {precision:.3}");
+}
+
+/// `report port-calls --input` on files gives what ingesting them and reporting gives:
+/// voyages split into weekly files (calls across files), the Jaguar track with its
+/// registry records (identities) and port-call records of another provider; nothing is
+/// stored, a file given twice counts once, a bad row is skipped and named.
+#[test]
+fn a_report_from_input_files_is_the_report_of_their_ingest() {
+    let (fixes, truth) = generate(5, 12, 21, 3, &Gazetteer::bundled());
+    assert!(truth.len() >= 20, "{} true calls", truth.len());
+    let inputs = Fw::new();
+    let mut paths = Vec::new();
+    let week = 7 * 86_400_000;
+    let first = fixes.rows.iter().map(|r| r.ts_ms).min().unwrap();
+    for k in 0..3 {
+        let part = fleetwatch::model::ais::Fixes {
+            rows: fixes
+                .rows
+                .iter()
+                .filter(|r| (r.ts_ms - first) / week == k)
+                .copied()
+                .collect(),
+        };
+        let mut csv = to_dma_csv(&part);
+        if k == 1 {
+            csv.extend_from_slice(b"not,a,row\n");
+        }
+        let path = inputs.dir.path().join(format!("voyages-{k}.csv"));
+        std::fs::write(&path, csv).unwrap();
+        paths.push(path.to_string_lossy().into_owned());
+    }
+    let jaguar = inputs.dir.path().join("jaguar.csv");
+    std::fs::write(&jaguar, fleetwatch::synth::jaguar::dma_csv()).unwrap();
+    paths.push(jaguar.to_string_lossy().into_owned());
+    for f in [
+        "records/jaguar_registry_HANDWRITTEN.csv",
+        "records/port_calls_HANDWRITTEN.csv",
+    ] {
+        paths.push(fixture_path(f).to_string_lossy().into_owned());
+    }
+
+    let stored = Fw::new();
+    let mut ingest = vec!["ingest", "--quiet"];
+    ingest.extend(paths.iter().map(String::as_str));
+    assert_eq!(stored.run(&ingest).code, 0);
+    let from_store = stored.run(&["report", "port-calls", "--format", "csv"]);
+    assert_eq!(from_store.code, 0, "{}", from_store.stderr);
+    assert!(from_store.csv_rows().len() >= truth.len(), "{}", from_store.stdout);
+
+    let direct = Fw::new();
+    let mut report = vec!["report", "port-calls", "--format", "csv", "--input"];
+    report.extend(paths.iter().map(String::as_str));
+    report.push(&paths[0]); // given twice, read once
+    let from_files = direct.run(&report);
+    assert_eq!(from_files.code, 0, "{}", from_files.stderr);
+    assert_eq!(from_files.stdout, from_store.stdout);
+    assert!(
+        from_files
+            .stderr
+            .contains("voyages-1.csv: 1 rows rejected (skipped), the first at line"),
+        "{}",
+        from_files.stderr
+    );
+    assert!(
+        std::fs::read_dir(direct.dir.path()).unwrap().next().is_none(),
+        "nothing is stored"
+    );
+
+    // The Jaguar case from its paths alone: track, registry, provider's records.
+    let one = direct.run(&[
+        "report",
+        "port-calls",
+        "--vessel",
+        "9293002",
+        "--format",
+        "csv",
+        "--input",
+        &paths[3],
+        &paths[4],
+        &paths[5],
+    ]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert_eq!(
+        one.stdout,
+        stored
+            .run(&["report", "port-calls", "--vessel", "9293002", "--format", "csv"])
+            .stdout
+    );
+    assert!(
+        one.stdout.contains(",detected") && one.stdout.contains(",provider-x"),
+        "{}",
+        one.stdout
+    );
 }

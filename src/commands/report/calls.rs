@@ -9,11 +9,12 @@ use anyhow::Context;
 use chrono::DateTime;
 
 use super::Loaded;
+use crate::ingest::portcalls::PortCallRecord;
 use crate::matching::Screen;
 use crate::model::ais::{FixRow, Fixes};
 use crate::settings::Filters;
 use crate::store::data::DataStore;
-use crate::store::spool::Staging;
+use crate::store::spool::{DayRows, Staging};
 use crate::store::tables::Columns;
 use crate::track::portcalls::{Call, Params, detect_vessels};
 use crate::track::ports::Gazetteer;
@@ -51,9 +52,6 @@ const DETECT_BUFFER_MIB: usize = 512;
 /// Rows of vessels detected at a time (16 MiB of rows).
 const DETECT_SLICE_ROWS: usize = 1 << 19;
 
-/// The calls of one slice of vessels, with the slice's number.
-type SliceCalls = (usize, Vec<Call>);
-
 /// The calls detected in the stored positions of the days in the filter window (with a
 /// margin of two days for calls across its edges), for the MMSIs `keep` accepts. The
 /// positions are grouped by vessel, then detected a slice of vessels at a time on every
@@ -71,37 +69,72 @@ pub fn detect(
         filters.since_ms.is_none_or(|s| day_ms + 86_400_000 + margin > s)
             && filters.until_ms.is_none_or(|u| day_ms - margin <= u)
     });
-    // Without a writable temporary directory, everything stays in memory.
-    let dir = tempfile::Builder::new().prefix("fleetwatch-").tempdir().ok();
-    let staging = dir
-        .as_ref()
-        .and_then(|d| Staging::in_dir(d.path(), (DETECT_BUFFER_MIB << 20) / FixRow::BYTES).ok())
-        .unwrap_or_else(Staging::in_memory);
+    let staging = detection_staging();
     // Detection reads neither course nor heading.
     let rows = store.positions_by_vessel(wanted, Columns::NoCourse, keep, &staging)?;
     let slices = rows.vessel_slices(DETECT_SLICE_ROWS);
-    // Slices of vessels taken in turn by a worker per core, each with its own buffers
-    // kept from one slice to the next; the calls come back in slice order.
+    let found = on_every_core(&slices, |(sets, merged): &mut (Vec<Fixes>, Vec<FixRow>), mmsis| {
+        // Each block holds a run of one stored file, sorted: merged, not sorted again.
+        let n = rows
+            .gather_vessels(mmsis, sets)
+            .context("cannot read the staged positions")?;
+        Fixes::merge_sorted_into(&mut sets[..n], merged);
+        Ok(detect_vessels(merged, ports, params))
+    })?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// Where positions wait for detection: memory up to a budget, then a temporary
+/// directory (all in memory when none can be made).
+pub fn detection_staging() -> Staging {
+    // The staging removes its directory when dropped.
+    let dir = tempfile::Builder::new().prefix("fleetwatch-").tempdir().ok();
+    dir.and_then(|d| Staging::in_dir(&d.keep(), (DETECT_BUFFER_MIB << 20) / FixRow::BYTES).ok())
+        .unwrap_or_else(Staging::in_memory)
+}
+
+/// The calls detected in positions as read from files (not sorted; a repeated (MMSI,
+/// time) counts once), for the MMSIs `keep` accepts: a slice of vessels at a time, each
+/// gathered and sorted, on every core.
+pub fn detect_unsorted(
+    rows: &DayRows,
+    ports: &Gazetteer,
+    params: &Params,
+    keep: &(dyn Fn(u32) -> bool + Sync),
+) -> anyhow::Result<Vec<Call>> {
+    let slices = rows
+        .slices(DETECT_SLICE_ROWS)
+        .context("cannot read the staged positions")?;
+    let found = on_every_core(&slices, |(batch, scratch): &mut (Fixes, Vec<FixRow>), slice| {
+        rows.gather_into(slice, &mut batch.rows)
+            .context("cannot read the staged positions")?;
+        batch.rows.retain(|r| keep(r.mmsi));
+        batch.sort_dedup_with(scratch);
+        Ok(detect_vessels(&batch.rows, ports, params))
+    })?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// `work` on every item, by a worker per core taking the items in turn, each worker with
+/// its own state (buffers kept from one item to the next); the results in item order.
+fn on_every_core<T: Sync, S: Default, R: Send>(
+    items: &[T],
+    work: impl Fn(&mut S, &T) -> anyhow::Result<R> + Sync,
+) -> anyhow::Result<Vec<R>> {
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let found: Vec<anyhow::Result<Vec<SliceCalls>>> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads.min(slices.len()))
+    let done: Vec<anyhow::Result<Vec<(usize, R)>>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads.min(items.len()))
             .map(|_| {
-                let (rows, slices, next) = (&rows, &slices, &next);
+                let (next, work) = (&next, &work);
                 s.spawn(move || {
-                    let (mut sets, mut merged, mut found) = (Vec::new(), Vec::new(), Vec::new());
+                    let (mut state, mut done) = (S::default(), Vec::new());
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(mmsis) = slices.get(k) else {
-                            return Ok(found);
+                        let Some(item) = items.get(k) else {
+                            return Ok(done);
                         };
-                        // Each block holds a run of one stored file, sorted: merged, not
-                        // sorted again.
-                        let n = rows
-                            .gather_vessels(mmsis, &mut sets)
-                            .context("cannot read the staged positions")?;
-                        Fixes::merge_sorted_into(&mut sets[..n], &mut merged);
-                        found.push((k, detect_vessels(&merged, ports, params)));
+                        done.push((k, work(&mut state, item)?));
                     }
                 })
             })
@@ -110,16 +143,16 @@ pub fn detect(
             .into_iter()
             .map(|w| {
                 w.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a detection thread panicked")))
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a worker thread panicked")))
             })
             .collect()
     });
-    let mut pieces = Vec::new();
-    for f in found {
-        pieces.extend(f?);
+    let mut all = Vec::with_capacity(items.len());
+    for d in done {
+        all.extend(d?);
     }
-    pieces.sort_unstable_by_key(|(k, _)| *k);
-    Ok(pieces.into_iter().flat_map(|(_, calls)| calls).collect())
+    all.sort_unstable_by_key(|(k, _)| *k);
+    Ok(all.into_iter().map(|(_, r)| r).collect())
 }
 
 /// The lists in force that had the vessel listed on the day of `arrival_ms`, sorted.
@@ -188,14 +221,9 @@ impl CallRow {
     }
 }
 
-/// The calls `detected` and the port-call records in the store, sorted by IMO, MMSI,
-/// arrival, source.
-pub fn collect(
-    store: &DataStore,
-    detected: Vec<Call>,
-    ports: &Gazetteer,
-    loaded: &Loaded,
-) -> anyhow::Result<Vec<CallRow>> {
+/// The calls `detected` and the port-call `records`, sorted by IMO, MMSI, arrival,
+/// source.
+pub fn collect(detected: Vec<Call>, records: Vec<PortCallRecord>, ports: &Gazetteer, loaded: &Loaded) -> Vec<CallRow> {
     let by_mmsi = |m: u32| loaded.vessels.iter().find(|v| v.mmsis().contains(&m));
     let mut rows: Vec<CallRow> = detected
         .into_iter()
@@ -216,7 +244,7 @@ pub fn collect(
             }
         })
         .collect();
-    for r in store.port_call_records()? {
+    for r in records {
         let port = ports.get(&r.port);
         rows.push(CallRow {
             imo: r
@@ -232,9 +260,9 @@ pub fn collect(
             draught: (None, None),
             positions: None,
             confidence: "reported".to_string(),
-            source: r.source.clone(),
+            source: r.source,
         });
     }
     rows.sort_by(|a, b| (&a.imo, a.mmsi, a.arrival_ms, &a.source).cmp(&(&b.imo, b.mmsi, b.arrival_ms, &b.source)));
-    Ok(rows)
+    rows
 }

@@ -16,18 +16,24 @@ use crate::error::Outcome;
 use crate::matching::screen::DEFAULT_MIN_SCORE;
 use crate::matching::{Query, Screen, normalize, score};
 use crate::model::ListVersion;
+use crate::model::identity::IdentitySpan;
 use crate::settings::{Filters, Settings};
 use crate::store::ListCatalog;
 use crate::store::data::DataStore;
 use crate::track::timeline::{self, Vessel};
 
-pub fn run(settings: &Settings, command: &ReportCommand, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+pub fn run(
+    settings: &Settings,
+    command: &ReportCommand,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
     match command {
         ReportCommand::Renames(f) => renames::run(settings, &Filters::resolve(f)?, out),
         ReportCommand::Flags(f) => flags::run(settings, &Filters::resolve(f)?, out),
         ReportCommand::Listed(f) => listed::run(settings, &Filters::resolve(f)?, out),
         ReportCommand::Vessel { query } => vessel::run(settings, query, out),
-        ReportCommand::PortCalls(args) => port_calls::run(settings, args, out),
+        ReportCommand::PortCalls(args) => port_calls::run(settings, args, out, err),
         ReportCommand::Changes { since, list } => changes::run(settings, since.as_deref(), list.as_deref(), out),
     }
 }
@@ -41,8 +47,13 @@ pub struct Loaded {
 impl Loaded {
     pub fn open(settings: &Settings) -> anyhow::Result<Self> {
         let store = DataStore::open(&settings.data_dir)?;
+        Self::with_spans(settings, &store.spans()?)
+    }
+
+    /// The vessels of these identity spans (not the store's), and the lists in force.
+    pub fn with_spans(settings: &Settings, spans: &[IdentitySpan]) -> anyhow::Result<Self> {
         Ok(Self {
-            vessels: timeline::vessels(&store.spans()?),
+            vessels: timeline::vessels(spans),
             lists: ListCatalog::open(&settings.data_dir)?.effective()?,
         })
     }

@@ -3,15 +3,20 @@
 //! lists that had the vessel listed on the arrival date.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use super::{Loaded, calls, is_listed, vessel_matches};
 use crate::cli::PortCallArgs;
+use crate::commands::ingest::read_input;
 use crate::error::{Outcome, UserError};
+use crate::ingest::portcalls::PortCallRecord;
 use crate::matching::Screen;
 use crate::model::ais::rfc3339;
+use crate::model::identity::{IdentitySpan, coalesce};
 use crate::report::{Cell, Rows};
 use crate::settings::{Filters, Settings};
 use crate::store::data::DataStore;
+use crate::store::spool::{DayRows, Positions, Staging};
 use crate::track::portcalls::Params;
 use crate::track::timeline::{Vessel, mid_flag};
 
@@ -35,6 +40,57 @@ pub const COLUMNS: &[&str] = &[
     "source",
 ];
 
+/// What `--input` files hold, read for one report.
+struct Inputs {
+    positions: DayRows,
+    spans: Vec<IdentitySpan>,
+    records: Vec<PortCallRecord>,
+    /// Keeps the positions' staging directory until the report is done.
+    _staging: Staging,
+}
+
+/// Reads the `--input` files as `ingest` would, but into memory (beyond a budget, a
+/// temporary directory) instead of the store; a file given twice is read once. Bad rows
+/// are skipped and counted on stderr.
+fn read_inputs(settings: &Settings, paths: &[PathBuf], err: &mut dyn Write) -> anyhow::Result<Inputs> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let staging = calls::detection_staging();
+    let mut positions = Positions::default();
+    let (mut spans, mut records, mut seen) = (Vec::new(), Vec::new(), Vec::new());
+    for path in paths {
+        let input = read_input(settings, path, None, None, threads, &staging)?;
+        if seen.contains(&input.hash) {
+            continue;
+        }
+        seen.push(input.hash);
+        let data = input.data;
+        if !settings.quiet && !data.rejects.is_empty() {
+            let first = &data.rejects[0];
+            writeln!(
+                err,
+                "{}: {} rows rejected (skipped), the first at line {}: {}",
+                input.shown,
+                data.rejects.len(),
+                first.line,
+                first.reason
+            )?;
+        }
+        positions.append(data.fixes);
+        spans.extend(data.spans);
+        for c in data.calls {
+            if !records.contains(&c) {
+                records.push(c);
+            }
+        }
+    }
+    Ok(Inputs {
+        positions: positions.into_rows(),
+        spans: coalesce(spans),
+        records,
+        _staging: staging,
+    })
+}
+
 fn params(args: &PortCallArgs) -> anyhow::Result<Params> {
     let params = Params {
         leave_margin_km: args.leave_margin_km,
@@ -51,15 +107,26 @@ fn params(args: &PortCallArgs) -> anyhow::Result<Params> {
     Ok(params)
 }
 
-pub fn run(settings: &Settings, args: &PortCallArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+pub fn run(
+    settings: &Settings,
+    args: &PortCallArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
     let filters = Filters::resolve(&args.filters)?;
     let params = params(args)?;
     if args.enter_km.is_some_and(|r| r <= 0.0) {
         return Err(UserError::new("--enter-km must be positive").into());
     }
     let ports = calls::gazetteer(args.ports.as_deref(), args.enter_km)?;
-    let store = DataStore::open(&settings.data_dir)?;
-    let loaded = Loaded::open(settings)?;
+    // From the store, or (--input) from files read for this report alone.
+    let (inputs, loaded) = if args.input.is_empty() {
+        (None, Loaded::open(settings)?)
+    } else {
+        let inputs = read_inputs(settings, &args.input, err)?;
+        let loaded = Loaded::with_spans(settings, &inputs.spans)?;
+        (Some(inputs), loaded)
+    };
     let screen = Screen::new(&loaded.lists);
 
     // With --vessel, only the MMSIs of the vessels it names are detected (the filters
@@ -73,8 +140,17 @@ pub fn run(settings: &Settings, args: &PortCallArgs, out: &mut dyn Write) -> any
             .collect()
     });
     let keep = |m: u32| wanted.as_ref().is_none_or(|w| w.contains(&m));
-    let detected = calls::detect(&store, &filters, &ports, &params, &keep)?;
-    let rows = calls::collect(&store, detected, &ports, &loaded)?;
+    let rows = match inputs {
+        None => {
+            let store = DataStore::open(&settings.data_dir)?;
+            let detected = calls::detect(&store, &filters, &ports, &params, &keep)?;
+            calls::collect(detected, store.port_call_records()?, &ports, &loaded)
+        }
+        Some(inputs) => {
+            let detected = calls::detect_unsorted(&inputs.positions, &ports, &params, &keep)?;
+            calls::collect(detected, inputs.records, &ports, &loaded)
+        }
+    };
 
     let mut table = Rows::new(COLUMNS);
     for r in rows {

@@ -38,7 +38,7 @@ pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Res
         let detected = calls::detect(&store, &Filters::default(), &ports, &Params::default(), &|m| {
             wanted.contains(&m)
         })?;
-        calls::collect(&store, detected, &ports, &loaded)?
+        calls::collect(detected, store.port_call_records()?, &ports, &loaded)
     };
     let mut profiles = Vec::new();
     for v in &vessels {
