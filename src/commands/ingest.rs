@@ -60,8 +60,10 @@ fn ingest_file(
         args.input_format,
         args.source.as_deref(),
         threads,
+        true,
         &staging,
     )?;
+    let hash = hash.context("a file read with its hash has one")?;
     if let Some(f) = store.find_file(&hash) {
         if !settings.quiet {
             writeln!(
@@ -122,19 +124,20 @@ pub(crate) struct Input {
     pub len: u64,
     pub format: InputFormat,
     pub data: FileData,
-    /// BLAKE3 of the content.
-    pub hash: String,
+    /// BLAKE3 of the content, when asked for.
+    pub hash: Option<String>,
 }
 
 /// Reads one input file (its format detected from its content unless `format` is
-/// given) with a progress bar, its positions going through `staging`. `source` names
-/// the records' source (the file's stem by default).
+/// given) with a progress bar, its positions going through `staging`, and with `hash`
+/// its content hash. `source` names the records' source (the file's stem by default).
 pub(crate) fn read_input(
     settings: &Settings,
     path: &Path,
     format: Option<InputFormat>,
     source: Option<&str>,
     threads: usize,
+    hash: bool,
     staging: &Staging,
 ) -> anyhow::Result<Input> {
     let shown = path.display().to_string();
@@ -155,7 +158,7 @@ pub(crate) fn read_input(
         str::to_string,
     );
     let bar = progress_bar(settings, len, &shown);
-    let (data, hash) = ingest::read_file(&file, format, &source, threads, staging, &|done| {
+    let (data, hash) = ingest::read_file(&file, format, &source, threads, hash, staging, &|done| {
         bar.set_position(done);
     })
     .with_context(|| format!("cannot read {shown} as {}", format.as_str()))?;

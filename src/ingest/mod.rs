@@ -126,8 +126,8 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
 }
 
-/// Reads a file from disk; returns what it holds and its BLAKE3 hash (the file's
-/// identity in the store), computed from the same reads. AIS CSV is read in blocks on
+/// Reads a file from disk; returns what it holds and, with `hash`, its BLAKE3 hash (the
+/// file's identity in the store), computed from the same reads. AIS CSV is read in blocks on
 /// `threads` threads and NMEA in blocks on one, their positions going through `staging`
 /// (which bounds the memory they take); record files are small and read whole.
 pub fn read_file(
@@ -135,9 +135,10 @@ pub fn read_file(
     format: InputFormat,
     source: &str,
     threads: usize,
+    hash: bool,
     staging: &Staging,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<(FileData, String), ReadError> {
+) -> Result<(FileData, Option<String>), ReadError> {
     use std::io::Read;
     match format {
         InputFormat::Dma | InputFormat::Noaa => {
@@ -145,19 +146,19 @@ pub fn read_file(
             let n = std::os::unix::fs::FileExt::read_at(file, &mut first, 0)?;
             let line = first[..n].split(|b| *b == b'\n').next().unwrap_or_default();
             let layout = aiscsv::Layout::from_header(&String::from_utf8_lossy(line)).ok_or(ReadError::BadHeader)?;
-            let (data, hash) = aiscsv::read_file(file, &layout, threads, staging, progress)?;
-            Ok((data, hash.to_hex().to_string()))
+            let (data, hash) = aiscsv::read_file(file, &layout, threads, hash, staging, progress)?;
+            Ok((data, hash.map(|h| h.to_hex().to_string())))
         }
         InputFormat::Nmea => {
-            let (data, hash) = nmea::read_file(file, staging, progress)?;
-            Ok((data, hash.to_hex().to_string()))
+            let (data, hash) = nmea::read_file(file, hash, staging, progress)?;
+            Ok((data, hash.map(|h| h.to_hex().to_string())))
         }
         InputFormat::Records | InputFormat::PortCalls => {
             let mut bytes = Vec::new();
             let mut reader = file;
             std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(0))?;
             reader.read_to_end(&mut bytes)?;
-            let hash = blake3::hash(&bytes);
+            let hash = hash.then(|| blake3::hash(&bytes).to_hex().to_string());
             let text = std::str::from_utf8(&bytes).map_err(|_| ReadError::NotUtf8)?;
             let data = if format == InputFormat::Records {
                 records::read(text, source)?
@@ -165,7 +166,7 @@ pub fn read_file(
                 portcalls::read(text, source)?
             };
             progress(bytes.len() as u64);
-            Ok((data, hash.to_hex().to_string()))
+            Ok((data, hash))
         }
     }
 }

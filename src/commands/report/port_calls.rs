@@ -50,19 +50,21 @@ struct Inputs {
 }
 
 /// Reads the `--input` files as `ingest` would, but into memory (beyond a budget, a
-/// temporary directory) instead of the store; a file given twice is read once. Bad rows
-/// are skipped and counted on stderr.
+/// temporary directory) instead of the store, and without hashing them; a path given
+/// twice is read once (and a position read twice counts once). Bad rows are skipped
+/// and counted on stderr.
 fn read_inputs(settings: &Settings, paths: &[PathBuf], err: &mut dyn Write) -> anyhow::Result<Inputs> {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let staging = calls::detection_staging();
     let mut positions = Positions::default();
     let (mut spans, mut records, mut seen) = (Vec::new(), Vec::new(), Vec::new());
     for path in paths {
-        let input = read_input(settings, path, None, None, threads, &staging)?;
-        if seen.contains(&input.hash) {
+        let same = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        if seen.contains(&same) {
             continue;
         }
-        seen.push(input.hash);
+        seen.push(same);
+        let input = read_input(settings, path, None, None, threads, false, &staging)?;
         let data = input.data;
         if !settings.quiet && !data.rejects.is_empty() {
             let first = &data.rejects[0];
