@@ -1,7 +1,8 @@
-"""DuckDB detecting port calls on fleetwatch's stored positions, with the rule of
-`fleetwatch report port-calls` written in SQL with window functions.
+"""DuckDB detecting port calls on fleetwatch's stored positions, or straight from a
+DMA-format CSV, with the rule of `fleetwatch report port-calls` written in SQL with
+window functions.
 
-    python3 benches/portcalls_duckdb.py DATA_DIR PORTS.csv [THREADS]
+    python3 benches/portcalls_duckdb.py DATA_DIR|DAY.csv PORTS.csv [THREADS]
 
 Prints the wall time and the number of calls. The rule: a fix is in the nearest port
 whose radius holds it (ports are joined through a 0.1-degree grid of the cells their
@@ -14,6 +15,8 @@ import sys
 import time
 
 import duckdb
+
+from dma_csv import SHIPS_WITH_POSITION, TIME, source
 
 data_dir, ports_csv = sys.argv[1], sys.argv[2]
 threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
@@ -41,11 +44,22 @@ SELECT locode, lat, lon, r,
                                 CAST(floor((lon + dlon + 180) * 10) AS BIGINT) + 1)) AS cell
 FROM rows_
 """)
+if data_dir.endswith(".csv"):
+    # Read once (the CTE is used twice), only the columns the rule needs.
+    positions = f"""MATERIALIZED (
+  SELECT CAST(MMSI AS UINTEGER) AS mmsi, {TIME} AS ts, Latitude AS lat, Longitude AS lon,
+         CAST(SOG AS FLOAT) AS sog_kn
+  FROM {source(data_dir)}
+  WHERE {SHIPS_WITH_POSITION}
+)"""
+else:
+    positions = f"(FROM read_parquet('{data_dir}/positions/*/*.parquet', hive_partitioning = true))"
 calls = con.execute(f"""
-WITH fixes AS (
+WITH positions AS {positions},
+fixes AS (
   SELECT mmsi, ts, lat, lon, sog_kn,
          CAST(floor((lat + 90) * 10) AS BIGINT) * 3600 + CAST(floor((lon + 180) * 10) AS BIGINT) AS cell
-  FROM read_parquet('{data_dir}/positions/*/*.parquet', hive_partitioning = true)
+  FROM positions
 ),
 inside AS (
   SELECT f.mmsi, f.ts,

@@ -11,7 +11,9 @@ DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`
   (a) ingest: one DMA-format day, CSV -> Parquet (the same 9 columns for DuckDB);
   (b) port calls: detection on the ingested positions of a week of tankers calling at
       oil ports (DuckDB: the rule in SQL with window functions, benches/portcalls_duckdb.py);
-      then one day of that week, and the day of (a), from CSV to port calls;
+      then one day of that week, and the day of (a), from CSV to port calls: through
+      the store (ingest, then the report), and straight from the file
+      (`report port-calls --input`; DuckDB: the same SQL over `read_csv`);
   (c) check: cold-start latency of one name query (DuckDB: a Python process that
       imports duckdb and filters the same list file by name);
   (d) screening: 100,000 names against all bundled lists (DuckDB: jaro_winkler
@@ -55,6 +57,28 @@ def port_calls_run(fw, store, counted):
         counted["n"] = out.count("\n") - 1
         return wall
     return run
+
+
+def direct_calls_row(name, fw, py, csv, runs, empty):
+    """A table row: port calls straight from a CSV file, fleetwatch (`--input`, no store)
+    and DuckDB (the rule over `read_csv`) in turn; `empty` is a data directory without a
+    store (the bundled lists only)."""
+    counted_fw, counted_dk = {}, {}
+
+    def fw_run():
+        wall, out = timed([fw, "--data-dir", empty, "report", "port-calls", "--input", csv, "--format", "csv"],
+                          stdout=subprocess.PIPE)
+        counted_fw["n"] = out.count("\n") - 1
+        return wall
+
+    def duck_run():
+        wall, out = timed([py, "benches/portcalls_duckdb.py", csv, "data/ports.csv", "2"], stdout=subprocess.PIPE)
+        counted_dk["n"] = out.split(":")[1].split()[0]
+        return wall
+
+    t_fw, t_dk = best_pair(runs, fw_run, duck_run)
+    peak = peak_mb([fw, "--data-dir", empty, "report", "port-calls", "--input", csv, "--format", "csv"])
+    return (name, t_fw, t_dk, f"{counted_fw['n']} calls vs DuckDB's {counted_dk['n']} (simpler rule); peak {peak:.0f} MB")
 
 
 def peak_mb(cmd, env=None):
@@ -222,7 +246,10 @@ def main():
         return time.perf_counter() - start
 
     t_e2e = best(args.runs, fw_e2e)
-    rows.append((f"(b') one day CSV -> port calls ({os.path.getsize(busiest) / 1e6:.0f} MB)", t_e2e, None, ""))
+    rows.append((f"(b') one day CSV -> port calls ({os.path.getsize(busiest) / 1e6:.0f} MB): ingest, report",
+                 t_e2e, None, ""))
+    rows.append(direct_calls_row("(b') the same day, `report port-calls --input` (no store)", fw, py, busiest,
+                                 args.runs, os.path.join(work, "store-empty")))
 
     # (b'') the DMA day of (a) from CSV to port calls: its ingest, then the report on it
     day_calls = {}
@@ -231,6 +258,9 @@ def main():
     rows.append((f"(b'') the day of (a) CSV -> port calls ({day_rows / 1e6:.1f} M rows)", t_day_ingest + t_day_calls,
                  None, f"ingest {t_day_ingest:.2f} s (best of (a)) + port calls {t_day_calls:.2f} s "
                        f"({day_calls['n']} calls); peak {m_day_calls:.0f} MB"))
+
+    rows.append(direct_calls_row("(b''') the day of (a), `report port-calls --input` (no store)", fw, py, day,
+                                 args.runs, os.path.join(work, "store-empty")))
 
     # (c) check cold start
     def lat(cmd, n=30):
