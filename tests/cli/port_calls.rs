@@ -135,7 +135,7 @@ fn a_report_from_input_files_is_the_report_of_their_ingest() {
     assert!(
         from_files
             .stderr
-            .contains("voyages-1.csv: 1 rows rejected (skipped), the first at line"),
+            .contains("voyages-1.csv: 1 bad row skipped, the first at line"),
         "{}",
         from_files.stderr
     );

@@ -1,6 +1,7 @@
-//! The port calls that `report port-calls` and `report vessel` show: detected from the
-//! stored positions with a gazetteer, and reported by other providers; with the lists
-//! that had the vessel listed on the arrival date.
+//! The port calls that `report port-calls` and `report vessel` show: detected with a
+//! gazetteer from the stored positions (or from positions read from files), a slice of
+//! vessels at a time on every core, and reported by other providers; with the lists that
+//! had the vessel listed on the arrival date.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,6 +1,7 @@
 //! `fleetwatch report port-calls`: calls detected from the stored positions, beside the
-//! port-call records ingested from other providers, joined with identities and with the
-//! lists that had the vessel listed on the arrival date.
+//! port-call records ingested from other providers (or all of it from `--input` files,
+//! read for the report alone), joined with identities and with the lists that had the
+//! vessel listed on the arrival date.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -67,12 +68,12 @@ fn read_inputs(settings: &Settings, paths: &[PathBuf], err: &mut dyn Write) -> a
         let input = read_input(settings, path, None, None, threads, false, &staging)?;
         let data = input.data;
         if !settings.quiet && !data.rejects.is_empty() {
-            let first = &data.rejects[0];
+            let (first, n) = (&data.rejects[0], data.rejects.len());
             writeln!(
                 err,
-                "{}: {} rows rejected (skipped), the first at line {}: {}",
+                "{}: {n} bad {} skipped, the first at line {}: {}",
                 input.shown,
-                data.rejects.len(),
+                if n == 1 { "row" } else { "rows" },
                 first.line,
                 first.reason
             )?;
