@@ -7,26 +7,34 @@ use fleetwatch::track::ports::Gazetteer;
 
 use crate::{Fw, fixture_path};
 
+/// Fixes as DMA files of a week each (the last one shorter), in time order.
+fn weekly_csv(fixes: &fleetwatch::model::ais::Fixes) -> Vec<Vec<u8>> {
+    let week = 7 * 86_400_000;
+    let first = fixes.rows.iter().map(|r| r.ts_ms).min().unwrap();
+    let last = fixes.rows.iter().map(|r| r.ts_ms).max().unwrap();
+    (0..=(last - first) / week)
+        .map(|k| {
+            let rows = fixes
+                .rows
+                .iter()
+                .filter(|r| (r.ts_ms - first) / week == k)
+                .copied()
+                .collect();
+            to_dma_csv(&fleetwatch::model::ais::Fixes { rows })
+        })
+        .collect()
+}
+
 #[test]
 fn detection_finds_the_true_calls_and_only_them() {
     let (fixes, truth) = generate(21, 24, 60, 6, &Gazetteer::bundled());
     assert!(truth.len() >= 150, "{} true calls", truth.len());
     let fw = Fw::new();
     // A file a week, so that calls span files and day partitions and must be joined.
-    let week = 7 * 86_400_000;
-    let first = fixes.rows.iter().map(|r| r.ts_ms).min().unwrap();
     let mut args = vec!["ingest".to_string()];
-    for k in 0..10 {
-        let part = fleetwatch::model::ais::Fixes {
-            rows: fixes
-                .rows
-                .iter()
-                .filter(|r| (r.ts_ms - first) / week == k)
-                .copied()
-                .collect(),
-        };
+    for (k, csv) in weekly_csv(&fixes).into_iter().enumerate() {
         let path = fw.dir.path().join(format!("voyages-{k}.csv"));
-        std::fs::write(&path, to_dma_csv(&part)).unwrap();
+        std::fs::write(&path, csv).unwrap();
         args.push(path.to_string_lossy().into_owned());
     }
     let run = fw.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
@@ -88,18 +96,7 @@ fn a_report_from_input_files_is_the_report_of_their_ingest() {
     assert!(truth.len() >= 20, "{} true calls", truth.len());
     let inputs = Fw::new();
     let mut paths = Vec::new();
-    let week = 7 * 86_400_000;
-    let first = fixes.rows.iter().map(|r| r.ts_ms).min().unwrap();
-    for k in 0..3 {
-        let part = fleetwatch::model::ais::Fixes {
-            rows: fixes
-                .rows
-                .iter()
-                .filter(|r| (r.ts_ms - first) / week == k)
-                .copied()
-                .collect(),
-        };
-        let mut csv = to_dma_csv(&part);
+    for (k, mut csv) in weekly_csv(&fixes).into_iter().enumerate() {
         if k == 1 {
             csv.extend_from_slice(b"not,a,row\n");
         }
