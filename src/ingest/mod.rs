@@ -84,11 +84,7 @@ pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
             aiscsv::Dialect::Noaa => InputFormat::Noaa,
         });
     }
-    let nmea_lines = head
-        .lines()
-        .take(200)
-        .filter(|l| l.contains("VDM,") || l.contains("VDO,"))
-        .count();
+    let nmea_lines = head.lines().take(200).filter(|l| is_vdm_sentence(l)).count();
     if nmea_lines > 0 {
         return Some(InputFormat::Nmea);
     }
@@ -101,6 +97,18 @@ pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
         return Some(InputFormat::Records);
     }
     None
+}
+
+/// Whether a line holds an AIS sentence: `!` or `$`, a two-letter talker, then `VDM,` or
+/// `VDO,` (prefixes such as timestamps and tag blocks allowed), so that prose that
+/// names "AIVDM, AIVDO" is not taken for NMEA.
+fn is_vdm_sentence(line: &str) -> bool {
+    line.match_indices("VDM,")
+        .chain(line.match_indices("VDO,"))
+        .any(|(i, _)| {
+            let b = line.as_bytes();
+            i >= 3 && matches!(b[i - 3], b'!' | b'$') && b[i - 2].is_ascii_uppercase() && b[i - 1].is_ascii_uppercase()
+        })
 }
 
 /// Everything read from one file.
@@ -168,5 +176,23 @@ pub fn read_file(
             progress(bytes.len() as u64);
             Ok((data, hash))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nmea_is_told_from_prose_that_names_it() {
+        for nmea in [
+            "!AIVDM,1,1,,B,15NBj>PP1gG>1PVKTDTUJOv00<0M,0*09\n",
+            "2025-05-15T08:02:29Z !AIVDO,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n",
+            "\\s:2573135,c:1671620143*0B\\!BSVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*23\n",
+        ] {
+            assert_eq!(detect(nmea.as_bytes()), Some(InputFormat::Nmea), "{nmea}");
+        }
+        let prose = "# fleetwatch\n\n| `ingest` | DMA and NOAA AIS CSV, NMEA AIVDM/AIVDO, vessel records |\nreads VDM, VDO, sentences\n";
+        assert_eq!(detect(prose.as_bytes()), None);
     }
 }
