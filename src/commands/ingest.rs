@@ -147,7 +147,7 @@ pub(crate) fn read_input(
         Some(f) => f,
         None => ingest::detect(&head).ok_or_else(|| {
             UserError::new(format!("{shown}: not a format fleetwatch reads"))
-                .hint("fleetwatch reads DMA or NOAA AIS CSV, NMEA AIVDM, vessel records (imo, mmsi, name, flag, call_sign, observed_at) and port-call records (imo|mmsi, port|locode, arrival, departure); --input-format forces one")
+                .hint("fleetwatch reads DMA or NOAA AIS CSV, NMEA AIVDM, vessel records (imo, mmsi, name, flag, call_sign, observed_at) and port-call records (imo|mmsi, port|locode, arrival, departure); `ingest --input-format` forces one")
         })?,
     };
     let source = source.map_or_else(
