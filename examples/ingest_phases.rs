@@ -28,8 +28,16 @@ fn main() {
         .and_then(|t| t.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
     let staging = fleetwatch::store::spool::Staging::in_memory();
-    let (data, _hash) =
-        fleetwatch::ingest::read_file(&file, format, "x", threads, true, &staging, &|_| {}).expect("reads");
+    let (data, _hash) = fleetwatch::ingest::read_file(
+        &file,
+        format,
+        "x",
+        threads,
+        fleetwatch::ingest::Hashing::Hash,
+        &staging,
+        &|_| {},
+    )
+    .expect("reads");
     let read = t.elapsed();
     let c1 = cpu_s();
     if std::env::var_os("READ_ONLY").is_some() {

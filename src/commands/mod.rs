@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod ingest;
+pub mod input;
 pub mod lists;
 pub mod refresh;
 pub mod report;

@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use super::decimal::{parse_f64, scaled, whole};
 use super::lines::{Line, MAX_FIELDS, for_each_line};
 use super::treehash::{self, PieceHasher};
-use super::{FileData, Reject};
+use super::{FileData, Hashing, Reject};
 use crate::model::ais::{FixRow, NO_HEADING, NO_STATUS, NO_TENTHS, StaticReport, civil_to_ms, nav_status_code};
 use crate::model::identity::{Sightings, SpanSet, coalesce};
 use crate::store::spool::{Spool, Staging};
@@ -132,8 +132,8 @@ const BLOCK: usize = 1 << 20;
 
 /// Reads an AIS CSV file from disk on `threads` threads, each reading its share of the
 /// file in blocks, so that neither the file nor a map of it is ever resident whole; the
-/// positions go through `staging` (spilled beyond its budget). With `hash`, each thread
-/// hashes what it reads, and the file's BLAKE3 hash comes back with its rows.
+/// positions go through `staging` (spilled beyond its budget). With `Hashing::Hash`,
+/// each thread hashes what it reads, and the file's BLAKE3 hash comes back with its rows.
 ///
 /// # Panics
 /// When a reader thread panics, which parsing never does on any input.
@@ -141,11 +141,18 @@ pub fn read_file(
     file: &std::fs::File,
     layout: &Layout,
     threads: usize,
-    hash: bool,
+    hashing: Hashing,
     staging: &Staging,
     progress: &(dyn Fn(u64) + Sync),
 ) -> std::io::Result<(FileData, Option<blake3::Hash>)> {
-    read_file_in_blocks(file, layout, (threads, BLOCK), hash, staging, progress)
+    read_file_in_blocks(
+        file,
+        layout,
+        (threads, BLOCK),
+        hashing == Hashing::Hash,
+        staging,
+        progress,
+    )
 }
 
 fn read_file_in_blocks(

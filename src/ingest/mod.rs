@@ -111,6 +111,14 @@ fn is_vdm_sentence(line: &str) -> bool {
         })
 }
 
+/// Whether a reader hashes the file as it reads it: the hash (BLAKE3) is the store's
+/// identity of a file, of no use to a report of files that stores nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hashing {
+    Hash,
+    Skip,
+}
+
 /// Everything read from one file.
 #[derive(Debug, Default)]
 pub struct FileData {
@@ -134,8 +142,8 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
 }
 
-/// Reads a file from disk; returns what it holds and, with `hash`, its BLAKE3 hash (the
-/// file's identity in the store), computed from the same reads. AIS CSV is read in blocks on
+/// Reads a file from disk; returns what it holds and (`Hashing::Hash`) its BLAKE3 hash
+/// (the file's identity in the store), computed from the same reads. AIS CSV is read in blocks on
 /// `threads` threads and NMEA in blocks on one, their positions going through `staging`
 /// (which bounds the memory they take); record files are small and read whole.
 pub fn read_file(
@@ -143,7 +151,7 @@ pub fn read_file(
     format: InputFormat,
     source: &str,
     threads: usize,
-    hash: bool,
+    hashing: Hashing,
     staging: &Staging,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(FileData, Option<String>), ReadError> {
@@ -154,11 +162,11 @@ pub fn read_file(
             let n = std::os::unix::fs::FileExt::read_at(file, &mut first, 0)?;
             let line = first[..n].split(|b| *b == b'\n').next().unwrap_or_default();
             let layout = aiscsv::Layout::from_header(&String::from_utf8_lossy(line)).ok_or(ReadError::BadHeader)?;
-            let (data, hash) = aiscsv::read_file(file, &layout, threads, hash, staging, progress)?;
+            let (data, hash) = aiscsv::read_file(file, &layout, threads, hashing, staging, progress)?;
             Ok((data, hash.map(|h| h.to_hex().to_string())))
         }
         InputFormat::Nmea => {
-            let (data, hash) = nmea::read_file(file, hash, staging, progress)?;
+            let (data, hash) = nmea::read_file(file, hashing, staging, progress)?;
             Ok((data, hash.map(|h| h.to_hex().to_string())))
         }
         InputFormat::Records | InputFormat::PortCalls => {
@@ -166,7 +174,7 @@ pub fn read_file(
             let mut reader = file;
             std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(0))?;
             reader.read_to_end(&mut bytes)?;
-            let hash = hash.then(|| blake3::hash(&bytes).to_hex().to_string());
+            let hash = (hashing == Hashing::Hash).then(|| blake3::hash(&bytes).to_hex().to_string());
             let text = std::str::from_utf8(&bytes).map_err(|_| ReadError::NotUtf8)?;
             let data = if format == InputFormat::Records {
                 records::read(text, source)?

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::{FileData, Reject};
+use super::{FileData, Hashing, Reject};
 use crate::model::ais::{Fix, FixRow, StaticReport, civil_to_ms};
 use crate::model::identity::SpanSet;
 use crate::store::spool::{Spool, Staging};
@@ -287,14 +287,14 @@ pub fn read(text: &str, on_message: impl FnMut(u64, Option<i64>, &Message)) -> F
 }
 
 /// Reads an NMEA file from disk in blocks of whole lines, its positions through
-/// `staging`; returns what it holds and (with `hash`) its BLAKE3 hash.
+/// `staging`; returns what it holds and (`Hashing::Hash`) its BLAKE3 hash.
 pub fn read_file(
     file: &std::fs::File,
-    hash: bool,
+    hashing: Hashing,
     staging: &Staging,
     progress: &dyn Fn(u64),
 ) -> std::io::Result<(FileData, Option<blake3::Hash>)> {
-    read_file_in_blocks(file, hash, staging, 8 << 20, progress)
+    read_file_in_blocks(file, hashing == Hashing::Hash, staging, 8 << 20, progress)
 }
 
 fn read_file_in_blocks(

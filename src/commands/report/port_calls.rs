@@ -8,8 +8,9 @@ use std::path::PathBuf;
 
 use super::{Loaded, calls, is_listed, vessel_matches};
 use crate::cli::PortCallArgs;
-use crate::commands::ingest::read_input;
+use crate::commands::input::read_input;
 use crate::error::{Outcome, UserError};
+use crate::ingest::Hashing;
 use crate::ingest::portcalls::PortCallRecord;
 use crate::matching::Screen;
 use crate::model::ais::rfc3339;
@@ -65,7 +66,7 @@ fn read_inputs(settings: &Settings, paths: &[PathBuf], err: &mut dyn Write) -> a
             continue;
         }
         seen.push(same);
-        let input = read_input(settings, path, None, None, threads, false, &staging)?;
+        let input = read_input(settings, path, None, None, threads, Hashing::Skip, &staging)?;
         let data = input.data;
         if !settings.quiet && !data.rejects.is_empty() {
             let (first, n) = (&data.rejects[0], data.rejects.len());
