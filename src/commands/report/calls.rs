@@ -267,3 +267,39 @@ pub fn collect(detected: Vec<Call>, records: Vec<PortCallRecord>, ports: &Gazett
     rows.sort_by(|a, b| (&a.imo, a.mmsi, a.arrival_ms, &a.source).cmp(&(&b.imo, b.mmsi, b.arrival_ms, &b.source)));
     rows
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn work_on_every_core_comes_back_in_item_order_with_per_worker_state() {
+        let items: Vec<u32> = (0..1000).collect();
+        // The state counts the items a worker took: every item is taken once.
+        let done = on_every_core(&items, |taken: &mut u32, item| {
+            *taken += 1;
+            Ok((*item, *taken))
+        })
+        .unwrap();
+        assert_eq!(done.iter().map(|(i, _)| *i).collect::<Vec<_>>(), items);
+        assert!(done.iter().all(|(_, taken)| *taken >= 1));
+        assert!(
+            on_every_core(&[] as &[u32], |(): &mut (), i| Ok(*i))
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_failing_item_fails_the_whole() {
+        let items: Vec<u32> = (0..100).collect();
+        let err = on_every_core(&items, |(): &mut (), item| {
+            if *item == 57 {
+                anyhow::bail!("item {item} cannot be read")
+            }
+            Ok(*item)
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "item 57 cannot be read");
+    }
+}
