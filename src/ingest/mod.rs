@@ -143,9 +143,9 @@ pub enum ReadError {
 }
 
 /// Reads a file from disk; returns what it holds and (`Hashing::Hash`) its BLAKE3 hash
-/// (the file's identity in the store), computed from the same reads. AIS CSV is read in blocks on
-/// `threads` threads and NMEA in blocks on one, their positions going through `staging`
-/// (which bounds the memory they take); record files are small and read whole.
+/// (the file's identity in the store), computed from the same reads. AIS CSV is read in
+/// blocks on `threads` threads and NMEA in blocks on one, their positions going through
+/// `staging` (which bounds the memory they take); record files are small and read whole.
 pub fn read_file(
     file: &std::fs::File,
     format: InputFormat,
