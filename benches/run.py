@@ -24,6 +24,8 @@ versions and the data sizes are printed with the table. `--quick` shrinks every 
 (for a smoke test; its numbers mean nothing).
 """
 import argparse
+import csv
+import io
 import os
 import platform
 import shutil
@@ -50,35 +52,56 @@ def timed(cmd, stdout=subprocess.DEVNULL):
 
 
 def port_calls_run(fw, store, counted):
-    """A timed `report port-calls` on a store, its number of calls left in counted["n"]."""
+    """A timed `report port-calls` on a store, its number of calls left in counted["n"]
+    and its output in counted["out"]."""
     def run():
         wall, out = timed([fw, "--data-dir", store, "report", "port-calls", "--format", "csv"],
                           stdout=subprocess.PIPE)
         counted["n"] = out.count("\n") - 1
+        counted["out"] = out
         return wall
     return run
 
 
-def direct_calls_row(name, fw, py, csv, runs, empty):
+def agreement(fw_csv, duck_csv):
+    """How fleetwatch's detected calls (its CSV report) and DuckDB's (portcalls_duckdb.py's
+    OUT.csv) compare, field for field: a note for the table."""
+    fw = set()
+    for r in csv.DictReader(io.StringIO(fw_csv)):
+        if r["source"] == "detected":
+            fw.add((int(r["mmsi"]), r["port_locode"], r["arrival_utc"][:19].replace("T", " "),
+                    r["departure_utc"][:19].replace("T", " "), int(r["positions"]), r["draught_arrival_m"],
+                    r["draught_departure_m"], r["confidence"]))
+    dk = set()
+    with open(duck_csv) as f:
+        for line in f:
+            m, port, arr, dep, n, da, dd, conf = line.rstrip("\n").split(",")
+            tenth = lambda x: "" if x == "" else f"{float(x):.1f}"
+            dk.add((int(m), port, arr[:19], dep[:19], int(n), tenth(da), tenth(dd), conf))
+    if fw == dk:
+        return f"both find the same {len(fw):,} calls, field for field"
+    return f"{len(fw):,} calls vs DuckDB's {len(dk):,}, {len(fw & dk):,} the same field for field"
+
+
+def direct_calls_row(name, fw, py, day_csv, runs, empty):
     """A table row: port calls straight from a CSV file, fleetwatch (`--input`, no store)
     and DuckDB (the rule over `read_csv`) in turn; `empty` is a data directory without a
     store (the bundled lists only)."""
-    counted_fw, counted_dk = {}, {}
+    counted_fw = {}
+    duck_out = os.path.join(os.path.dirname(empty), "duck-calls-direct.csv")
 
     def fw_run():
-        wall, out = timed([fw, "--data-dir", empty, "report", "port-calls", "--input", csv, "--format", "csv"],
+        wall, out = timed([fw, "--data-dir", empty, "report", "port-calls", "--input", day_csv, "--format", "csv"],
                           stdout=subprocess.PIPE)
-        counted_fw["n"] = out.count("\n") - 1
+        counted_fw["out"] = out
         return wall
 
     def duck_run():
-        wall, out = timed([py, "benches/portcalls_duckdb.py", csv, "data/ports.csv", "2"], stdout=subprocess.PIPE)
-        counted_dk["n"] = out.split(":")[1].split()[0]
-        return wall
+        return timed([py, "benches/portcalls_duckdb.py", day_csv, "data/ports.csv", "2", duck_out])[0]
 
     t_fw, t_dk = best_pair(runs, fw_run, duck_run)
-    peak = peak_mb([fw, "--data-dir", empty, "report", "port-calls", "--input", csv, "--format", "csv"])
-    return (name, t_fw, t_dk, f"{counted_fw['n']} calls vs DuckDB's {counted_dk['n']} (simpler rule); peak {peak:.0f} MB")
+    peak = peak_mb([fw, "--data-dir", empty, "report", "port-calls", "--input", day_csv, "--format", "csv"])
+    return (name, t_fw, t_dk, f"{agreement(counted_fw['out'], duck_out)}; peak {peak:.0f} MB")
 
 
 def peak_mb(cmd, env=None):
@@ -221,19 +244,16 @@ def main():
     calls_fw = {}
     fw_calls = port_calls_run(fw, vstore, calls_fw)
 
-    calls_dk = {}
+    duck_out = os.path.join(work, "duck-calls.csv")
 
     def duck_calls():
-        wall, out = timed([py, "benches/portcalls_duckdb.py", vstore, "data/ports.csv", "2"],
-                          stdout=subprocess.PIPE)
-        calls_dk["n"] = out.split(":")[1].split()[0]
-        return wall
+        return timed([py, "benches/portcalls_duckdb.py", vstore, "data/ports.csv", "2", duck_out])[0]
 
     t_fw, t_dk = best_pair(args.runs, fw_calls, duck_calls)
     m_fw = peak_mb([fw, "--data-dir", vstore, "report", "port-calls", "--format", "csv"])
     pos = sum(1 for f in voy_files for _ in open(f, "rb")) - len(voy_files)
     rows.append((f"(b) port calls on {pos / 1e6:.1f} M stored positions", t_fw, t_dk,
-                 f"{calls_fw['n']} calls vs DuckDB's {calls_dk['n']} (simpler rule); peak {m_fw:.0f} MB"))
+                 f"{agreement(calls_fw['out'], duck_out)}; peak {m_fw:.0f} MB"))
 
     busiest = max(voy_files, key=os.path.getsize)
     e2e = os.path.join(work, "store-e2e")
