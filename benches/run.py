@@ -20,7 +20,8 @@ DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`
       similarity over every pair, the straightforward SQL).
 
 Each time is the best of N runs (default 3), peak memory the largest; the machine, the
-versions and the data sizes are printed with the table. `--quick` shrinks every input
+versions and the data sizes are printed with the table, and for each port-call workload
+whether both tools found the same calls, field for field. `--quick` shrinks every input
 (for a smoke test; its numbers mean nothing).
 """
 import argparse
