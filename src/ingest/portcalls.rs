@@ -16,6 +16,16 @@ pub struct PortCallRecord {
     pub source: String,
 }
 
+/// Adds the records of `more` that `into` does not hold yet: a record read twice (from
+/// one file ingested again, or given twice) counts once.
+pub fn add_new(into: &mut Vec<PortCallRecord>, more: Vec<PortCallRecord>) {
+    for c in more {
+        if !into.contains(&c) {
+            into.push(c);
+        }
+    }
+}
+
 const IMO: &[&str] = &["imo", "imo_number"];
 const MMSI: &[&str] = &["mmsi"];
 const PORT: &[&str] = &["locode", "port", "port_locode", "unlocode"];

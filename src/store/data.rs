@@ -256,11 +256,7 @@ impl DataStore {
 
         if !data.calls.is_empty() {
             let mut calls = self.port_call_records()?;
-            for c in data.calls {
-                if !calls.contains(&c) {
-                    calls.push(c);
-                }
-            }
+            crate::ingest::portcalls::add_new(&mut calls, data.calls);
             calls.sort_by(|a, b| (&a.imo, a.mmsi, a.arrival_ms).cmp(&(&b.imo, b.mmsi, b.arrival_ms)));
             let rel = format!("port_call_records/part-{generation:06}.parquet");
             tables::write_calls(&self.dir.join(&rel), &calls)?;

@@ -425,6 +425,31 @@ mod scenario {
         );
     }
 
+    /// The files ingested in turn into two stores: with the default buffer (in memory)
+    /// and with `--buffer 1` (1 MiB, spilled to staging).
+    fn in_memory_and_spilled(files: &[(String, Vec<u8>)]) -> [Fw; 2] {
+        [None, Some("1")].map(|buffer| {
+            let fw = Fw::new();
+            for (k, (name, bytes)) in files.iter().enumerate() {
+                // Numbered: two generated files may share a name.
+                let path = fw.dir.path().join(format!("{k}-{name}"));
+                std::fs::write(&path, bytes).unwrap();
+                let mut args = vec!["ingest", path.to_str().unwrap()];
+                args.extend(buffer.map(|b| ["--buffer", b]).into_iter().flatten());
+                let run = fw.run(&args);
+                assert_eq!(run.code, 0, "{}", run.stderr);
+            }
+            fw
+        })
+    }
+
+    /// A store's status without what differs between two stores of the same data.
+    fn counts(fw: &Fw) -> BTreeMap<String, String> {
+        let mut s = status(fw);
+        s.retain(|k, _| k != "data_dir" && k != "last_ingest_utc");
+        s
+    }
+
     #[test]
     fn a_file_of_many_days_spilled_to_staging_stores_what_memory_would() {
         let s = Scenario {
@@ -438,25 +463,8 @@ mod scenario {
         let (files, truth) = generate(&s);
         assert_eq!(files.len(), 1);
         // The default buffer holds the file; one MiB (32,768 rows) holds a fifth of it.
-        let stores: Vec<Fw> = [None, Some("1")]
-            .into_iter()
-            .map(|buffer| {
-                let fw = Fw::new();
-                let path = fw.dir.path().join(&files[0].0);
-                std::fs::write(&path, &files[0].1).unwrap();
-                let mut args = vec!["ingest", path.to_str().unwrap()];
-                args.extend(buffer.map(|b| ["--buffer", b]).into_iter().flatten());
-                let run = fw.run(&args);
-                assert_eq!(run.code, 0, "{}", run.stderr);
-                fw
-            })
-            .collect();
-        let status_of = |fw: &Fw| {
-            let mut s = status(fw);
-            s.retain(|k, _| k != "data_dir" && k != "last_ingest_utc");
-            s
-        };
-        let (memory, spilled) = (status_of(&stores[0]), status_of(&stores[1]));
+        let stores = in_memory_and_spilled(&files);
+        let (memory, spilled) = (counts(&stores[0]), counts(&stores[1]));
         assert!(truth.rows > 5 * 32_768, "{} rows", truth.rows);
         assert_eq!(spilled["positions"], truth.positions.to_string());
         assert_eq!(spilled["duplicates_dropped"], truth.duplicates.to_string());
@@ -522,26 +530,7 @@ mod scenario {
             files.into_iter().next().unwrap()
         };
         let (first, second) = (file(7, 20), file(7, 30));
-        let stores: Vec<Fw> = [None, Some("1")]
-            .into_iter()
-            .map(|buffer| {
-                let fw = Fw::new();
-                for (name, bytes) in [&first, &second] {
-                    let path = fw.dir.path().join(format!("{}-{name}", bytes.len()));
-                    std::fs::write(&path, bytes).unwrap();
-                    let mut args = vec!["ingest", path.to_str().unwrap()];
-                    args.extend(buffer.map(|b| ["--buffer", b]).into_iter().flatten());
-                    let run = fw.run(&args);
-                    assert_eq!(run.code, 0, "{}", run.stderr);
-                }
-                fw
-            })
-            .collect();
-        let counts = |fw: &Fw| {
-            let mut s = status(fw);
-            s.retain(|k, _| k != "data_dir" && k != "last_ingest_utc");
-            s
-        };
+        let stores = in_memory_and_spilled(&[first, second]);
         assert_eq!(counts(&stores[0]), counts(&stores[1]));
         assert_ne!(counts(&stores[1])["duplicates_dropped"], "0", "the files overlap");
         let open = |fw: &Fw| fleetwatch::store::data::DataStore::open(fw.dir.path()).unwrap();

@@ -11,7 +11,7 @@ use crate::cli::PortCallArgs;
 use crate::commands::input::read_input;
 use crate::error::{Outcome, UserError};
 use crate::ingest::Hashing;
-use crate::ingest::portcalls::PortCallRecord;
+use crate::ingest::portcalls::{self, PortCallRecord};
 use crate::matching::Screen;
 use crate::model::ais::rfc3339;
 use crate::model::identity::{IdentitySpan, coalesce};
@@ -81,11 +81,7 @@ fn read_inputs(settings: &Settings, paths: &[PathBuf], err: &mut dyn Write) -> a
         }
         positions.append(data.fixes);
         spans.extend(data.spans);
-        for c in data.calls {
-            if !records.contains(&c) {
-                records.push(c);
-            }
-        }
+        portcalls::add_new(&mut records, data.calls);
     }
     Ok(Inputs {
         positions: positions.into_rows(),
