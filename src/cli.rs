@@ -276,40 +276,72 @@ Sorted by imo, first_seen_new_utc, source. From AIS, an MMSI change to another M
 Example:\n  fleetwatch report flags --vessel 9293002"
     )]
     Flags(ReportFilters),
-    /// Every ingested vessel that matches a list, with how it matched
-    #[command(
-        after_help = "Columns: imo, mmsi, name, list, list_record, listed_on, matched_on, match_score\n\
-A vessel matches by IMO first, then by MMSI, then by any name it bore (against entries\n\
-without an IMO, or for a vessel without one). Sorted by imo, mmsi, list, list_record.\n\n\
-Example:\n  fleetwatch report listed --format csv > listed.csv"
-    )]
-    Listed(ReportFilters),
+    /// Every ingested vessel that a list identifies, with how it matched
+    #[command(after_help = "\
+Columns: imo, mmsi, name, list, list_record, listed_on, matched_on, match_score, match_status,
+match_note. Sorted by imo, mmsi, list, list_record.
+
+A vessel is listed when its IMO number (or an MMSI, on lists that record MMSIs) is on the
+list: match_status=identified. A name alone never makes a vessel listed. With
+--include-possible, a vessel no identifier matched is shown against the listed hulls
+that bear one of its names, as match_status=possible, when nothing in its own data
+contradicts it: it broadcast no valid IMO, its AIS ship type agrees with the listed
+vessel's type (a tug, pleasure craft, passenger ship or fishing vessel is no listed
+tanker), it is not under 60 m long where the listed vessel is a merchant ship, and the
+names are the same once normalised, numbers included. match_note says what it rests on.
+
+Examples:
+  fleetwatch report listed --format csv > listed.csv
+  fleetwatch report listed --include-possible --since 2025-05-01")]
+    Listed(ListedArgs),
     /// One vessel's profile: identity timeline, listings, findings
-    #[command(
-        after_help = "Example:\n  fleetwatch report vessel 9293002\n  fleetwatch report vessel JAGUAR --format json"
-    )]
+    #[command(after_help = "\
+Listings are the lists' entries for the vessel's IMO number or MMSI. With
+--include-possible, the listed hulls that only a name of the vessel matches (nothing in
+its data contradicting it) are shown apart, as possible matches.
+
+Examples:
+  fleetwatch report vessel 9293002
+  fleetwatch report vessel JAGUAR --format json
+  fleetwatch report vessel JAGUAR --include-possible")]
     Vessel {
         /// A name, an IMO number or an MMSI
         #[arg(value_name = "QUERY")]
         query: String,
+        /// Also show listed hulls that only a name matches, as possible matches
+        #[arg(long)]
+        include_possible: bool,
     },
     /// What list refreshes added, removed or changed, per vessel
     #[command(after_help = "\
 Columns: list, change, imo, name, field, old_value, new_value, version_from, version_to
 Each list's versions are compared in turn (bundled, imported and refreshed, by version
-date). Sorted by list, version_to, then vessel.
+date). Sorted by list, version_to, then vessel. --since and --until with a date compare
+the newer version's date; with a time (RFC 3339, UTC) they compare the moment it was
+stored (imported or refreshed), so two refreshes of one day are told apart.
 
 Examples:
   fleetwatch report changes --since 2026-11-01
-  fleetwatch report changes --list ofac --format csv > ofac-changes.csv")]
+  fleetwatch report changes --since 2026-12-01T08:00:00Z --list ofac
+  fleetwatch report changes --vessel 9293002 --format csv > argent-changes.csv")]
     Changes {
-        /// Only versions dated on or after this date (YYYY-MM-DD)
-        #[arg(long, value_name = "DATE")]
-        since: Option<String>,
+        #[command(flatten)]
+        filters: ReportFilters,
         /// Only this list
         #[arg(long, value_name = "SOURCE")]
         list: Option<String>,
     },
+}
+
+/// `report listed`: the filters, and whether possible matches by name are shown.
+#[derive(Debug, Args, Clone)]
+pub struct ListedArgs {
+    #[command(flatten)]
+    pub filters: ReportFilters,
+    /// Also show vessels that only a name matches, nothing contradicting it, as
+    /// match_status=possible (never counted by --listed-only)
+    #[arg(long)]
+    pub include_possible: bool,
 }
 
 /// `report port-calls`: the filters, the gazetteer and the detection parameters.
@@ -363,7 +395,7 @@ pub struct ReportFilters {
     /// Only calls in this country (ISO 3166-1 alpha-2)
     #[arg(long, value_name = "ISO2")]
     pub country: Option<String>,
-    /// Only vessels on a list in force
+    /// Only vessels a list in force identifies by IMO or MMSI (a name match never counts)
     #[arg(long)]
     pub listed_only: bool,
 }

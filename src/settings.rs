@@ -109,6 +109,46 @@ impl Filters {
     }
 }
 
+/// A `--since` or `--until` as given: a date, or a moment (RFC 3339, UTC). For what
+/// carries both a date and a moment (a list version: its version date, the time it was
+/// stored), a date bound compares dates and a time bound compares moments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Date(NaiveDate),
+    Time(chrono::DateTime<chrono::Utc>),
+}
+
+impl Bound {
+    pub fn parse(flag: &str, value: &str) -> anyhow::Result<Self> {
+        let v = value.trim();
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
+            return Ok(Self::Time(t.with_timezone(&chrono::Utc)));
+        }
+        parse_date_flag(flag, v).map(Self::Date).map_err(|_| {
+            UserError::new(format!("{flag} '{value}' is not a date or time"))
+                .hint("write 2025-05-01 or 2025-05-01T12:00:00Z (UTC)")
+                .into()
+        })
+    }
+
+    /// Whether something of this date and moment is at or after the bound.
+    pub fn at_or_after(&self, (date, moment): &(NaiveDate, chrono::DateTime<chrono::Utc>)) -> bool {
+        match self {
+            Self::Date(d) => date >= d,
+            Self::Time(t) => moment >= t,
+        }
+    }
+
+    /// Whether something of this date and moment is at or before the bound (a date
+    /// bound includes its day).
+    pub fn at_or_before(&self, (date, moment): &(NaiveDate, chrono::DateTime<chrono::Utc>)) -> bool {
+        match self {
+            Self::Date(d) => date <= d,
+            Self::Time(t) => moment <= t,
+        }
+    }
+}
+
 /// A date (`2025-05-01`) or an RFC 3339 time, UTC. With `end_of_day`, a date means its
 /// last millisecond.
 ///

@@ -3,14 +3,18 @@
     python3 tools/build_gazetteer.py WPI.csv SEAROUTE_PORTS.geojson data/oil_terminals.csv data/countries.csv > data/ports.csv
 
 - WPI.csv: NGA World Port Index (Pub 150, "UpdatedPub150" CSV), public domain.
-- SEAROUTE_PORTS.geojson: the searoute package's ports.geojson (Apache-2.0), for
-  UN/LOCODEs the WPI lacks.
-- data/oil_terminals.csv: fleetwatch's curated oil-terminal points (see data/README.md);
-  they replace a port of the same LOCODE, or are added.
+- SEAROUTE_PORTS.geojson: the searoute package's ports.geojson (Apache-2.0).
+- data/oil_terminals.csv: fleetwatch's curated terminal points (see data/README.md),
+  several rows for one LOCODE where a port has several terminals.
+
+A port is the union of the circles around every point the sources place it at: a row of
+the output per point, the rows of one port sharing its LOCODE, name and country. The
+first row of a port is its main point (a terminal's, else the WPI's, else searoute's).
 
 Output columns: locode,name,country,lat,lon,radius_km,source. LOCODEs are the 5-letter
 form (RUPRI), countries ISO 3166-1 alpha-2, coordinates WGS 84 degrees. Rows are sorted by
-LOCODE; ports without a LOCODE are left out (reports key ports by LOCODE).
+LOCODE, then main point first; ports without a LOCODE are left out (reports key ports by
+LOCODE). What is left out, and why, is said on stderr.
 """
 import csv
 import json
@@ -18,6 +22,18 @@ import re
 import sys
 
 DEFAULT_RADIUS_KM = 3.0
+# Points of one LOCODE farther apart than this are not one port area: the code is
+# ambiguous in the source, and only the first point is kept.
+SAME_PORT_KM = 30.0
+# Where the WPI gives one LOCODE to two ports, the code each really has (UN/LOCODE):
+# WPI 44870 "Botas" is the BOTAS marine terminal of Ceyhan (Kirkuk-Ceyhan and
+# Baku-Tbilisi-Ceyhan pipelines), 44802 the Dortyol oil terminal 18 km east; the WPI
+# writes "TR BOT" for both.
+WPI_CODES = {
+    "44870": ("TRCEY", "Ceyhan"),
+    "44802": ("TRDYL", "Dortyol"),
+}
+SOURCE_ORDER = {"fleetwatch": 0, "wpi": 1, "searoute": 2}
 
 
 def country_index(path):
@@ -42,73 +58,94 @@ def distance_km(lat1, lon1, lat2, lon2):
     return 2 * 6371.0088 * asin(sqrt(a))
 
 
+def warn(text):
+    print(text, file=sys.stderr)
+
+
+class Port:
+    def __init__(self, code, name, source):
+        self.code, self.name, self.source = code, name, source
+        self.points = []  # (lat, lon, radius_km, source)
+
+    def main(self):
+        return self.points[0]
+
+    def add(self, lat, lon, radius_km, source):
+        lat0, lon0 = self.main()[:2] if self.points else (lat, lon)
+        if distance_km(lat0, lon0, lat, lon) > SAME_PORT_KM:
+            warn(f"{self.code}: {source} point {lat:.4f},{lon:.4f} is over {SAME_PORT_KM:.0f} km from "
+                 f"{lat0:.4f},{lon0:.4f}: left out")
+            return
+        if any(abs(p[0] - lat) < 1e-6 and abs(p[1] - lon) < 1e-6 for p in self.points):
+            return
+        self.points.append((lat, lon, radius_km, source))
+
+
 def main(wpi, searoute, terminals, countries):
     idx = country_index(countries)
     ports = {}
     for row in csv.DictReader(open(wpi, encoding="utf-8-sig")):
         code = row["UN/LOCODE"].replace(" ", "").strip().upper()
+        name = row["Main Port Name"].strip()
+        code, name = WPI_CODES.get(row["World Port Index Number"].strip(), (code, name))
         if len(code) != 5:
             continue
-        cc = code[:2]
-        ports[code] = {
-            "locode": code,
-            "name": row["Main Port Name"].strip(),
-            "country": cc,
-            "lat": float(row["Latitude"]),
-            "lon": float(row["Longitude"]),
-            "radius_km": DEFAULT_RADIUS_KM,
-            "source": "wpi",
-        }
+        port = ports.setdefault(code, Port(code, name, "wpi"))
+        port.add(float(row["Latitude"]), float(row["Longitude"]), DEFAULT_RADIUS_KM, "wpi")
     for f in json.load(open(searoute, encoding="utf-8"))["features"]:
         p = f["properties"]
         code = (p.get("port") or "").strip().upper()
-        if len(code) != 5 or code in ports:
+        if len(code) != 5:
             continue
         lon, lat = f["geometry"]["coordinates"]
+        if code in ports:
+            ports[code].add(lat, lon, DEFAULT_RADIUS_KM, "searoute")
+            continue
         # The same port under another code in the WPI (Sikka: WPI "IN SKK", searoute
-        # INSIK): one entry, the WPI position, the searoute code (which follows the
-        # current UN/LOCODE list where the two differ).
+        # INSIK): one port, the searoute code (which follows the current UN/LOCODE list
+        # where the two differ), both points.
         same = [
             c for c, q in ports.items()
-            if q["source"] == "wpi" and c[:2] == code[:2] and key(q["name"]) == key(p["name"])
-            and distance_km(q["lat"], q["lon"], lat, lon) < 30
+            if q.source == "wpi" and c[:2] == code[:2] and key(q.name) == key(p["name"])
+            and distance_km(*q.main()[:2], lat, lon) < SAME_PORT_KM
         ]
         if same:
             q = ports.pop(same[0])
-            q["locode"] = code
+            q.code = code
+            q.add(lat, lon, DEFAULT_RADIUS_KM, "searoute")
             ports[code] = q
             continue
         # A searoute port within 3 km of a WPI port under another name (Pindhara, 1.3 km
         # from Sikka) would split that port's calls between two codes: left out.
-        if any(q["source"] == "wpi" and distance_km(q["lat"], q["lon"], lat, lon) < 3 for q in ports.values()):
+        if any(q.source == "wpi" and distance_km(*q.main()[:2], lat, lon) < 3 for q in ports.values()):
             continue
-        ports[code] = {
-            "locode": code,
-            "name": p["name"].strip(),
-            "country": code[:2],
-            "lat": lat,
-            "lon": lon,
-            "radius_km": DEFAULT_RADIUS_KM,
-            "source": "searoute",
-        }
+        port = Port(code, p["name"].strip(), "searoute")
+        port.add(lat, lon, DEFAULT_RADIUS_KM, "searoute")
+        ports[code] = port
     for row in csv.DictReader(open(terminals, encoding="utf-8")):
-        ports[row["locode"]] = {
-            "locode": row["locode"],
-            "name": row["name"],
-            "country": row["locode"][:2],
-            "lat": float(row["lat"]),
-            "lon": float(row["lon"]),
-            "radius_km": float(row["radius_km"]),
-            "source": "fleetwatch",
-        }
+        code = row["locode"]
+        port = ports.get(code)
+        if port is None or port.source != "fleetwatch":
+            # The terminal list names the port and its main point; the sources' points
+            # stay as further circles.
+            old = port.points if port else []
+            port = Port(code, row["name"], "fleetwatch")
+            ports[code] = port
+            port.points.append((float(row["lat"]), float(row["lon"]), float(row["radius_km"]), "fleetwatch"))
+            for pt in old:
+                port.add(*pt)
+        else:
+            port.add(float(row["lat"]), float(row["lon"]), float(row["radius_km"]), "fleetwatch")
     known = set(idx.values())
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(["locode", "name", "country", "lat", "lon", "radius_km", "source"])
     for code in sorted(ports):
         p = ports[code]
-        if p["country"] not in known:
+        if code[:2] not in known:
             continue
-        w.writerow([p["locode"], p["name"], p["country"], f'{p["lat"]:.6f}', f'{p["lon"]:.6f}', p["radius_km"], p["source"]])
+        main, rest = p.points[0], sorted(p.points[1:], key=lambda q: (SOURCE_ORDER[q[3]], q[0], q[1]))
+        for lat, lon, radius, source in [main, *rest]:
+            w.writerow([code, p.name, code[:2], f"{lat:.6f}", f"{lon:.6f}", radius, source])
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ pub struct Layout {
     call_sign: Option<usize>,
     name: Option<usize>,
     ship_type: Option<usize>,
+    length: Option<usize>,
     draught: Option<usize>,
 }
 
@@ -81,6 +82,7 @@ impl Layout {
             call_sign: find(&["callsign"]),
             name: find(&["name", "vesselname"]),
             ship_type: find(&["shiptype", "vesseltype"]),
+            length: find(&["length"]),
             draught: find(&["draught", "draft"]),
         };
         layout.keep = [
@@ -97,6 +99,7 @@ impl Layout {
             layout.call_sign,
             layout.name,
             layout.ship_type,
+            layout.length,
             layout.draught,
         ]
         .into_iter()
@@ -494,7 +497,7 @@ enum Row {
     Bad(String),
 }
 
-/// A hash of the identity fields (IMO, call sign, name, ship type) and their lengths,
+/// A hash of the identity fields (IMO, call sign, name, ship type, length) and their lengths,
 /// eight bytes at a time (the `FxHash` mixing step); a field's last bytes are read as
 /// a word overlapping the one before, never copied out.
 fn fingerprint(f: &[&[u8]], layout: &Layout) -> u64 {
@@ -503,9 +506,15 @@ fn fingerprint(f: &[&[u8]], layout: &Layout) -> u64 {
     let word = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default());
     let half = |b: &[u8], at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().unwrap_or_default()));
     let (mut h, mut lengths) = (0u64, 0u64);
-    for i in [layout.imo, layout.call_sign, layout.name, layout.ship_type]
-        .into_iter()
-        .flatten()
+    for i in [
+        layout.imo,
+        layout.call_sign,
+        layout.name,
+        layout.ship_type,
+        layout.length,
+    ]
+    .into_iter()
+    .flatten()
     {
         let b = f[i];
         let n = b.len();
@@ -638,9 +647,22 @@ fn static_report(f: &[&[u8]], layout: &Layout, mmsi: u32, ts_ms: i64) -> Option<
         name,
         call_sign,
         ship_type: get(layout.ship_type),
+        length_m: get(layout.length).as_deref().and_then(length_m),
         flag: None,
         source: "ais".to_string(),
     })
+}
+
+/// A length in metres as DMA (`183`) and NOAA (`183` or `183.0`) write it; 0 and
+/// blanks are "not available".
+fn length_m(v: &str) -> Option<u16> {
+    let m: f64 = v.parse().ok()?;
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "range checked first"
+    )]
+    (1.0..1023.0).contains(&m).then(|| m.round() as u16)
 }
 
 /// An IMO as broadcast: `9293002` or `IMO9293002`; placeholders (`IMO0000000`, `0`)

@@ -34,6 +34,9 @@ pub struct Message {
     pub shipname: Option<String>,
     pub shiptype: Option<u8>,
     pub draught: Option<u8>,
+    /// Metres from the reference point to the bow plus to the stern (types 5, 19, 24
+    /// part B), when both are given.
+    pub length_m: Option<u16>,
     /// Type 24: part 0 (A) or 1 (B).
     pub part: Option<u8>,
 }
@@ -146,6 +149,7 @@ pub fn decode(payload: &str, fill: usize) -> Option<Message> {
             m.callsign = b.text(70, 7);
             m.shipname = b.text(112, 20);
             m.shiptype = u8_of(b.uint(232, 8));
+            m.length_m = length(&b, 240);
             m.draught = u8_of(b.uint(294, 8));
         }
         18 => {
@@ -161,6 +165,7 @@ pub fn decode(payload: &str, fill: usize) -> Option<Message> {
             position(&mut m, 46, 57, 85, 112, 124)?;
             m.shipname = b.text(143, 20);
             m.shiptype = u8_of(b.uint(263, 8));
+            m.length_m = length(&b, 271);
         }
         24 => {
             let part = u8_of(b.uint(38, 2))?;
@@ -170,11 +175,19 @@ pub fn decode(payload: &str, fill: usize) -> Option<Message> {
             } else {
                 m.shiptype = u8_of(b.uint(40, 8));
                 m.callsign = b.text(90, 7);
+                m.length_m = length(&b, 132);
             }
         }
         _ => {}
     }
     Some(m)
+}
+
+/// The length from the dimension fields at `at` (to bow, 9 bits; to stern, 9 bits): their
+/// sum, when both are given (0 is "not available").
+fn length(b: &Bits, at: usize) -> Option<u16> {
+    let (bow, stern) = (u16_of(b.uint(at, 9))?, u16_of(b.uint(at + 9, 9))?);
+    (bow > 0 && stern > 0).then_some(bow + stern)
 }
 
 /// A sentence's parts, checksum verified.
@@ -555,6 +568,7 @@ impl<F> Reader<'_, F> {
                 name: m.shipname.clone(),
                 call_sign: m.callsign.clone(),
                 ship_type: m.shiptype.map(|t| t.to_string()),
+                length_m: m.length_m,
                 flag: None,
                 source: "ais".into(),
             });

@@ -80,6 +80,7 @@ pub fn read(text: &str, default_source: &str) -> Result<FileData, csv::Error> {
             name: field(&row, c_name),
             call_sign: field(&row, c_call),
             ship_type: None,
+            length_m: None,
             flag,
             source: field(&row, c_src).unwrap_or_else(|| default_source.to_string()),
         });

@@ -4,19 +4,25 @@
 
 use super::normalize::NormName;
 
-/// Score when one name carries a number and the other none (`AURA` against `AURA 1`).
+/// Score factor when the query names no number and the listed name does (`AURA`
+/// against `AURA 1`): a weaker match.
 const MISSING_NUMBER_FACTOR: f64 = 0.85;
 
-/// How alike two normalised names are, 0 (nothing alike) to 1 (the same).
+/// How alike a query name `a` is to a listed name `b`, 0 (nothing alike) to 1 (the
+/// same).
 ///
 /// Words are compared as written, with their order sorted, and with blanks removed;
 /// the best of the three counts. Numbers must agree exactly: `AURA 1` against `AURA 2`
-/// scores 0.
+/// scores 0, and so does a query that names a number against a listed name without one
+/// (`AURA 2` against `AURA`); a query without a number against a listed name with one
+/// (`AURA` against `AURA 1`) scores 0.85 of the words' score.
 ///
 /// ```
 /// use fleetwatch::matching::{normalize, score};
 /// assert_eq!(score(&normalize("MT JAGUAR"), &normalize("Jaguar")), 1.0);
 /// assert_eq!(score(&normalize("VF TANKER 3"), &normalize("VF Tanker-4")), 0.0);
+/// assert_eq!(score(&normalize("AURA 2"), &normalize("Aura")), 0.0);
+/// assert_eq!(score(&normalize("AURA"), &normalize("Aura 1")), 0.85);
 /// assert!(score(&normalize("Michail Uljanov"), &normalize("MIKHAIL ULYANOV")) > 0.85);
 /// ```
 pub fn score(a: &NormName, b: &NormName) -> f64 {
@@ -59,8 +65,8 @@ pub fn score_at_least(a: &Prepared, b: &Prepared, min: f64) -> Option<f64> {
     let factor = match (na.numbers.is_empty(), nb.numbers.is_empty()) {
         (true, true) => 1.0,
         (false, false) if na.numbers == nb.numbers => 1.0,
-        (false, false) => return (0.0 >= min).then_some(0.0),
-        _ => MISSING_NUMBER_FACTOR,
+        (false, false | true) => return (0.0 >= min).then_some(0.0),
+        (true, false) => MISSING_NUMBER_FACTOR,
     };
     let found = |s: f64| (s >= min).then_some(s);
     if na.words.is_empty() || nb.words.is_empty() {
@@ -227,6 +233,13 @@ mod tests {
         assert_eq!(s("AURA 1", "AURA 2"), 0.0);
         assert_eq!(s("Ocean II", "OCEAN 2"), 1.0);
         assert!((s("AURA", "AURA 1") - MISSING_NUMBER_FACTOR).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_query_that_names_a_number_does_not_match_a_listed_name_without_one() {
+        assert_eq!(s("AURA 2", "AURA"), 0.0);
+        assert_eq!(s("Aura 1", "AURA"), 0.0);
+        assert_eq!(s("Ocean II", "OCEAN"), 0.0);
     }
 
     #[test]

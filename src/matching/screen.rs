@@ -300,18 +300,12 @@ impl<'a> Screen<'a> {
         }
     }
 
-    /// The listings of an ingested vessel: by its IMO first, else by its MMSIs, else by
-    /// the names it bore. A name match against an entry with another IMO is not a
-    /// match when the vessel has an IMO of its own.
-    pub fn vessel_listings(
-        &self,
-        imo: Option<&str>,
-        mmsis: &[u32],
-        names: &[&str],
-        min_score: f64,
-    ) -> Vec<HullMatch<'a>> {
+    /// The hulls an ingested vessel is listed as by its identifiers: its IMO first, else
+    /// its MMSIs (for lists that record MMSIs). Names never make a vessel listed; see
+    /// [`Screen::join_vessel`](super::vessel) for the possible matches by name.
+    pub fn identified(&self, imo: Option<&str>, mmsis: &[u32]) -> Vec<HullMatch<'a>> {
         if let Some(i) = imo.and_then(|i| Imo::parse(i).ok()) {
-            let hulls = self.find(&Query::Imo(i), min_score);
+            let hulls = self.find(&Query::Imo(i), 1.0);
             if !hulls.is_empty() {
                 return hulls;
             }
@@ -319,29 +313,13 @@ impl<'a> Screen<'a> {
         for m in mmsis {
             let text = crate::model::mmsi::digits(*m);
             if let Ok(mmsi) = Mmsi::parse(&text) {
-                let hulls = self.find(&Query::Mmsi(mmsi), min_score);
+                let hulls = self.find(&Query::Mmsi(mmsi), 1.0);
                 if !hulls.is_empty() {
                     return hulls;
                 }
             }
         }
-        let mut best: Vec<HullMatch<'a>> = Vec::new();
-        for name in names {
-            for hull in self.find(&Query::Name((*name).to_string()), min_score) {
-                if imo.is_some() && hull.imo.is_some() && hull.imo != imo {
-                    continue;
-                }
-                match best
-                    .iter_mut()
-                    .find(|b| b.imo == hull.imo && same_entries(&b.listings, &hull.listings))
-                {
-                    Some(b) if b.score >= hull.score => {}
-                    Some(b) => *b = hull,
-                    None => best.push(hull),
-                }
-            }
-        }
-        best
+        Vec::new()
     }
 
     /// The listed IMO numbers one substitution or transposition away from a mistyped
@@ -355,11 +333,6 @@ impl<'a> Screen<'a> {
             })
             .collect()
     }
-}
-
-/// The same listings (by identity, not by value).
-fn same_entries(a: &[(&ListVersion, &Listing)], b: &[(&ListVersion, &Listing)]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| std::ptr::eq(x.1, y.1))
 }
 
 #[cfg(test)]

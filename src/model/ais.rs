@@ -351,7 +351,11 @@ pub struct StaticReport {
     /// The name as received (normalised later).
     pub name: Option<String>,
     pub call_sign: Option<String>,
+    /// The AIS ship and cargo type as the source gives it: a code (`52`) or DMA's text
+    /// (`Tug`).
     pub ship_type: Option<String>,
+    /// Length overall in metres, from the AIS dimensions (bow plus stern).
+    pub length_m: Option<u16>,
     /// A declared flag (ISO2), from vessel records; AIS flags come from the MID.
     pub flag: Option<String>,
     /// `ais` or the vessel-records file's `source` value.

@@ -16,6 +16,8 @@ pub struct IdentitySpan {
     pub name: Option<String>,
     pub call_sign: Option<String>,
     pub ship_type: Option<String>,
+    /// Length overall in metres, from the AIS dimensions.
+    pub length_m: Option<u16>,
     pub flag: Option<String>,
     pub source: String,
     pub first_ms: i64,
@@ -45,6 +47,7 @@ impl IdentitySpan {
             name: r.name.as_deref().and_then(identity_name),
             call_sign: r.call_sign.map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty()),
             ship_type: r.ship_type.filter(|t| !t.is_empty()),
+            length_m: r.length_m,
             flag: r.flag,
             source: r.source,
             first_ms: r.ts_ms,
@@ -81,6 +84,9 @@ impl IdentitySpan {
         }
         if self.ship_type.is_none() {
             self.ship_type = other.ship_type;
+        }
+        if self.length_m.is_none() {
+            self.length_m = other.length_m;
         }
         if self.flag.is_none() {
             self.flag = other.flag;
@@ -225,6 +231,7 @@ mod tests {
             name: Some(name.into()),
             call_sign: None,
             ship_type: None,
+            length_m: None,
             flag: None,
             source: "ais".into(),
         }

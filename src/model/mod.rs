@@ -7,6 +7,7 @@ pub mod imo;
 pub mod listing;
 pub mod mmsi;
 pub mod port;
+pub mod shiptype;
 
 pub use imo::{Imo, ImoError};
 pub use listing::{ListFormat, ListVersion, Listing, NameKind};

@@ -1,5 +1,5 @@
-//! Ports as fleetwatch detects calls at them: a UN/LOCODE, a point (WGS 84, degrees)
-//! and the radius within which a fix is in port. No I/O.
+//! Ports as fleetwatch detects calls at them: a UN/LOCODE and an area, either the union
+//! of circles around the points the sources place the port at, or polygons. No I/O.
 
 /// One port of the gazetteer.
 #[derive(Debug, Clone, PartialEq)]
@@ -9,24 +9,101 @@ pub struct Port {
     pub name: String,
     /// ISO 3166-1 alpha-2.
     pub country: String,
+    /// The port's point: the first the sources give (for polygons, their centroid).
     pub lat: f64,
     pub lon: f64,
-    /// A fix within this distance of the point is in port (for a port given as an
-    /// area: the distance from the point to the farthest vertex).
+    /// How far the area reaches from the point: every fix in port is within this
+    /// distance of it (the bound a spatial search needs).
     pub radius_km: f64,
-    /// The port's area, when given as polygons: outer rings of (lon, lat) vertices. A fix
-    /// inside any ring is in port. Holes are not kept.
-    pub area: Option<Vec<Vec<[f64; 2]>>>,
+    pub area: Area,
+}
+
+/// Where a port is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Area {
+    /// The union of circles: a fix within any circle's radius of its centre is in port.
+    /// A port the sources place at several points (the World Port Index, the searoute
+    /// list, its terminals) has a circle around each.
+    Circles(Vec<Circle>),
+    /// Outer rings of (lon, lat) vertices: a fix inside any ring is in port. Holes are
+    /// not kept.
+    Polygons(Vec<Vec<[f64; 2]>>),
+}
+
+/// A point of a port and the radius around it that is in port.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Circle {
+    pub lat: f64,
+    pub lon: f64,
+    pub radius_km: f64,
 }
 
 impl Port {
-    /// Whether a point is in port, `margin_km` widening the radius or the area.
+    /// A port of one or more circles; its point is the first circle's centre.
+    ///
+    /// # Panics
+    /// When `circles` is empty.
+    pub fn circles(locode: String, name: String, country: String, circles: Vec<Circle>) -> Self {
+        let first = *circles.first().expect("a port has at least one circle");
+        let radius_km = circles
+            .iter()
+            .map(|c| distance_km(first.lat, first.lon, c.lat, c.lon) + c.radius_km)
+            .fold(0.0, f64::max);
+        Self {
+            locode,
+            name,
+            country,
+            lat: first.lat,
+            lon: first.lon,
+            radius_km,
+            area: Area::Circles(circles),
+        }
+    }
+
+    /// A port of one circle.
+    pub fn point(locode: &str, name: &str, lat: f64, lon: f64, radius_km: f64) -> Self {
+        Self::circles(
+            locode.to_string(),
+            name.to_string(),
+            locode.get(..2).unwrap_or("").to_string(),
+            vec![Circle { lat, lon, radius_km }],
+        )
+    }
+
+    /// Whether a point is in port, `margin_km` widening every circle or polygon.
     pub fn contains(&self, lat: f64, lon: f64, margin_km: f64) -> bool {
         match &self.area {
-            None => within_km(lat, lon, self.lat, self.lon, self.radius_km + margin_km).is_some(),
-            Some(rings) => rings.iter().any(|ring| {
+            Area::Circles(_) => self.circle_distance_km(lat, lon, margin_km).is_some(),
+            Area::Polygons(rings) => rings.iter().any(|ring| {
                 in_ring(ring, lon, lat) || (margin_km > 0.0 && ring_distance_km(ring, lat, lon) <= margin_km)
             }),
+        }
+    }
+
+    /// For a port of circles: the distance to the nearest centre among the circles that
+    /// hold the point (widened by `margin_km`), or `None` when none does (or the port is
+    /// polygons).
+    pub fn circle_distance_km(&self, lat: f64, lon: f64, margin_km: f64) -> Option<f64> {
+        let Area::Circles(circles) = &self.area else {
+            return None;
+        };
+        circles
+            .iter()
+            .filter_map(|c| within_km(lat, lon, c.lat, c.lon, c.radius_km + margin_km))
+            .min_by(f64::total_cmp)
+    }
+
+    /// Every circle the same radius (`--enter-km`); polygons are kept as they are.
+    #[must_use]
+    pub fn with_radius(self, radius_km: f64) -> Self {
+        match self.area {
+            Area::Circles(circles) => Self::circles(
+                self.locode,
+                self.name,
+                self.country,
+                circles.into_iter().map(|c| Circle { radius_km, ..c }).collect(),
+            ),
+            Area::Polygons(_) => self,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! contract's columns and in its documented order.
 
 use super::{Cell, Rows};
-use crate::matching::HullMatch;
+use crate::matching::{Strength, VesselMatch};
 use crate::model::ais::rfc3339;
 use crate::track::timeline::{FlagChange, Rename, Vessel};
 
@@ -36,6 +36,8 @@ pub const LISTED_COLUMNS: &[&str] = &[
     "listed_on",
     "matched_on",
     "match_score",
+    "match_status",
+    "match_note",
 ];
 
 pub fn mmsi_cell(m: Option<u32>) -> Cell {
@@ -78,22 +80,26 @@ pub fn flag_rows(changes: &[FlagChange]) -> Rows {
 }
 
 /// One row per (vessel, listing): vessels in key order, listings by list then record.
-pub fn listed_rows(matches: &[(&Vessel, Vec<HullMatch<'_>>)]) -> Rows {
+/// `match_status` is `identified` (by IMO or MMSI) or `possible` (by name alone, nothing
+/// contradicting it); `match_note` says what a possible match rests on.
+pub fn listed_rows(matches: &[(&Vessel, Vec<VesselMatch<'_>>)]) -> Rows {
     let mut rows = Rows::new(LISTED_COLUMNS);
-    for (vessel, hulls) in matches {
-        let mut entries: Vec<_> = hulls
+    for (vessel, joined) in matches {
+        let mut entries: Vec<_> = joined
             .iter()
-            .flat_map(|h| h.listings.iter().map(move |(l, e)| (h, *l, *e)))
+            .flat_map(|m| m.hull.listings.iter().map(move |(l, e)| (m, *l, *e)))
             .collect();
         entries.sort_by(|a, b| (&a.1.source, &a.2.record).cmp(&(&b.1.source, &b.2.record)));
         let mmsis = vessel.mmsis();
-        for (hull, list, e) in entries {
+        for (m, list, e) in entries {
+            let hull = &m.hull;
             rows.push(vec![
+                // A possible match does not give the vessel the hull's IMO: its note names it.
                 Cell::opt(
                     vessel
                         .imo()
-                        .map(str::to_string)
-                        .or_else(|| hull.imo.map(str::to_string)),
+                        .or(hull.imo.filter(|_| m.strength == Strength::Identified))
+                        .map(str::to_string),
                 ),
                 Cell::Str(
                     mmsis
@@ -108,6 +114,8 @@ pub fn listed_rows(matches: &[(&Vessel, Vec<HullMatch<'_>>)]) -> Rows {
                 Cell::opt(e.listed_on.map(|d| d.to_string())),
                 Cell::from(hull.matched_on.as_str()),
                 Cell::Num(hull.score, 2),
+                Cell::from(m.strength.as_str()),
+                Cell::from(m.note.as_str()),
             ]);
         }
     }

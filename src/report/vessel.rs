@@ -1,6 +1,7 @@
-//! The `report vessel` profile: identity timeline (name, flag, MMSI, call sign, each
-//! with first and last seen and source), listings with citations, and findings — facts
-//! that disagree, each with its sources. Findings state what the data shows, not guilt.
+//! The `report vessel` profile: identity timeline (name, flag, MMSI, call sign, AIS
+//! ship type and length, each with first and last seen and source), listings with citations (by IMO or MMSI), the
+//! possible matches by name apart, and findings — facts that disagree, each with its
+//! sources. Findings state what the data shows, not guilt.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -9,7 +10,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::citation::{cite, list_title};
-use crate::matching::{HullMatch, normalize};
+use crate::matching::{HullMatch, VesselMatch, normalize};
 use crate::model::ais::rfc3339;
 use crate::model::{imo, listing::Listing};
 use crate::track::timeline::{Vessel, mid_flag};
@@ -54,9 +55,21 @@ pub struct Profile<'a> {
     pub name: Option<String>,
     pub mmsis: Vec<u32>,
     pub timeline: Vec<TimelineEntry>,
+    /// The hulls the lists identify the vessel as, by IMO or MMSI.
     pub listings: Vec<HullMatch<'a>>,
+    pub possible: Possible<'a>,
     pub calls: Vec<CallLine>,
     pub findings: Vec<Finding>,
+}
+
+/// Listed hulls that only a name of the vessel matches, nothing in its data
+/// contradicting it: never listings of the vessel.
+#[derive(Debug, Default)]
+pub struct Possible<'a> {
+    /// Shown (with `--include-possible`).
+    pub shown: Vec<VesselMatch<'a>>,
+    /// How many there are but are not shown.
+    pub hidden: usize,
 }
 
 /// Builds the profile of an ingested vessel (or, with `vessel` absent, of a listed hull
@@ -65,6 +78,7 @@ pub fn profile<'a>(
     vessel: Option<&Vessel>,
     imo_asked: Option<&str>,
     listings: Vec<HullMatch<'a>>,
+    possible: Possible<'a>,
     calls: Vec<CallLine>,
 ) -> Profile<'a> {
     let timeline = vessel.map(timeline).unwrap_or_default();
@@ -82,6 +96,7 @@ pub fn profile<'a>(
         mmsis: vessel.map(Vessel::mmsis).unwrap_or_default(),
         timeline,
         listings,
+        possible,
         calls,
         findings: Vec::new(),
     };
@@ -189,12 +204,14 @@ fn timeline(v: &Vessel) -> Vec<TimelineEntry> {
         };
         push("flag", flag, s);
         push("call_sign", s.call_sign.clone(), s);
+        push("ship_type", s.ship_type.clone(), s);
+        push("length_m", s.length_m.map(|l| l.to_string()), s);
         if let Some(i) = s.imo.as_ref().filter(|i| Some(i.as_str()) != v.imo()) {
             push("imo", Some(i.clone()), s);
         }
     }
     let order = |a: &str| {
-        ["name", "flag", "mmsi", "call_sign", "imo"]
+        ["name", "flag", "mmsi", "call_sign", "ship_type", "length_m", "imo"]
             .iter()
             .position(|x| *x == a)
     };
@@ -358,6 +375,13 @@ pub fn to_json(p: &Profile<'_>) -> Value {
             "mmsi": t.mmsi.map(crate::model::mmsi::digits),
         })).collect::<Vec<_>>(),
         "listings": p.listings.iter().flat_map(|h| h.listings.iter().map(|(l, e)| listing_json(l, e))).collect::<Vec<_>>(),
+        "possible_matches": p.possible.shown.iter().flat_map(|m| m.hull.listings.iter().map(|(l, e)| json!({
+            "imo": m.hull.imo,
+            "matched_on": m.hull.matched_on.as_str(),
+            "note": m.note,
+            "listing": listing_json(l, e),
+        }))).collect::<Vec<_>>(),
+        "possible_matches_not_shown": p.possible.hidden,
         "port_calls": p.calls.iter().map(|c| json!({
             "port_locode": c.locode,
             "port_name": c.name,
@@ -407,7 +431,23 @@ pub fn write_table(p: &Profile<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     if n == 0 {
-        writeln!(out, "  on none of the lists in force")?;
+        writeln!(out, "  on none of the lists in force (by IMO or MMSI)")?;
+    }
+    if !p.possible.shown.is_empty() {
+        writeln!(out, "\nPossible matches (by name only: not listings of this vessel)")?;
+        for m in &p.possible.shown {
+            writeln!(out, "  - {}", m.note)?;
+            for (l, e) in &m.hull.listings {
+                writeln!(out, "      {}", cite(l, e))?;
+            }
+        }
+    }
+    if p.possible.hidden > 0 {
+        writeln!(
+            out,
+            "  possible matches by name only: {}, not shown (--include-possible shows them)",
+            p.possible.hidden
+        )?;
     }
     writeln!(out, "\nPort calls")?;
     if p.calls.is_empty() {

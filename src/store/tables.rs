@@ -318,6 +318,11 @@ pub fn write_spans(path: &Path, spans: &[IdentitySpan]) -> anyhow::Result<()> {
         str_column("name", spans, |x| x.name.as_deref()),
         str_column("call_sign", spans, |x| x.call_sign.as_deref()),
         str_column("ship_type", spans, |x| x.ship_type.as_deref()),
+        UInt32Chunked::new(
+            "length_m".into(),
+            &spans.iter().map(|x| x.length_m.map(u32::from)).collect::<Vec<_>>(),
+        )
+        .into_column(),
         str_column("flag", spans, |x| x.flag.as_deref()),
         str_column("source", spans, |x| Some(x.source.as_str())),
         ms_column("first_seen", &spans.iter().map(|x| x.first_ms).collect::<Vec<_>>()),
@@ -338,6 +343,11 @@ pub fn read_spans(path: &Path) -> anyhow::Result<Vec<IdentitySpan>> {
     );
     let (first, last) = (ms_values(&df, "first_seen")?, ms_values(&df, "last_seen")?);
     let reports: Vec<Option<u64>> = col(&df, "reports")?.u64()?.iter().collect();
+    // Files written before lengths were kept have no such column.
+    let length_m: Vec<Option<u16>> = match df.column("length_m") {
+        Ok(c) => c.u32()?.iter().map(|v| v.and_then(|v| u16::try_from(v).ok())).collect(),
+        Err(_) => vec![None; df.height()],
+    };
     Ok((0..df.height())
         .map(|i| IdentitySpan {
             mmsi: mmsi[i],
@@ -345,6 +355,7 @@ pub fn read_spans(path: &Path) -> anyhow::Result<Vec<IdentitySpan>> {
             name: name[i].clone(),
             call_sign: call_sign[i].clone(),
             ship_type: ship_type[i].clone(),
+            length_m: length_m[i],
             flag: flag[i].clone(),
             source: source[i].clone().unwrap_or_default(),
             first_ms: first[i].unwrap_or_default(),

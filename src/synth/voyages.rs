@@ -197,10 +197,10 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
             track.draught = if port.country == "RU" { 14.5 } else { 8.0 };
             track.sail_to(sea_lat, sea_lon, 12.0);
             // The truth of this planned call: its first and last reported fix inside the
-            // port's radius (the outlier, 30 km off, is not inside).
+            // port's area (the outlier, 30 km off, is not inside).
             let inside: Vec<i64> = track.out.rows[call_start..]
                 .iter()
-                .filter(|r| distance_km(r.lat(), r.lon(), port.lat, port.lon) <= port.radius_km)
+                .filter(|r| port.contains(r.lat(), r.lon(), 0.0))
                 .map(|r| r.ts_ms)
                 .collect();
             if let (Some(&arrival_ms), Some(&departure_ms)) = (inside.first(), inside.last()) {

@@ -199,15 +199,7 @@ mod tests {
     const H: i64 = 3_600_000;
 
     fn port() -> Gazetteer {
-        Gazetteer::new(vec![Port {
-            locode: "RUPRI".into(),
-            name: "Primorsk".into(),
-            country: "RU".into(),
-            lat: 60.345,
-            lon: 28.70,
-            radius_km: 3.0,
-            area: None,
-        }])
+        Gazetteer::new(vec![Port::point("RUPRI", "Primorsk", 60.345, 28.70, 3.0)])
     }
 
     fn fix(ts_ms: i64, km_north: f64, sog: f32, draught: f32) -> FixRow {

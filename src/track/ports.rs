@@ -1,12 +1,14 @@
 //! The port gazetteer and its spatial index: which port, if any, a position is in. The
 //! bundled gazetteer (`data/ports.csv`, built from the World Port Index, the searoute
-//! port list and fleetwatch's oil-terminal points) or a CSV given with `--ports`. Look-ups
-//! go through an R-tree over the port points, then an exact great-circle distance.
+//! port list and fleetwatch's oil-terminal points, a row per point: rows that share a
+//! LOCODE are one port, the union of the circles around them) or a CSV or `GeoJSON`
+//! given with `--ports`. Look-ups go through a coarse grid (entering) or an R-tree over
+//! the port points (leaving), then exact great-circle distances.
 
 use rstar::{AABB, RTree, RTreeObject};
 use rustc_hash::FxHashMap;
 
-use crate::model::port::{Port, distance_km, within_km};
+use crate::model::port::{Area, Circle, Port, distance_km};
 
 const BUNDLED: &str = include_str!("../../data/ports.csv");
 
@@ -65,24 +67,36 @@ fn cell_id(lat: f64, lon: f64) -> u32 {
     (row * GRID_COLS + col) as u32
 }
 
-/// For each grid cell some port's radius reaches (its bounding box, with a cell's worth
-/// of slack on each side), the ports that reach it.
+/// For each grid cell some port's area reaches (the bounding box of each of its
+/// circles, or of its reach for polygons, with a cell's worth of slack on each side),
+/// the ports that reach it.
 fn near_cells(ports: &[Port]) -> (FxHashMap<u32, std::ops::Range<u32>>, Vec<u32>) {
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     for (index, p) in ports.iter().enumerate() {
-        let dlat = p.radius_km / KM_PER_DEG + 1.0 / CELLS_PER_DEG;
-        let widest = (p.lat.abs() + dlat).min(89.9).to_radians().cos();
-        let dlon = (p.radius_km / (KM_PER_DEG * widest) + 1.0 / CELLS_PER_DEG).min(180.0);
-        let (r0, c0) = cell(p.lat - dlat, p.lon - dlon);
-        let (r1, c1) = cell(p.lat + dlat, p.lon + dlon);
-        for row in r0..=r1 {
-            for col in c0..=c1 {
-                #[allow(clippy::cast_possible_truncation, reason = "cells and ports fit u32")]
-                pairs.push(((row * GRID_COLS + col) as u32, index as u32));
+        let reach = match &p.area {
+            Area::Circles(circles) => circles.clone(),
+            Area::Polygons(_) => vec![Circle {
+                lat: p.lat,
+                lon: p.lon,
+                radius_km: p.radius_km,
+            }],
+        };
+        for c in reach {
+            let dlat = c.radius_km / KM_PER_DEG + 1.0 / CELLS_PER_DEG;
+            let widest = (c.lat.abs() + dlat).min(89.9).to_radians().cos();
+            let dlon = (c.radius_km / (KM_PER_DEG * widest) + 1.0 / CELLS_PER_DEG).min(180.0);
+            let (r0, c0) = cell(c.lat - dlat, c.lon - dlon);
+            let (r1, c1) = cell(c.lat + dlat, c.lon + dlon);
+            for row in r0..=r1 {
+                for col in c0..=c1 {
+                    #[allow(clippy::cast_possible_truncation, reason = "cells and ports fit u32")]
+                    pairs.push(((row * GRID_COLS + col) as u32, index as u32));
+                }
             }
         }
     }
     pairs.sort_unstable();
+    pairs.dedup();
     let mut ranges = FxHashMap::default();
     let mut start = 0;
     while start < pairs.len() {
@@ -138,7 +152,8 @@ impl Gazetteer {
     }
 
     /// Reads `locode,name,country,lat,lon,radius_km` (header required, columns by name;
-    /// `radius_km` may be empty for the default 3 km).
+    /// `radius_km` may be empty for the default 3 km). Rows that share a LOCODE are one
+    /// port, the union of their circles; its name and country are the first row's.
     pub fn from_csv(text: &str) -> Result<Self, GazetteerError> {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let cols = crate::lists::Columns::new(reader.headers()?);
@@ -150,7 +165,9 @@ impl Gazetteer {
         };
         let (c_code, c_name, c_country) = (need("locode")?, need("name")?, cols.find(&["country"]));
         let (c_lat, c_lon, c_radius) = (need("lat")?, need("lon")?, cols.find(&["radius_km"]));
-        let mut ports = Vec::new();
+        // LOCODE -> (name, country, circles), in order of first appearance.
+        let mut found: Vec<(String, String, String, Vec<Circle>)> = Vec::new();
+        let mut by_code: FxHashMap<String, usize> = FxHashMap::default();
         for (i, row) in reader.records().enumerate() {
             let row = row?;
             let line = i as u64 + 2;
@@ -177,23 +194,27 @@ impl Gazetteer {
                     .ok_or_else(|| bad(format!("bad radius_km '{r}'")))?,
                 None => DEFAULT_ENTER_KM,
             };
-            ports.push(Port {
-                country: c_country
+            let circle = Circle { lat, lon, radius_km };
+            if let Some(&k) = by_code.get(&locode) {
+                found[k].3.push(circle);
+            } else {
+                let country = c_country
                     .map(get)
                     .filter(|c| !c.is_empty())
-                    .map_or_else(|| locode[..2].to_string(), str::to_uppercase),
-                locode,
-                name: get(c_name).to_string(),
-                lat,
-                lon,
-                radius_km,
-                area: None,
-            });
+                    .map_or_else(|| locode[..2].to_string(), str::to_uppercase);
+                by_code.insert(locode.clone(), found.len());
+                found.push((locode, get(c_name).to_string(), country, vec![circle]));
+            }
         }
-        if ports.is_empty() {
+        if found.is_empty() {
             return Err(GazetteerError::Empty);
         }
-        Ok(Self::new(ports))
+        Ok(Self::new(
+            found
+                .into_iter()
+                .map(|(locode, name, country, circles)| Port::circles(locode, name, country, circles))
+                .collect(),
+        ))
     }
 
     pub fn ports(&self) -> &[Port] {
@@ -209,20 +230,11 @@ impl Gazetteer {
         self.ports[index].contains(lat, lon, margin_km)
     }
 
-    /// Every port with one radius, for `--enter-km`: a port given as an area keeps it.
+    /// Every circle of every port with one radius, for `--enter-km`: a port given as
+    /// polygons keeps them.
     #[must_use]
     pub fn with_radius(self, radius_km: f64) -> Self {
-        let ports = self
-            .ports
-            .into_iter()
-            .map(|mut p| {
-                if p.area.is_none() {
-                    p.radius_km = radius_km;
-                }
-                p
-            })
-            .collect();
-        Self::new(ports)
+        Self::new(self.ports.into_iter().map(|p| p.with_radius(radius_km)).collect())
     }
 
     /// Reads `GeoJSON`: a `FeatureCollection` of `Polygon` or `MultiPolygon` features with
@@ -293,7 +305,7 @@ impl Gazetteer {
                 lat,
                 lon,
                 radius_km,
-                area: Some(rings),
+                area: Area::Polygons(rings),
             });
         }
         if ports.is_empty() {
@@ -303,7 +315,8 @@ impl Gazetteer {
     }
 
     /// The nearest port that holds the point, widened by `margin_km` (the leave side of
-    /// the hysteresis), with the distance to its point (0 inside an area).
+    /// the hysteresis), with the distance to the nearest of its points that holds it (0
+    /// inside polygons).
     pub fn locate(&self, lat: f64, lon: f64, margin_km: f64) -> Option<(usize, f64)> {
         if margin_km <= 0.0 {
             let candidates = self.near.get(&cell_id(lat, lon))?;
@@ -322,7 +335,7 @@ impl Gazetteer {
         )
     }
 
-    /// Of the candidate ports, the nearest that holds the point (0 km inside an area).
+    /// Of the candidate ports, the nearest that holds the point (0 km inside polygons).
     fn nearest_holding(
         &self,
         candidates: impl Iterator<Item = usize>,
@@ -333,11 +346,11 @@ impl Gazetteer {
         candidates
             .filter_map(|i| {
                 let p = &self.ports[i];
-                if p.area.is_some() {
-                    return p.contains(lat, lon, margin_km).then_some((i, 0.0));
+                match p.area {
+                    // The distance decides, computed once per circle.
+                    Area::Circles(_) => p.circle_distance_km(lat, lon, margin_km).map(|d| (i, d)),
+                    Area::Polygons(_) => p.contains(lat, lon, margin_km).then_some((i, 0.0)),
                 }
-                // A point port: the distance decides, computed once.
-                within_km(lat, lon, p.lat, p.lon, p.radius_km + margin_km).map(|d| (i, d))
             })
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     }
@@ -406,18 +419,83 @@ mod tests {
 
     #[test]
     fn the_margin_widens_every_port() {
-        let g = Gazetteer::new(vec![Port {
-            locode: "XXAAA".into(),
-            name: "A".into(),
-            country: "XX".into(),
-            lat: 60.0,
-            lon: 28.0,
-            radius_km: 3.0,
-            area: None,
-        }]);
+        let g = Gazetteer::new(vec![Port::point("XXAAA", "A", 60.0, 28.0, 3.0)]);
         // 3.5 km north: outside the 3 km to enter, inside the 4 km to leave.
         let lat = 60.0 + 3.5 / KM_PER_DEG;
         assert!(g.locate(lat, 28.0, 0.0).is_none());
         assert!(g.locate(lat, 28.0, 1.0).is_some());
+    }
+
+    /// The Russian oil ports and the Indian and Turkish ports their cargoes go to.
+    const OIL_PORTS: &[&str] = &[
+        "RUPRI", "RUULU", "RUVYS", "RULED", "RUNVS", "RUTUA", "RUTAM", "RUKOZ", "INSIK", "INVAD", "INMUN", "INPRT",
+        "TRCEY", "TRDYL", "TRALI",
+    ];
+
+    /// (LOCODE, lat, lon) of each row of a CSV with `locode`, `lat` and `lon` columns.
+    fn points(csv_text: &str) -> Vec<(String, f64, f64)> {
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        let cols = crate::lists::Columns::new(reader.headers().unwrap());
+        let (c, la, lo) = (
+            cols.find(&["locode"]).unwrap(),
+            cols.find(&["lat"]).unwrap(),
+            cols.find(&["lon"]).unwrap(),
+        );
+        reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                (r[c].to_string(), r[la].parse().unwrap(), r[lo].parse().unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_point_the_sources_give_an_oil_port_lies_inside_it() {
+        let g = Gazetteer::bundled();
+        // The World Port Index and searoute points (an extract of both lists), and
+        // fleetwatch's terminal list.
+        let mut all = points(include_str!("../../tests/fixtures/ports/oil_port_source_points.csv"));
+        all.extend(points(include_str!("../../data/oil_terminals.csv")));
+        // Ust-Luga's berths near the river mouth and at the oil terminal, 6 km apart.
+        all.push(("RUULU".into(), 59.66, 28.29));
+        all.push(("RUULU".into(), 59.68, 28.40));
+        for code in OIL_PORTS {
+            assert!(all.iter().any(|(c, _, _)| c == code), "no source point for {code}");
+        }
+        let checked: Vec<_> = all.iter().filter(|(c, _, _)| OIL_PORTS.contains(&c.as_str())).collect();
+        assert!(checked.len() >= 35, "{}", checked.len());
+        for (code, lat, lon) in checked {
+            let found = g.locate(*lat, *lon, 0.0).map(|(i, _)| g.port(i).locode.as_str());
+            assert_eq!(found, Some(code.as_str()), "{lat},{lon}");
+        }
+    }
+
+    #[test]
+    fn rows_that_share_a_locode_are_one_port_of_several_circles() {
+        let g = Gazetteer::from_csv(
+            "locode,name,country,lat,lon,radius_km\n\
+             XXAAA,A,XX,60.0,28.0,3\n\
+             XXBBB,B,XX,60.0,28.5,3\n\
+             XXAAA,A second berth,XX,60.1,28.0,2\n",
+        )
+        .unwrap();
+        assert_eq!(g.ports().len(), 2);
+        let a = g.get("XXAAA").unwrap();
+        assert_eq!((a.name.as_str(), a.lat, a.lon), ("A", 60.0, 28.0));
+        // Inside the second circle, 11 km from the first point.
+        let (i, d) = g.locate(60.1 + 1.5 / KM_PER_DEG, 28.0, 0.0).unwrap();
+        assert_eq!(g.port(i).locode, "XXAAA");
+        assert!((d - 1.5).abs() < 0.01, "{d}");
+        // Between the circles: in neither, until the margin widens the second.
+        let between = 60.1 - 2.5 / KM_PER_DEG;
+        assert!(g.locate(between, 28.0, 0.0).is_none());
+        assert_eq!(
+            g.locate(between, 28.0, 1.0).map(|(i, _)| g.port(i).locode.as_str()),
+            Some("XXAAA")
+        );
+        // --enter-km gives every circle the same radius.
+        let wide = g.with_radius(3.0);
+        assert!(wide.locate(between, 28.0, 0.0).is_some());
     }
 }

@@ -88,6 +88,24 @@ impl Vessel {
         seen
     }
 
+    /// The AIS ship type it broadcast last (by last seen).
+    pub fn ship_type(&self) -> Option<&str> {
+        self.spans
+            .iter()
+            .filter(|s| s.ship_type.is_some())
+            .max_by_key(|s| s.last_ms)
+            .and_then(|s| s.ship_type.as_deref())
+    }
+
+    /// The length its AIS dimensions gave last (by last seen).
+    pub fn length_m(&self) -> Option<u16> {
+        self.spans
+            .iter()
+            .filter(|s| s.length_m.is_some())
+            .max_by_key(|s| s.last_ms)
+            .and_then(|s| s.length_m)
+    }
+
     pub fn first_seen(&self) -> i64 {
         self.spans.iter().map(|s| s.first_ms).min().unwrap_or_default()
     }
@@ -277,6 +295,7 @@ mod tests {
             name: Some(name.to_string()),
             call_sign: None,
             ship_type: None,
+            length_m: None,
             flag: None,
             source: "ais".into(),
             first_ms: first,

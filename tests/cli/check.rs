@@ -140,6 +140,27 @@ mod names {
         );
     }
 
+    /// A query that names a number does not match a listed name without one.
+    #[test]
+    fn a_numbered_query_does_not_find_the_listed_name_without_its_number() {
+        let fw = Fw::new();
+        let run = fw.run(&["check", "AURA 2", "--format", "csv"]);
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        let rows = run.csv_rows();
+        assert_eq!((rows.len(), rows[0]["listed"].as_str()), (1, "false"), "{}", run.stdout);
+        let run = fw.run(&["check", "Aura 1", "--format", "csv"]);
+        assert_eq!(run.code, 0);
+        let imos: Vec<String> = run.csv_rows().into_iter().map(|r| r["imo"].clone()).collect();
+        assert!(imos.contains(&"9472634".to_string()), "{imos:?}");
+        assert!(!imos.contains(&"9624316".to_string()), "the listed Aura: {imos:?}");
+        // Without a number, the numbered name is still shown, as a weaker match.
+        let run = fw.run(&["check", "Aura", "--format", "csv"]);
+        let rows = run.csv_rows();
+        let score = |imo: &str| rows.iter().find(|r| r["imo"] == imo).map(|r| r["match_score"].clone());
+        assert_eq!(score("9624316").as_deref(), Some("1.00"));
+        assert_eq!(score("9472634").as_deref(), Some("0.85"));
+    }
+
     #[test]
     fn amendment_entries_are_found_by_current_and_former_name() {
         let fw = Fw::new();

@@ -281,4 +281,61 @@ mod versions {
         let one = fw.run(&["lists", "diff", "eu"]);
         assert_eq!(one.code, 2, "{}", one.stderr);
     }
+
+    /// Two versions of one day (two refreshes, say) are told apart by the time each was
+    /// stored: `--since` and `--until` take RFC 3339 times as well as dates.
+    #[test]
+    fn report_changes_tells_two_versions_of_one_day_apart_by_time() {
+        let fw = Fw::new();
+        fw.import("lists/custom_watchlist.csv", "watch", "2026-01-01");
+        let version = |name: &str, text: &str| {
+            let path = fw.dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            fw.import_file(&path, "watch", "2026-02-01");
+        };
+        let header = "IMO Number,Vessel Name,Former Names,Flag,Listed On,Reason\n";
+        version(
+            "morning.csv",
+            &format!("{header}9293002,ARGENT II,NASLEDIE / ARGENT / JAGUAR,Gabon,2025-06-01,Watch\n"),
+        );
+        let between = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        version(
+            "evening.csv",
+            &format!("{header}9293002,ARGENT III,NASLEDIE / ARGENT / JAGUAR,Gabon,2025-06-01,Watch\n"),
+        );
+        let changes = |args: &[&str]| {
+            let mut all = vec!["report", "changes", "--list", "watch", "--format", "csv"];
+            all.extend_from_slice(args);
+            let run = fw.run(&all);
+            assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+            run.csv_rows()
+        };
+        let renamed_to = |rows: &[std::collections::BTreeMap<String, String>]| -> Vec<String> {
+            rows.iter()
+                .filter(|r| r["field"] == "name")
+                .map(|r| r["new_value"].clone())
+                .collect()
+        };
+        // By date, both versions of 1 February count; by time, only the one after.
+        assert_eq!(
+            renamed_to(&changes(&["--since", "2026-02-01"])),
+            ["ARGENT II", "ARGENT III"]
+        );
+        assert_eq!(renamed_to(&changes(&["--since", &between])), ["ARGENT III"]);
+        assert_eq!(renamed_to(&changes(&["--until", &between])), ["ARGENT II"]);
+        assert_eq!(renamed_to(&changes(&["--until", "2026-01-31"])), Vec::<String>::new());
+        assert_eq!(
+            renamed_to(&changes(&["--vessel", "9293002", "--since", &between])),
+            ["ARGENT III"]
+        );
+        assert!(changes(&["--vessel", "9354301"]).iter().all(|r| r["imo"] == "9354301"));
+        let bad = fw.run(&["report", "changes", "--since", "yesterday"]);
+        assert_eq!(bad.code, 2);
+        assert!(
+            bad.stderr.contains("--since 'yesterday' is not a date or time"),
+            "{}",
+            bad.stderr
+        );
+        assert_eq!(fw.run(&["report", "changes", "--port", "RUPRI"]).code, 2);
+    }
 }

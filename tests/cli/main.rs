@@ -8,6 +8,7 @@ mod case_study;
 mod check;
 mod http;
 mod ingest;
+mod listed;
 mod lists;
 mod misc;
 mod nmea;

@@ -173,11 +173,12 @@ pub fn listed_on_at(
     arrival_ms: i64,
 ) -> Vec<(String, chrono::NaiveDate)> {
     let mmsis: Vec<u32> = mmsi.into_iter().collect();
+    // Identifiers only: a name never makes a vessel listed.
     let Some(day) = DateTime::from_timestamp_millis(arrival_ms).map(|t| t.date_naive()) else {
         return Vec::new();
     };
     let mut out: Vec<(String, chrono::NaiveDate)> = Vec::new();
-    for hull in screen.vessel_listings(imo, &mmsis, &[], 1.0) {
+    for hull in screen.identified(imo, &mmsis) {
         for (l, e) in &hull.listings {
             let Some(on) = e.listed_on.filter(|on| *on <= day) else {
                 continue;

@@ -1,15 +1,21 @@
-//! `fleetwatch report listed`: every ingested vessel that matches a list in force.
+//! `fleetwatch report listed`: every ingested vessel that a list in force identifies by
+//! IMO or MMSI, and with `--include-possible` the vessels a name matches that nothing in
+//! their data contradicts, marked as possible.
 
 use std::io::Write;
 
-use super::{Loaded, selected};
+use super::{Loaded, facts, selected};
 use crate::error::Outcome;
 use crate::matching::Screen;
-use crate::matching::screen::DEFAULT_MIN_SCORE;
 use crate::report::identity::listed_rows;
 use crate::settings::{Filters, Settings};
 
-pub fn run(settings: &Settings, filters: &Filters, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+pub fn run(
+    settings: &Settings,
+    filters: &Filters,
+    include_possible: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
     let loaded = Loaded::open(settings)?;
     let screen = Screen::new(&loaded.lists);
     let mut matches = Vec::new();
@@ -19,9 +25,9 @@ pub fn run(settings: &Settings, filters: &Filters, out: &mut dyn Write) -> anyho
         if !seen {
             continue;
         }
-        let hulls = screen.vessel_listings(v.imo(), &v.mmsis(), &v.names(), DEFAULT_MIN_SCORE);
-        if !hulls.is_empty() {
-            matches.push((v, hulls));
+        let joined = screen.join_vessel(&facts(v), include_possible);
+        if !joined.is_empty() {
+            matches.push((v, joined));
         }
     }
     listed_rows(&matches).write(settings.format, out)?;

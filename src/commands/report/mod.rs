@@ -14,7 +14,7 @@ use std::io::Write;
 use crate::cli::ReportCommand;
 use crate::error::Outcome;
 use crate::matching::screen::DEFAULT_MIN_SCORE;
-use crate::matching::{Query, Screen, normalize, score};
+use crate::matching::{Query, Screen, VesselFacts, normalize, score};
 use crate::model::ListVersion;
 use crate::model::identity::IdentitySpan;
 use crate::settings::{Filters, Settings};
@@ -31,10 +31,15 @@ pub fn run(
     match command {
         ReportCommand::Renames(f) => renames::run(settings, &Filters::resolve(f)?, out),
         ReportCommand::Flags(f) => flags::run(settings, &Filters::resolve(f)?, out),
-        ReportCommand::Listed(f) => listed::run(settings, &Filters::resolve(f)?, out),
-        ReportCommand::Vessel { query } => vessel::run(settings, query, out),
+        ReportCommand::Listed(args) => {
+            listed::run(settings, &Filters::resolve(&args.filters)?, args.include_possible, out)
+        }
+        ReportCommand::Vessel {
+            query,
+            include_possible,
+        } => vessel::run(settings, query, *include_possible, out),
         ReportCommand::PortCalls(args) => port_calls::run(settings, args, out, err),
-        ReportCommand::Changes { since, list } => changes::run(settings, since.as_deref(), list.as_deref(), out),
+        ReportCommand::Changes { filters, list } => changes::run(settings, filters, list.as_deref(), out),
     }
 }
 
@@ -84,7 +89,18 @@ pub fn selected<'v>(loaded: &'v Loaded, screen: &Screen<'_>, filters: &Filters) 
         .collect()
 }
 
-/// Listed by IMO or MMSI (name matches are too loose to filter on).
+/// Listed by IMO or MMSI: a name never makes a vessel listed.
 pub fn is_listed(screen: &Screen<'_>, v: &Vessel) -> bool {
-    !screen.vessel_listings(v.imo(), &v.mmsis(), &[], 1.0).is_empty()
+    !screen.identified(v.imo(), &v.mmsis()).is_empty()
+}
+
+/// What an ingested vessel says about itself, for its join to the lists.
+pub fn facts(v: &Vessel) -> VesselFacts<'_> {
+    VesselFacts {
+        imo: v.imo(),
+        mmsis: v.mmsis(),
+        names: v.names(),
+        ship_type: v.ship_type(),
+        length_m: v.length_m(),
+    }
 }

@@ -1,13 +1,14 @@
 //! `fleetwatch report vessel QUERY`: one vessel's profile. A query that names several
-//! vessels shows each; an IMO with no ingested data still shows its listings.
+//! vessels shows each; an IMO with no ingested data still shows its listings. Listings
+//! are by IMO or MMSI; name matches are possible matches, shown apart when asked for.
 
 use std::io::Write;
 
-use super::{Loaded, calls, vessel_matches};
+use super::{Loaded, calls, facts, vessel_matches};
 use crate::error::{Outcome, UserError};
 use crate::matching::screen::DEFAULT_MIN_SCORE;
-use crate::matching::{Query, Screen};
-use crate::report::vessel::{CallLine, profile, to_json, write_table};
+use crate::matching::{Query, Screen, Strength};
+use crate::report::vessel::{CallLine, Possible, profile, to_json, write_table};
 use crate::report::{Cell, Format, Rows};
 use crate::settings::Filters;
 use crate::settings::Settings;
@@ -24,7 +25,7 @@ const TIMELINE_COLUMNS: &[&str] = &[
     "mmsi",
 ];
 
-pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let q = Query::parse(query).map_err(|e| UserError::new(format!("query '{query}': {e}")))?;
     let loaded = Loaded::open(settings)?;
     let screen = Screen::new(&loaded.lists);
@@ -42,7 +43,14 @@ pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Res
     };
     let mut profiles = Vec::new();
     for v in &vessels {
-        let listings = screen.vessel_listings(v.imo(), &v.mmsis(), &v.names(), DEFAULT_MIN_SCORE);
+        let joined = screen.join_vessel(&facts(v), true);
+        let (listings, possible): (Vec<_>, Vec<_>) =
+            joined.into_iter().partition(|m| m.strength == Strength::Identified);
+        let listings = listings.into_iter().map(|m| m.hull).collect();
+        let possible = Possible {
+            hidden: if include_possible { 0 } else { possible.len() },
+            shown: if include_possible { possible } else { Vec::new() },
+        };
         let mine: Vec<CallLine> = calls
             .iter()
             .filter(|c| c.vessel(&loaded.vessels).is_some_and(|cv| std::ptr::eq(cv, *v)))
@@ -57,7 +65,7 @@ pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Res
                 listed: calls::listed_on_at(&screen, c.imo.as_deref(), c.mmsi, c.arrival_ms),
             })
             .collect();
-        profiles.push(profile(Some(v), None, listings, mine));
+        profiles.push(profile(Some(v), None, listings, possible, mine));
     }
     if profiles.is_empty() {
         let Query::Imo(imo) = &q else {
@@ -71,7 +79,13 @@ pub fn run(settings: &Settings, query: &str, out: &mut dyn Write) -> anyhow::Res
         if listings.is_empty() {
             return Err(UserError::new(format!("IMO {imo} is neither ingested nor on a list in force")).into());
         }
-        profiles.push(profile(None, Some(imo.as_str()), listings, Vec::new()));
+        profiles.push(profile(
+            None,
+            Some(imo.as_str()),
+            listings,
+            Possible::default(),
+            Vec::new(),
+        ));
     }
     match settings.format {
         Format::Json => {
