@@ -8,7 +8,9 @@ DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`
 `examples/gen_names.rs`), runs each workload for both tools and prints a Markdown table
 (also written to DIR/results.md). Workloads:
 
-  (a) ingest: one DMA-format day, CSV -> Parquet (the same 9 columns for DuckDB);
+  (a) ingest: one DMA-format day, CSV -> Parquet (the same 9 columns for DuckDB); also
+      a day of another shape: few vessels with dense tracks and empty static fields
+      (1,000 vessels, a fix every 20 s, all in one MMSI bucket);
   (b) port calls: detection on the ingested positions of a week of tankers calling at
       oil ports (DuckDB: the rule in SQL with window functions, benches/portcalls_duckdb.py);
       then one day of that week, and the day of (a), from CSV to port calls: through
@@ -212,6 +214,36 @@ def main():
     rows.append(("(a) ingest one DMA day, CSV -> Parquet", t_fw, t_dk,
                  f"{day_rows / t_fw / 1e6:.2f} M rows/s, {day_bytes / t_fw / 1e6:.0f} MB/s; "
                  f"peak {m_fw:.0f} MB vs {m_dk:.0f} MB"))
+
+    # (a'') a day of another shape: few vessels, dense tracks, no static fields
+    dvessels = 100 if args.quick else 1000
+    dense_dir = os.path.join(work, f"dense-{dvessels}")
+    dense = os.path.join(dense_dir, "aisdk-2025-06-01.csv")
+    if not os.path.exists(dense):
+        print(f"generating a dense day of {dvessels} vessels ...", file=sys.stderr)
+        sh([os.path.join(ex, "gen_dma"), "dense", str(dvessels), "20", dense_dir], stderr=subprocess.DEVNULL)
+    with open(dense, "rb") as f:
+        dense_rows = sum(1 for _ in f) - 1
+    sh(["cat", dense], stdout=subprocess.DEVNULL)
+    dstore = os.path.join(work, "store-dense")
+
+    def fw_dense():
+        shutil.rmtree(dstore, ignore_errors=True)
+        return timed([fw, "--quiet", "--data-dir", dstore, "ingest", dense])[0]
+
+    def duck_dense():
+        out = os.path.join(work, "duck-dense.parquet")
+        if os.path.exists(out):
+            os.remove(out)
+        return timed([py, "benches/duckdb_ingest.py", dense, out, "2"])[0]
+
+    t_fw, t_dk = best_pair(args.runs, fw_dense, duck_dense)
+    shutil.rmtree(dstore, ignore_errors=True)
+    m_fw = peak_mb([fw, "--quiet", "--data-dir", dstore, "ingest", dense])
+    shutil.rmtree(dstore, ignore_errors=True)
+    rows.append((f"(a'') ingest a dense day ({dvessels:,} vessels, a fix every 20 s, no static fields)", t_fw, t_dk,
+                 f"{dense_rows / t_fw / 1e6:.2f} M rows/s, {os.path.getsize(dense) / t_fw / 1e6:.0f} MB/s; "
+                 f"peak {m_fw:.0f} MB"))
 
     # (a') one file of several days: memory bounded by --buffer, not by the file
     mvessels, mdays = (100, 2) if args.quick else (4000, 4)

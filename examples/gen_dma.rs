@@ -8,11 +8,75 @@
 //! `cargo run --release --example gen_dma -- voyages VESSELS INTERVAL_MIN DAYS OUT_DIR`
 //! writes tankers shuttling between oil ports with calls, waits at anchor and transits
 //! (the port-call scenario of the tests, at scale), one file per day.
+//!
+//! `cargo run --release --example gen_dma -- dense VESSELS INTERVAL_S OUT_DIR` writes one
+//! day of few vessels with dense tracks and empty static fields (no IMO, name or call
+//! sign), MMSIs in one run (`1000 20` is about 4.3 million rows, 0.6 GB): the shape in
+//! which every vessel falls into one MMSI bucket.
 
 use fleetwatch::synth::{Scenario, generate, voyages};
 
+/// One day of `vessels` vessels (MMSIs 219000000 and up, 37 apart) each reporting every
+/// `interval_s` seconds, in time order, wandering the Kattegat; no static fields.
+fn dense_day(vessels: usize, interval_s: f64, out: &std::path::Path) {
+    use std::io::Write;
+    let mut rng = fleetwatch::synth::Rng::new(7);
+    let path = out.join("aisdk-2025-06-01.csv");
+    let mut w = std::io::BufWriter::with_capacity(1 << 22, std::fs::File::create(&path).expect("write"));
+    writeln!(
+        w,
+        "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,Navigational status,ROT,SOG,COG,Heading,IMO,Callsign,Name,Ship type,Cargo type,Width,Length,Type of position fixing device,Draught,Destination,ETA,Data source type,A,B,C,D"
+    )
+    .expect("write");
+    let mut pos: Vec<(f64, f64)> = (0..vessels)
+        .map(|_| (54.5 + 3.0 * rng.unit(), 9.0 + 4.0 * rng.unit()))
+        .collect();
+    #[allow(clippy::cast_precision_loss, reason = "a thousand vessels")]
+    let step = interval_s / vessels as f64;
+    let (mut t, mut rows) = (0.0f64, 0u64);
+    let mut v = 0;
+    while t < 86_400.0 {
+        let p = &mut pos[v];
+        p.0 += (rng.unit() - 0.5) * 0.001;
+        p.1 += (rng.unit() - 0.5) * 0.001;
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "seconds of a day"
+        )]
+        let s = t as u64;
+        writeln!(
+            w,
+            "01/06/2025 {:02}:{:02}:{:02},Class A,{},{:.6},{:.6},Under way using engine,0.0,{:.1},{:.1},{},Unknown,Unknown,,Undefined,,,,GPS,,Unknown,,AIS,,,,",
+            s / 3600,
+            s / 60 % 60,
+            s % 60,
+            219_000_000 + 37 * v,
+            p.0,
+            p.1,
+            14.0 * rng.unit(),
+            360.0 * rng.unit(),
+            rng.below(360),
+        )
+        .expect("write");
+        v = (v + 1) % vessels;
+        t += step;
+        rows += 1;
+    }
+    w.flush().expect("write");
+    eprintln!("{}: {rows} rows", path.display());
+}
+
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "dense") {
+        let vessels = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+        let interval_s = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(20.0);
+        let out = std::path::PathBuf::from(args.get(3).map_or("/tmp/dense", String::as_str));
+        std::fs::create_dir_all(&out).expect("output directory");
+        dense_day(vessels, interval_s, &out);
+        return;
+    }
     let voyage_mode = args.first().is_some_and(|a| a == "voyages");
     if voyage_mode {
         args.remove(0);

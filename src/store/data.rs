@@ -361,18 +361,20 @@ fn write_day(
     const MIN_PER_FILE: usize = 1 << 20;
     let slices = rows.slices(SLICE_ROWS).context("cannot read the staged positions")?;
     let total: usize = slices.iter().map(|s| s.rows).sum();
-    // Files: consecutive slices, about equal in rows.
+    // Files: consecutive slices, about equal in rows (a slice whose middle lies past a
+    // file's share starts the next file).
     let parts = threads.clamp(1, (total / MIN_PER_FILE).max(1)).min(slices.len().max(1));
     let mut files: Vec<Vec<Slice>> = vec![Vec::new()];
     let mut acc = 0usize;
-    for (k, slice) in slices.iter().enumerate() {
-        acc += slice.rows;
+    for slice in &slices {
+        let share_end = total * files.len() / parts;
+        if files.len() < parts && files.last().is_some_and(|f| !f.is_empty()) && acc + slice.rows / 2 > share_end {
+            files.push(Vec::new());
+        }
         if let Some(f) = files.last_mut() {
             f.push(slice.clone());
         }
-        if acc * parts >= total * files.len() && k + 1 < slices.len() {
-            files.push(Vec::new());
-        }
+        acc += slice.rows;
     }
     let names: Vec<String> = (0..files.len())
         .map(|k| format!("positions/day={day}/part-{generation:06}-{k}.parquet"))
