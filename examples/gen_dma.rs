@@ -22,9 +22,9 @@ fn dense_day(vessels: usize, interval_s: f64, out: &std::path::Path) {
     use std::io::Write;
     let mut rng = fleetwatch::synth::Rng::new(7);
     let path = out.join("aisdk-2025-06-01.csv");
-    let mut w = std::io::BufWriter::with_capacity(1 << 22, std::fs::File::create(&path).expect("write"));
+    let mut out_file = std::io::BufWriter::with_capacity(1 << 22, std::fs::File::create(&path).expect("write"));
     writeln!(
-        w,
+        out_file,
         "# Timestamp,Type of mobile,MMSI,Latitude,Longitude,Navigational status,ROT,SOG,COG,Heading,IMO,Callsign,Name,Ship type,Cargo type,Width,Length,Type of position fixing device,Draught,Destination,ETA,Data source type,A,B,C,D"
     )
     .expect("write");
@@ -33,10 +33,10 @@ fn dense_day(vessels: usize, interval_s: f64, out: &std::path::Path) {
         .collect();
     #[allow(clippy::cast_precision_loss, reason = "a thousand vessels")]
     let step = interval_s / vessels as f64;
-    let (mut t, mut rows) = (0.0f64, 0u64);
-    let mut v = 0;
-    while t < 86_400.0 {
-        let p = &mut pos[v];
+    let (mut at_s, mut rows) = (0.0f64, 0u64);
+    let mut vessel = 0;
+    while at_s < 86_400.0 {
+        let p = &mut pos[vessel];
         p.0 += (rng.unit() - 0.5) * 0.001;
         p.1 += (rng.unit() - 0.5) * 0.001;
         #[allow(
@@ -44,14 +44,14 @@ fn dense_day(vessels: usize, interval_s: f64, out: &std::path::Path) {
             clippy::cast_sign_loss,
             reason = "seconds of a day"
         )]
-        let s = t as u64;
+        let s = at_s as u64;
         writeln!(
-            w,
+            out_file,
             "01/06/2025 {:02}:{:02}:{:02},Class A,{},{:.6},{:.6},Under way using engine,0.0,{:.1},{:.1},{},Unknown,Unknown,,Undefined,,,,GPS,,Unknown,,AIS,,,,",
             s / 3600,
             s / 60 % 60,
             s % 60,
-            219_000_000 + 37 * v,
+            219_000_000 + 37 * vessel,
             p.0,
             p.1,
             14.0 * rng.unit(),
@@ -59,11 +59,11 @@ fn dense_day(vessels: usize, interval_s: f64, out: &std::path::Path) {
             rng.below(360),
         )
         .expect("write");
-        v = (v + 1) % vessels;
-        t += step;
+        vessel = (vessel + 1) % vessels;
+        at_s += step;
         rows += 1;
     }
-    w.flush().expect("write");
+    out_file.flush().expect("write");
     eprintln!("{}: {rows} rows", path.display());
 }
 

@@ -27,7 +27,7 @@ fn main() {
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
-    let staging = fleetwatch::store::spool::Staging::in_memory();
+    let staging = fleetwatch::spool::Staging::in_memory();
     let (data, _hash) = fleetwatch::ingest::read_file(
         &file,
         format,

@@ -60,20 +60,16 @@ pub fn run(settings: &Settings, args: &CheckArgs, out: &mut dyn Write, err: &mut
         parsed.push((text, query));
     }
     // Screened in parallel, kept in the order asked.
-    let results: Vec<QueryResult<'_>> = {
-        use rayon::prelude::*;
-        parsed
-            .par_iter()
-            .map(|(text, query)| QueryResult {
-                query: (*text).clone(),
-                imo_asked: match query {
-                    Query::Imo(imo) => Some(imo.to_string()),
-                    _ => None,
-                },
-                hulls: screen.find(query, min_score),
-            })
-            .collect()
-    };
+    let results: Vec<QueryResult<'_>> = crate::pool::each(&parsed, |(text, query)| {
+        Ok::<_, std::convert::Infallible>(QueryResult {
+            query: (*text).clone(),
+            imo_asked: match query {
+                Query::Imo(imo) => Some(imo.to_string()),
+                _ => None,
+            },
+            hulls: screen.find(query, min_score),
+        })
+    })?;
     if skipped > 0 && !settings.quiet {
         writeln!(err, "{skipped} queries skipped, {} screened", results.len())?;
     }

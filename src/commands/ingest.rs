@@ -13,9 +13,9 @@ use crate::error::{Outcome, UserError};
 use crate::ingest::{Hashing, InputFormat};
 use crate::model::ais::FixRow;
 use crate::settings::Settings;
+use crate::spool::Staging;
 use crate::store::WriteLock;
-use crate::store::data::{DataStore, IngestedFile};
-use crate::store::spool::Staging;
+use crate::store::data::{Additions, DataStore, IngestedFile};
 
 /// How many rejects the summary lists per file; all are in the store's rejects table.
 const REJECTS_SHOWN: usize = 10;
@@ -82,13 +82,17 @@ fn ingest_file(
             .hint("--strict stops at the first bad row and stores nothing of the file; without it bad rows are skipped and recorded")
             .into());
     }
-    let entry = IngestedFile::new(hash, shown.clone(), format, len, &data);
-    let rejects: Vec<_> = data.rejects.iter().take(REJECTS_SHOWN).cloned().collect();
-    let spans = data.spans.len();
-    let calls = data.calls.len();
     let counts = data.counts;
-    let rejected = data.rejects.len();
-    let committed = store.commit(entry, data, &shown, &staging)?;
+    let additions = Additions {
+        positions: data.fixes,
+        spans: data.spans,
+        calls: data.calls,
+        rejects: data.rejects,
+    };
+    let entry = IngestedFile::new(hash, shown.clone(), format, len, counts, &additions);
+    let rejects: Vec<_> = additions.rejects.iter().take(REJECTS_SHOWN).cloned().collect();
+    let (spans, calls, rejected) = (additions.spans.len(), additions.calls.len(), additions.rejects.len());
+    let committed = store.commit(entry, additions, &shown, &staging)?;
     if !settings.quiet {
         let mut line = format!("{shown}: {}, {} rows", format.as_str(), counts.rows);
         if matches!(format, InputFormat::Dma | InputFormat::Noaa | InputFormat::Nmea) {

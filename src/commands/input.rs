@@ -11,7 +11,7 @@ use anyhow::Context;
 use crate::error::UserError;
 use crate::ingest::{self, FileData, Hashing, InputFormat};
 use crate::settings::Settings;
-use crate::store::spool::Staging;
+use crate::spool::Staging;
 
 /// One input file, read.
 pub struct Input {

@@ -15,7 +15,7 @@ use super::treehash::{self, PieceHasher};
 use super::{FileData, Hashing, Reject};
 use crate::model::ais::{FixRow, NO_HEADING, NO_STATUS, NO_TENTHS, StaticReport, civil_to_ms, nav_status_code};
 use crate::model::identity::{Sightings, SpanSet, coalesce};
-use crate::store::spool::{Spool, Staging};
+use crate::spool::{Spool, Staging};
 
 /// Which publisher's conventions a file follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,7 @@ impl Layout {
         let cols: Vec<String> = line
             .trim_start_matches('#')
             .split(',')
-            .map(crate::lists::header_key)
+            .map(crate::columns::header_key)
             .collect();
         let find = |names: &[&str]| names.iter().find_map(|n| cols.iter().position(|c| c == n));
         let dialect = if find(&["typeofmobile"]).is_some() && find(&["timestamp"]).is_some() {
@@ -138,8 +138,6 @@ const BLOCK: usize = 1 << 20;
 /// positions go through `staging` (spilled beyond its budget). With `Hashing::Hash`,
 /// each thread hashes what it reads, and the file's BLAKE3 hash comes back with its rows.
 ///
-/// # Panics
-/// When a reader thread panics, which parsing never does on any input.
 pub fn read_file(
     file: &std::fs::File,
     layout: &Layout,
@@ -196,40 +194,27 @@ fn read_file_in_blocks(
     }
     bounds.push(len);
     let done = AtomicU64::new(header_end as u64);
-    let parts: Vec<std::io::Result<(FileData, u64, Option<Vec<_>>)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = bounds
-            .windows(2)
-            .map(|w| {
-                let (start, end) = (w[0], w[1]);
-                let done = &done;
-                s.spawn(move || {
-                    // The first share hashes the header too.
-                    let hash_from = if start == header_end { 0 } else { start };
-                    let mut hasher = hash.then(|| PieceHasher::new(len as u64, hash_from as u64, end as u64));
-                    if let Some(hasher) = hasher.as_mut()
-                        && hash_from < start
-                    {
-                        let mut header = vec![0u8; start];
-                        file.read_exact_at(&mut header, 0)?;
-                        hasher.update(0, &header);
-                    }
-                    let reader = ChunkReader::new(layout, staging.spool());
-                    let (data, lines) = read_range(file, (start, end), block, reader, hasher.as_mut(), &|n| {
-                        progress(done.fetch_add(n, Ordering::Relaxed) + n);
-                    })?;
-                    Ok((data, lines, hasher.map(|h| h.finish(file)).transpose()?))
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a reader thread does not panic"))
-            .collect()
-    });
+    let shares: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let parts = crate::pool::each(&shares, |&(start, end)| {
+        // The first share hashes the header too.
+        let hash_from = if start == header_end { 0 } else { start };
+        let mut hasher = hash.then(|| PieceHasher::new(len as u64, hash_from as u64, end as u64));
+        if let Some(hasher) = hasher.as_mut()
+            && hash_from < start
+        {
+            let mut header = vec![0u8; start];
+            file.read_exact_at(&mut header, 0)?;
+            hasher.update(0, &header);
+        }
+        let reader = ChunkReader::new(layout, staging.spool());
+        let (data, lines) = read_range(file, (start, end), block, reader, hasher.as_mut(), &|n| {
+            progress(done.fetch_add(n, Ordering::Relaxed) + n);
+        })?;
+        Ok::<_, std::io::Error>((data, lines, hasher.map(|h| h.finish(file)).transpose()?))
+    })?;
     let mut pieces = Vec::new();
     let mut data = Vec::new();
-    for part in parts {
-        let (d, lines, p) = part?;
+    for (d, lines, p) in parts {
         data.push((d, lines));
         pieces.extend(p.into_iter().flatten());
     }
@@ -754,38 +739,19 @@ mod tests {
     /// Reads a whole AIS CSV file held in memory on `threads` threads: the tests' reference
     /// for the reader from disk. `progress` receives the bytes done as they are done.
     ///
-    /// # Panics
-    /// When a reader thread panics, which parsing never does on any input.
     fn read(bytes: &[u8], layout: &Layout, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> FileData {
         let staging = Staging::in_memory();
         let header_end = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
         let body = &bytes[header_end..];
         let bounds = split_at_lines(body, threads.max(1));
         let done = AtomicU64::new(header_end as u64);
-        let parts: Vec<std::io::Result<(FileData, u64)>> = std::thread::scope(|s| {
-            let handles: Vec<_> = bounds
-                .windows(2)
-                .map(|w| {
-                    let chunk = &body[w[0]..w[1]];
-                    let (done, staging) = (&done, &staging);
-                    s.spawn(move || {
-                        let mut reader = ChunkReader::new(layout, staging.spool());
-                        reader.feed(chunk, &|n| progress(done.fetch_add(n, Ordering::Relaxed) + n));
-                        reader.finish()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a reader thread does not panic"))
-                .collect()
+        let chunks: Vec<&[u8]> = bounds.windows(2).map(|w| &body[w[0]..w[1]]).collect();
+        let parts = crate::pool::each(&chunks, |chunk| {
+            let mut reader = ChunkReader::new(layout, staging.spool());
+            reader.feed(chunk, &|n| progress(done.fetch_add(n, Ordering::Relaxed) + n));
+            reader.finish()
         });
-        combine(
-            parts
-                .into_iter()
-                .collect::<std::io::Result<_>>()
-                .expect("in-memory staging does not fail"),
-        )
+        combine(parts.expect("in-memory staging does not fail"))
     }
 
     /// Chunk boundaries: `n` pieces, each ending just after a newline.
@@ -867,7 +833,7 @@ mod tests {
     }
 
     /// Rows in a canonical order: by key, repeated keys in file order.
-    fn canonical(p: crate::store::spool::Positions) -> Vec<FixRow> {
+    fn canonical(p: crate::spool::Positions) -> Vec<FixRow> {
         let mut rows = p.into_fixes().unwrap().rows;
         rows.sort_by_key(|r| (r.mmsi, r.ts_ms));
         rows

@@ -12,66 +12,9 @@ pub mod records;
 mod treehash;
 
 use crate::model::identity::IdentitySpan;
-use crate::store::spool::{Positions, Staging};
-use portcalls::PortCallRecord;
-
-/// A row that could not be used, and why. `line` is 1-based in its file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reject {
-    pub line: u64,
-    pub reason: String,
-}
-
-/// Row counts of one file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Data rows (or sentences) read.
-    pub rows: u64,
-    /// DMA rows from base stations, aids to navigation and other non-ships.
-    pub not_ships: u64,
-    /// Ship rows without a position (91/181).
-    pub no_position: u64,
-    /// Lines or messages that carry nothing fleetwatch keeps (other NMEA, other AIS types).
-    pub other: u64,
-}
-
-impl Counts {
-    pub fn add(&mut self, o: &Counts) {
-        self.rows += o.rows;
-        self.not_ships += o.not_ships;
-        self.no_position += o.no_position;
-        self.other += o.other;
-    }
-}
-
-/// The input formats `ingest` reads (the doc comments are `--help` text).
-#[allow(clippy::doc_markdown, reason = "shown verbatim by --help")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum InputFormat {
-    /// Danish Maritime Authority AIS CSV (22 or 26 columns).
-    Dma,
-    /// NOAA MarineCadastre AIS CSV (2015–2023 or 2024+ header).
-    Noaa,
-    /// NMEA 0183 AIVDM/AIVDO sentences.
-    Nmea,
-    /// Vessel records CSV (imo, mmsi, name, flag, call_sign, observed_at).
-    Records,
-    /// Port-call records CSV (imo|mmsi, port|locode, arrival, departure).
-    PortCalls,
-}
-
-impl InputFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Dma => "dma",
-            Self::Noaa => "noaa",
-            Self::Nmea => "nmea",
-            Self::Records => "records",
-            Self::PortCalls => "port-calls",
-        }
-    }
-}
+pub use crate::model::input::{Counts, InputFormat, Reject};
+use crate::model::portcall::PortCallRecord;
+use crate::spool::{Positions, Staging};
 
 /// Recognises an input format from the start of a file.
 pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
@@ -89,7 +32,7 @@ pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
         return Some(InputFormat::Nmea);
     }
     let mut reader = csv::ReaderBuilder::new().from_reader(head.as_bytes());
-    let cols = crate::lists::Columns::new(reader.headers().ok()?);
+    let cols = crate::columns::Columns::new(reader.headers().ok()?);
     if portcalls::is_port_call_header(&cols) {
         return Some(InputFormat::PortCalls);
     }

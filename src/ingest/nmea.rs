@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::{FileData, Hashing, Reject};
 use crate::model::ais::{Fix, FixRow, StaticReport, civil_to_ms};
 use crate::model::identity::SpanSet;
-use crate::store::spool::{Spool, Staging};
+use crate::spool::{Spool, Staging};
 
 /// How many sentences a partial multi-sentence message waits for its other parts.
 const FRAGMENT_TTL: u64 = 50;
@@ -678,7 +678,7 @@ mod tests {
             $GPGGA,not ais\n\
             2025-05-16T00:00:01Z !AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
         let want = read(sample, |_, _, _| {});
-        let canonical = |p: crate::store::spool::Positions| p.into_fixes().unwrap().rows;
+        let canonical = |p: crate::spool::Positions| p.into_fixes().unwrap().rows;
         let mut tmp = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut tmp, sample.as_bytes()).unwrap();
         let dir = tempfile::tempdir().unwrap();

@@ -3,28 +3,8 @@
 //! beside the calls fleetwatch detects.
 
 use super::{FileData, Reject};
-use crate::lists::{Columns, LineIndex, field};
-
-/// One port call as another provider reported it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortCallRecord {
-    pub imo: Option<String>,
-    pub mmsi: Option<u32>,
-    pub port: String,
-    pub arrival_ms: i64,
-    pub departure_ms: Option<i64>,
-    pub source: String,
-}
-
-/// Adds the records of `more` that `into` does not hold yet: a record read twice (from
-/// one file ingested again, or given twice) counts once.
-pub fn add_new(into: &mut Vec<PortCallRecord>, more: Vec<PortCallRecord>) {
-    for c in more {
-        if !into.contains(&c) {
-            into.push(c);
-        }
-    }
-}
+use crate::columns::{Columns, LineIndex, field};
+use crate::model::portcall::PortCallRecord;
 
 const IMO: &[&str] = &["imo", "imo_number"];
 const MMSI: &[&str] = &["mmsi"];

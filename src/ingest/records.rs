@@ -3,7 +3,7 @@
 //! registry, a list or an analyst said a vessel was at one time.
 
 use super::{FileData, Reject};
-use crate::lists::{Columns, LineIndex, field, parse_date};
+use crate::columns::{Columns, LineIndex, field, parse_date};
 use crate::model::ais::StaticReport;
 use crate::model::flag;
 use crate::model::identity::SpanSet;

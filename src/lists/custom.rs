@@ -2,12 +2,13 @@
 //! the other columns accepted (`former_names`, `flag`, `mmsi`, `call_sign`, `listed_on`,
 //! `legal_basis`, `reason`, `program(s)`, `record`). Multi-valued cells use `;`.
 
-use super::{Columns, LoadError, Parsed, RowNote, field, list_imo, parse_date, split_multi};
+use super::{LoadError, Parsed, RowNote, list_imo, split_multi};
+use crate::columns::{Columns, field, parse_date};
 use crate::model::{Listing, flag};
 
 pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let lines = super::LineIndex::new(text);
+    let lines = crate::columns::LineIndex::new(text);
     let cols = Columns::new(reader.headers()?);
     let c_imo = cols.require(&["imo", "imo_number", "imoNumber"])?;
     let c_name = cols.require(&["name", "vessel_name", "ship_name", "vessel"])?;

@@ -3,13 +3,14 @@
 //! amendmentCelex,...`). Columns are found by header name, so the 11-column vessel
 //! extract and the 45-column all-annex file read alike; only `schema=Vessel` rows count.
 
-use super::{Columns, LoadError, Parsed, RowNote, field, list_imo, parse_date, split_multi};
+use super::{LoadError, Parsed, RowNote, list_imo, split_multi};
+use crate::columns::{Columns, field, parse_date};
 use crate::model::Listing;
 use std::fmt::Write as _;
 
 pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let lines = super::LineIndex::new(text);
+    let lines = crate::columns::LineIndex::new(text);
     let cols = Columns::new(reader.headers()?);
     let c_celex = cols.find(&["celex", "amendedCelex"]);
     let c_amendment = cols.find(&["amendmentCelex"]);

@@ -4,7 +4,8 @@
 
 use serde_json::Value;
 
-use super::{LoadError, Parsed, RowNote, list_imo, parse_date};
+use super::{LoadError, Parsed, RowNote, list_imo};
+use crate::columns::parse_date;
 use crate::model::Listing;
 
 pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {

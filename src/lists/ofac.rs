@@ -39,7 +39,7 @@ pub fn parse_sdn(text: &str, source: &str) -> Result<Parsed, LoadError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let lines = super::LineIndex::new(text);
+    let lines = crate::columns::LineIndex::new(text);
     let mut parsed = Parsed::default();
     for row in reader.records() {
         let row = row?;

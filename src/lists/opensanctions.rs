@@ -2,12 +2,13 @@
 //! datasets,aliases`. Vessel rows only; the datasets that list a vessel become its
 //! programme, the risk tags its reason.
 
-use super::{Columns, LoadError, Parsed, field, list_imo, split_multi};
+use super::{LoadError, Parsed, list_imo, split_multi};
+use crate::columns::{Columns, field};
 use crate::model::{Listing, flag};
 
 pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let lines = super::LineIndex::new(text);
+    let lines = crate::columns::LineIndex::new(text);
     let cols = Columns::new(reader.headers()?);
     let c_type = cols.find(&["type"]);
     let c_caption = cols.require(&["caption"])?;

@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 
-use super::{Columns, LoadError, Parsed, RowNote, field, list_imo, parse_date};
+use super::{LoadError, Parsed, RowNote, list_imo};
+use crate::columns::{Columns, field, parse_date};
 use crate::model::{Listing, flag};
 
 pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
@@ -18,7 +19,7 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed, LoadError> {
         _ => (text, 0),
     };
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(body.as_bytes());
-    let lines = super::LineIndex::new(body);
+    let lines = crate::columns::LineIndex::new(body);
     let cols = Columns::new(reader.headers()?);
     let c_id = cols.require(&["Unique ID"])?;
     let c_type = cols.require(&["Designation Type"])?;

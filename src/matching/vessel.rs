@@ -283,4 +283,18 @@ mod tests {
         }
         assert_eq!(joined(&lists, &facts("M/T Mistral I", None, None)).len(), 1);
     }
+
+    #[test]
+    fn every_vessel_type_of_the_bundled_ofac_list_but_barges_has_a_kind() {
+        let ofac = crate::lists::bundled::ofac();
+        let types: std::collections::BTreeSet<&str> =
+            ofac.entries.iter().filter_map(|e| e.vessel_type.as_deref()).collect();
+        assert!(types.len() > 30, "{types:?}");
+        let unread: Vec<&str> = types
+            .iter()
+            .copied()
+            .filter(|t| ShipKind::from_list(t).is_none())
+            .collect();
+        assert_eq!(unread, ["Hopper Barge"]);
+    }
 }

@@ -4,9 +4,11 @@ pub mod ais;
 pub mod flag;
 pub mod identity;
 pub mod imo;
+pub mod input;
 pub mod listing;
 pub mod mmsi;
 pub mod port;
+pub mod portcall;
 pub mod shiptype;
 
 pub use imo::{Imo, ImoError};

@@ -197,20 +197,6 @@ mod tests {
     }
 
     #[test]
-    fn every_vessel_type_of_the_bundled_ofac_list_but_barges_has_a_kind() {
-        let ofac = crate::lists::bundled::ofac();
-        let types: std::collections::BTreeSet<&str> =
-            ofac.entries.iter().filter_map(|e| e.vessel_type.as_deref()).collect();
-        assert!(types.len() > 30, "{types:?}");
-        let unread: Vec<&str> = types
-            .iter()
-            .copied()
-            .filter(|t| ShipKind::from_list(t).is_none())
-            .collect();
-        assert_eq!(unread, ["Hopper Barge"]);
-    }
-
-    #[test]
     fn a_tug_or_a_pleasure_craft_is_not_a_tanker_but_a_cargo_ship_may_be() {
         assert!(!ShipKind::Tug.agrees_with(ShipKind::Tanker));
         assert!(!ShipKind::Pleasure.agrees_with(ShipKind::Tanker));

@@ -12,12 +12,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::atomic::write_atomic;
-use super::spool::{DayRows, Positions, Slice, Staging};
 use super::tables::{self, Columns, StoredReject};
-use crate::ingest::portcalls::PortCallRecord;
-use crate::ingest::{Counts, FileData, InputFormat};
 use crate::model::ais::Fixes;
 use crate::model::identity::{IdentitySpan, coalesce};
+use crate::model::input::{Counts, InputFormat, Reject};
+use crate::model::portcall::{self, PortCallRecord};
+use crate::pool;
+use crate::spool::{DayRows, Positions, Slice, Staging};
 
 const MANIFEST: &str = "store.json";
 
@@ -148,16 +149,12 @@ impl DataStore {
 
     /// The positions files of some days read in parallel, each sorted by (MMSI, time).
     fn read_files_of_days(&self, days: impl Iterator<Item = NaiveDate>) -> anyhow::Result<Vec<Fixes>> {
-        use rayon::prelude::*;
-        self.files_of_days(days)
-            .par_iter()
-            .map(|path| tables::read_positions(path))
-            .collect()
+        pool::each(&self.files_of_days(days), |path| tables::read_positions(path))
     }
 
     /// The positions of some days grouped by vessel (every row under one key), for a
-    /// reader that goes through them a slice of vessels at a time: the files are read two
-    /// at a time, a row group (262,144 rows) at a time, and only the rows of the MMSIs
+    /// reader that goes through them a slice of vessels at a time: the files are read
+    /// on every core, a row group (262,144 rows) at a time, and only the rows of the MMSIs
     /// `keep` accepts are kept, in memory up to the budget of `staging`, beyond it in its
     /// directory. Of each row, `columns` are read.
     pub fn positions_by_vessel(
@@ -168,34 +165,18 @@ impl DataStore {
         staging: &Staging,
     ) -> anyhow::Result<DayRows> {
         let files = self.files_of_days(days);
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let parts: Vec<anyhow::Result<Positions>> = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..2)
-                .map(|_| {
-                    let (files, next) = (&files, &next);
-                    s.spawn(move || {
-                        let mut spool = staging.spool();
-                        while let Some(path) = files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                            tables::read_positions_by(path, READ_ROWS, columns, |mut fixes| {
-                                fixes.rows.retain(|r| keep(r.mmsi));
-                                spool.push_sorted(0, fixes.rows);
-                            })?;
-                        }
-                        spool.finish().context("cannot stage positions")
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| {
-                    w.join()
-                        .unwrap_or_else(|_| Err(anyhow::anyhow!("a reader thread panicked")))
-                })
-                .collect()
-        });
+        // A spool per file: each file's rows come sorted, and its blocks stay sorted runs.
+        let parts = pool::each(&files, |path| {
+            let mut spool = staging.spool();
+            tables::read_positions_by(path, READ_ROWS, columns, |mut fixes| {
+                fixes.rows.retain(|r| keep(r.mmsi));
+                spool.push_sorted(0, fixes.rows);
+            })?;
+            spool.finish().context("cannot stage positions")
+        })?;
         let mut all = Positions::default();
         for part in parts {
-            all.append(part?);
+            all.append(part);
         }
         Ok(all.into_days().next().map(|(_, rows)| rows).unwrap_or_default())
     }
@@ -208,7 +189,7 @@ impl DataStore {
     pub fn commit(
         &mut self,
         mut file: IngestedFile,
-        mut data: FileData,
+        mut data: Additions,
         reject_file: &str,
         staging: &Staging,
     ) -> anyhow::Result<Committed> {
@@ -219,7 +200,7 @@ impl DataStore {
         let mut committed = Committed::default();
 
         // Positions, a day at a time.
-        for (day_num, mut rows) in std::mem::take(&mut data.fixes).into_days() {
+        for (day_num, mut rows) in std::mem::take(&mut data.positions).into_days() {
             let day = NaiveDate::from_num_days_from_ce_opt(i32::try_from(day_num + 719_163).unwrap_or(i32::MAX))
                 .context("a position's day is out of range")?;
             let new_rows = rows.len();
@@ -256,7 +237,7 @@ impl DataStore {
 
         if !data.calls.is_empty() {
             let mut calls = self.port_call_records()?;
-            crate::ingest::portcalls::add_new(&mut calls, data.calls);
+            portcall::add_new(&mut calls, data.calls);
             calls.sort_by(|a, b| (&a.imo, a.mmsi, a.arrival_ms).cmp(&(&b.imo, b.mmsi, b.arrival_ms)));
             let rel = format!("port_call_records/part-{generation:06}.parquet");
             tables::write_calls(&self.dir.join(&rel), &calls)?;
@@ -379,47 +360,32 @@ fn write_day(
     let names: Vec<String> = (0..files.len())
         .map(|k| format!("positions/day={day}/part-{generation:06}-{k}.parquet"))
         .collect();
-    let kept = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        let jobs: Vec<_> = files
-            .iter()
-            .zip(&names)
-            .map(|(slices, name)| {
-                let kept = &kept;
-                let mut slices = slices.iter();
-                s.spawn(move || {
-                    let mut failed = None;
-                    // The gathered and the sorted rows go back and forth between two
-                    // buffers, kept from one slice to the next.
-                    let mut scratch = Vec::new();
-                    let written = tables::write_positions_from(&dir.join(name), |batch| {
-                        let Some(slice) = slices.next() else {
-                            return false;
-                        };
-                        if let Err(e) = rows.gather_into(slice, &mut batch.rows) {
-                            failed = Some(e);
-                            return false;
-                        }
-                        // Stable: of two rows with one key, the first (stored) stays.
-                        batch.sort_dedup_with(&mut scratch);
-                        kept.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
-                        true
-                    });
-                    match failed {
-                        Some(e) => Err(anyhow::Error::from(e).context("cannot read the staged positions")),
-                        None => written,
-                    }
-                })
-            })
-            .collect();
-        jobs.into_iter()
-            .map(|j| {
-                j.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a Parquet writer thread panicked")))
-            })
-            .collect::<anyhow::Result<Vec<()>>>()
+    let jobs: Vec<(&Vec<Slice>, &String)> = files.iter().zip(&names).collect();
+    let kept = pool::each(&jobs, |(slices, name)| {
+        let mut slices = slices.iter();
+        let (mut failed, mut kept) = (None, 0);
+        // The gathered and the sorted rows go back and forth between two buffers, kept
+        // from one slice to the next.
+        let mut scratch = Vec::new();
+        let written = tables::write_positions_from(&dir.join(name), |batch| {
+            let Some(slice) = slices.next() else {
+                return false;
+            };
+            if let Err(e) = rows.gather_into(slice, &mut batch.rows) {
+                failed = Some(e);
+                return false;
+            }
+            // Stable: of two rows with one key, the first (stored) stays.
+            batch.sort_dedup_with(&mut scratch);
+            kept += batch.len();
+            true
+        });
+        match failed {
+            Some(e) => Err(anyhow::Error::from(e).context("cannot read the staged positions")),
+            None => written.map(|()| kept),
+        }
     })?;
-    Ok((names, kept.into_inner()))
+    Ok((names, kept.iter().sum()))
 }
 
 fn walk(root: &Path) -> Vec<PathBuf> {
@@ -438,14 +404,30 @@ fn walk(root: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// What one file adds to the store.
+#[derive(Debug, Default)]
+pub struct Additions {
+    pub positions: Positions,
+    pub spans: Vec<IdentitySpan>,
+    pub calls: Vec<PortCallRecord>,
+    pub rejects: Vec<Reject>,
+}
+
 impl IngestedFile {
-    pub fn new(blake3: String, name: String, format: InputFormat, bytes: u64, data: &FileData) -> Self {
+    pub fn new(
+        blake3: String,
+        name: String,
+        format: InputFormat,
+        bytes: u64,
+        counts: Counts,
+        data: &Additions,
+    ) -> Self {
         let Counts {
             rows,
             not_ships,
             no_position,
             other,
-        } = data.counts;
+        } = counts;
         Self {
             blake3,
             name,

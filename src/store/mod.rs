@@ -6,7 +6,6 @@ pub mod atomic;
 pub mod data;
 pub mod lists;
 pub mod lock;
-pub mod spool;
 pub mod tables;
 
 pub use lists::{HistoryEntry, Imported, ListCatalog, NewVersion, RefreshRecord, StoredVersion};

@@ -24,9 +24,9 @@ use polars_parquet::write::{
 };
 
 use super::atomic::write_atomic_with;
-use crate::ingest::portcalls::PortCallRecord;
 use crate::model::ais::{FixRow, Fixes};
 use crate::model::identity::IdentitySpan;
+use crate::model::portcall::PortCallRecord;
 
 /// A reject as stored: which file, which line, why.
 #[derive(Debug, Clone, PartialEq, Eq)]

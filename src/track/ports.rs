@@ -156,7 +156,7 @@ impl Gazetteer {
     /// port, the union of their circles; its name and country are the first row's.
     pub fn from_csv(text: &str) -> Result<Self, GazetteerError> {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
-        let cols = crate::lists::Columns::new(reader.headers()?);
+        let cols = crate::columns::Columns::new(reader.headers()?);
         let need = |n: &'static str| {
             cols.find(&[n]).ok_or(GazetteerError::Row {
                 line: 1,
@@ -435,7 +435,7 @@ mod tests {
     /// (LOCODE, lat, lon) of each row of a CSV with `locode`, `lat` and `lon` columns.
     fn points(csv_text: &str) -> Vec<(String, f64, f64)> {
         let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
-        let cols = crate::lists::Columns::new(reader.headers().unwrap());
+        let cols = crate::columns::Columns::new(reader.headers().unwrap());
         let (c, la, lo) = (
             cols.find(&["locode"]).unwrap(),
             cols.find(&["lat"]).unwrap(),

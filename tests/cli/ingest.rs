@@ -490,7 +490,7 @@ mod scenario {
         // port-call report reads a window of days: the same rows as reading it whole.
         let days: Vec<_> = b.manifest.positions.keys().copied().collect();
         let dir = tempfile::tempdir().unwrap();
-        let staging = fleetwatch::store::spool::Staging::in_dir(dir.path(), 5_000).unwrap();
+        let staging = fleetwatch::spool::Staging::in_dir(dir.path(), 5_000).unwrap();
         let by_vessel = b
             .positions_by_vessel(
                 days.iter().copied(),

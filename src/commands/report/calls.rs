@@ -4,18 +4,18 @@
 //! had the vessel listed on the arrival date.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
 use chrono::DateTime;
 
 use super::Loaded;
-use crate::ingest::portcalls::PortCallRecord;
 use crate::matching::Screen;
 use crate::model::ais::{FixRow, Fixes};
+use crate::model::portcall::PortCallRecord;
+use crate::pool;
 use crate::settings::Filters;
+use crate::spool::{DayRows, Staging};
 use crate::store::data::DataStore;
-use crate::store::spool::{DayRows, Staging};
 use crate::store::tables::Columns;
 use crate::track::portcalls::{Call, Params, detect_vessels};
 use crate::track::ports::Gazetteer;
@@ -74,14 +74,18 @@ pub fn detect(
     // Detection reads neither course nor heading.
     let rows = store.positions_by_vessel(wanted, Columns::NoCourse, keep, &staging)?;
     let slices = rows.vessel_slices(DETECT_SLICE_ROWS);
-    let found = on_every_core(&slices, |(sets, merged): &mut (Vec<Fixes>, Vec<FixRow>), mmsis| {
-        // Each block holds a run of one stored file, sorted: merged, not sorted again.
-        let n = rows
-            .gather_vessels(mmsis, sets)
-            .context("cannot read the staged positions")?;
-        Fixes::merge_sorted_into(&mut sets[..n], merged);
-        Ok(detect_vessels(merged, ports, params))
-    })?;
+    let found = pool::each_with(
+        &slices,
+        <(Vec<Fixes>, Vec<FixRow>)>::default,
+        |(sets, merged), mmsis| {
+            // Each block holds a run of one stored file, sorted: merged, not sorted again.
+            let n = rows
+                .gather_vessels(mmsis, sets)
+                .context("cannot read the staged positions")?;
+            Fixes::merge_sorted_into(&mut sets[..n], merged);
+            Ok::<_, anyhow::Error>(detect_vessels(merged, ports, params))
+        },
+    )?;
     Ok(found.into_iter().flatten().collect())
 }
 
@@ -106,54 +110,14 @@ pub fn detect_unsorted(
     let slices = rows
         .slices(DETECT_SLICE_ROWS)
         .context("cannot read the staged positions")?;
-    let found = on_every_core(&slices, |(batch, scratch): &mut (Fixes, Vec<FixRow>), slice| {
+    let found = pool::each_with(&slices, <(Fixes, Vec<FixRow>)>::default, |(batch, scratch), slice| {
         rows.gather_into(slice, &mut batch.rows)
             .context("cannot read the staged positions")?;
         batch.rows.retain(|r| keep(r.mmsi));
         batch.sort_dedup_with(scratch);
-        Ok(detect_vessels(&batch.rows, ports, params))
+        Ok::<_, anyhow::Error>(detect_vessels(&batch.rows, ports, params))
     })?;
     Ok(found.into_iter().flatten().collect())
-}
-
-/// `work` on every item, by a worker per core taking the items in turn, each worker with
-/// its own state (buffers kept from one item to the next); the results in item order.
-fn on_every_core<T: Sync, S: Default, R: Send>(
-    items: &[T],
-    work: impl Fn(&mut S, &T) -> anyhow::Result<R> + Sync,
-) -> anyhow::Result<Vec<R>> {
-    let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let done: Vec<anyhow::Result<Vec<(usize, R)>>> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads.min(items.len()))
-            .map(|_| {
-                let (next, work) = (&next, &work);
-                s.spawn(move || {
-                    let (mut state, mut done) = (S::default(), Vec::new());
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(k) else {
-                            return Ok(done);
-                        };
-                        done.push((k, work(&mut state, item)?));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a worker thread panicked")))
-            })
-            .collect()
-    });
-    let mut all = Vec::with_capacity(items.len());
-    for d in done {
-        all.extend(d?);
-    }
-    all.sort_unstable_by_key(|(k, _)| *k);
-    Ok(all.into_iter().map(|(_, r)| r).collect())
 }
 
 /// The lists in force that had the vessel listed on the day of `arrival_ms`, sorted.
@@ -267,40 +231,4 @@ pub fn collect(detected: Vec<Call>, records: Vec<PortCallRecord>, ports: &Gazett
     }
     rows.sort_by(|a, b| (&a.imo, a.mmsi, a.arrival_ms, &a.source).cmp(&(&b.imo, b.mmsi, b.arrival_ms, &b.source)));
     rows
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn work_on_every_core_comes_back_in_item_order_with_per_worker_state() {
-        let items: Vec<u32> = (0..1000).collect();
-        // The state counts the items a worker took: every item is taken once.
-        let done = on_every_core(&items, |taken: &mut u32, item| {
-            *taken += 1;
-            Ok((*item, *taken))
-        })
-        .unwrap();
-        assert_eq!(done.iter().map(|(i, _)| *i).collect::<Vec<_>>(), items);
-        assert!(done.iter().all(|(_, taken)| *taken >= 1));
-        assert!(
-            on_every_core(&[] as &[u32], |(): &mut (), i| Ok(*i))
-                .unwrap()
-                .is_empty()
-        );
-    }
-
-    #[test]
-    fn a_failing_item_fails_the_whole() {
-        let items: Vec<u32> = (0..100).collect();
-        let err = on_every_core(&items, |(): &mut (), item| {
-            if *item == 57 {
-                anyhow::bail!("item {item} cannot be read")
-            }
-            Ok(*item)
-        })
-        .unwrap_err();
-        assert_eq!(err.to_string(), "item 57 cannot be read");
-    }
 }

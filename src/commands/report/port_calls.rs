@@ -11,14 +11,14 @@ use crate::cli::PortCallArgs;
 use crate::commands::input::read_input;
 use crate::error::{Outcome, UserError};
 use crate::ingest::Hashing;
-use crate::ingest::portcalls::{self, PortCallRecord};
 use crate::matching::Screen;
 use crate::model::ais::rfc3339;
 use crate::model::identity::{IdentitySpan, coalesce};
+use crate::model::portcall::{self, PortCallRecord};
 use crate::report::{Cell, Rows};
 use crate::settings::{Filters, Settings};
+use crate::spool::{DayRows, Positions, Staging};
 use crate::store::data::DataStore;
-use crate::store::spool::{DayRows, Positions, Staging};
 use crate::track::portcalls::Params;
 use crate::track::timeline::{Vessel, mid_flag};
 
@@ -81,7 +81,7 @@ fn read_inputs(settings: &Settings, paths: &[PathBuf], err: &mut dyn Write) -> a
         }
         positions.append(data.fixes);
         spans.extend(data.spans);
-        portcalls::add_new(&mut records, data.calls);
+        portcall::add_new(&mut records, data.calls);
     }
     Ok(Inputs {
         positions: positions.into_rows(),
