@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::ListFormat;
+use crate::track::portcalls::Params;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -361,19 +362,19 @@ pub struct PortCallArgs {
     #[arg(long, value_name = "KM")]
     pub enter_km: Option<f64>,
     /// Added to a port's radius to leave it
-    #[arg(long, default_value_t = 1.0, value_name = "KM")]
+    #[arg(long, default_value_t = Params::DEFAULT.leave_margin_km, value_name = "KM")]
     pub leave_margin_km: f64,
     /// Below this speed a vessel is stopped
-    #[arg(long, default_value_t = 0.5, value_name = "KN")]
+    #[arg(long, default_value_t = Params::DEFAULT.stop_kn, value_name = "KN")]
     pub stop_kn: f32,
     /// Above this speed it moves again
-    #[arg(long, default_value_t = 1.0, value_name = "KN")]
+    #[arg(long, default_value_t = Params::DEFAULT.move_kn, value_name = "KN")]
     pub move_kn: f32,
     /// Shortest call
-    #[arg(long, default_value_t = 2.0, value_name = "HOURS")]
+    #[arg(long, default_value_t = Params::DEFAULT.min_duration_h, value_name = "HOURS")]
     pub min_duration_h: f64,
     /// A silence longer than this ends a call
-    #[arg(long, default_value_t = 12.0, value_name = "HOURS")]
+    #[arg(long, default_value_t = Params::DEFAULT.max_gap_h, value_name = "HOURS")]
     pub max_gap_h: f64,
 }
 

@@ -8,6 +8,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use chrono::NaiveDate;
+
 use super::screen::{HullMatch, Query, Screen};
 use crate::model::shiptype::ShipKind;
 
@@ -89,6 +91,26 @@ impl<'a> Screen<'a> {
                 .collect();
         }
         self.possible(facts)
+    }
+
+    /// The lists that had a vessel (by IMO or MMSI: a name never makes a vessel listed)
+    /// listed on `day`, each with its earliest listing date, sorted by list.
+    pub fn listed_on(&self, imo: Option<&str>, mmsi: Option<u32>, day: NaiveDate) -> Vec<(String, NaiveDate)> {
+        let mmsis: Vec<u32> = mmsi.into_iter().collect();
+        let mut out: Vec<(String, NaiveDate)> = Vec::new();
+        for hull in self.identified(imo, &mmsis) {
+            for (l, e) in &hull.listings {
+                let Some(on) = e.listed_on.filter(|on| *on <= day) else {
+                    continue;
+                };
+                match out.iter_mut().find(|(s, _)| *s == l.source) {
+                    Some(slot) => slot.1 = slot.1.min(on),
+                    None => out.push((l.source.clone(), on)),
+                }
+            }
+        }
+        out.sort();
+        out
     }
 
     /// The possible matches by name of a vessel that no identifier matched.

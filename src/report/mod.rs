@@ -1,6 +1,7 @@
 //! Turning results into rows with fixed columns, and writing them as CSV, JSON or an
 //! aligned table. Writers take any `Write`; only commands hand them stdout.
 
+pub mod calls;
 pub mod changes;
 pub mod check;
 pub mod citation;

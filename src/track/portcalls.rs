@@ -21,15 +21,21 @@ pub struct Params {
     pub max_gap_h: f64,
 }
 
+impl Params {
+    /// The rule's defaults (the specification's), which `report port-calls` flags
+    /// start from.
+    pub const DEFAULT: Self = Self {
+        leave_margin_km: 1.0,
+        stop_kn: 0.5,
+        move_kn: 1.0,
+        min_duration_h: 2.0,
+        max_gap_h: 12.0,
+    };
+}
+
 impl Default for Params {
     fn default() -> Self {
-        Self {
-            leave_margin_km: 1.0,
-            stop_kn: 0.5,
-            move_kn: 1.0,
-            min_duration_h: 2.0,
-            max_gap_h: 12.0,
-        }
+        Self::DEFAULT
     }
 }
 

@@ -1,9 +1,10 @@
 //! `fleetwatch report ...`: one module per report, and what they share — the store's
 //! vessels, the lists in force, and the filters.
 
-pub mod calls;
 pub mod changes;
+pub mod detect;
 pub mod flags;
+pub mod gazetteer;
 pub mod listed;
 pub mod port_calls;
 pub mod renames;

@@ -6,41 +6,20 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{Loaded, calls, is_listed, vessel_matches};
+use super::{Loaded, detect, gazetteer, is_listed, vessel_matches};
 use crate::cli::PortCallArgs;
 use crate::commands::input::read_input;
 use crate::error::{Outcome, UserError};
 use crate::ingest::Hashing;
 use crate::matching::Screen;
-use crate::model::ais::rfc3339;
 use crate::model::identity::{IdentitySpan, coalesce};
 use crate::model::portcall::{self, PortCallRecord};
-use crate::report::{Cell, Rows};
+use crate::report::calls;
 use crate::settings::{Filters, Settings};
 use crate::spool::{DayRows, Positions, Staging};
 use crate::store::data::DataStore;
 use crate::track::portcalls::Params;
-use crate::track::timeline::{Vessel, mid_flag};
-
-pub const COLUMNS: &[&str] = &[
-    "imo",
-    "mmsi",
-    "vessel_name",
-    "flag",
-    "port_locode",
-    "port_name",
-    "port_country",
-    "arrival_utc",
-    "departure_utc",
-    "duration_h",
-    "draught_arrival_m",
-    "draught_departure_m",
-    "draught_change_m",
-    "positions",
-    "confidence",
-    "listed_at_arrival",
-    "source",
-];
+use crate::track::timeline::Vessel;
 
 /// What `--input` files hold, read for one report.
 struct Inputs {
@@ -57,7 +36,7 @@ struct Inputs {
 /// and counted on stderr.
 fn read_inputs(settings: &Settings, paths: &[PathBuf], err: &mut dyn Write) -> anyhow::Result<Inputs> {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let staging = calls::detection_staging();
+    let staging = detect::detection_staging();
     let mut positions = Positions::default();
     let (mut spans, mut records, mut seen) = (Vec::new(), Vec::new(), Vec::new());
     for path in paths {
@@ -118,7 +97,7 @@ pub fn run(
     if args.enter_km.is_some_and(|r| r <= 0.0) {
         return Err(UserError::new("--enter-km must be positive").into());
     }
-    let ports = calls::gazetteer(args.ports.as_deref(), args.enter_km)?;
+    let ports = gazetteer::gazetteer(args.ports.as_deref(), args.enter_km)?;
     // From the store, or (--input) from files read for this report alone.
     let (inputs, loaded) = if args.input.is_empty() {
         (None, Loaded::open(settings)?)
@@ -143,58 +122,30 @@ pub fn run(
     let rows = match inputs {
         None => {
             let store = DataStore::open(&settings.data_dir)?;
-            let detected = calls::detect(&store, &filters, &ports, &params, &keep)?;
-            calls::collect(detected, store.port_call_records()?, &ports, &loaded)
+            let detected = detect::detect(&store, &filters, &ports, &params, &keep)?;
+            calls::collect(detected, store.port_call_records()?, &ports, &loaded.vessels)
         }
         Some(inputs) => {
-            let detected = calls::detect_unsorted(&inputs.positions, &ports, &params, &keep)?;
-            calls::collect(detected, inputs.records, &ports, &loaded)
+            let detected = detect::detect_unsorted(&inputs.positions, &ports, &params, &keep)?;
+            calls::collect(detected, inputs.records, &ports, &loaded.vessels)
         }
     };
 
-    let mut table = Rows::new(COLUMNS);
-    for r in rows {
-        let vessel = r.vessel(&loaded.vessels);
-        if !filters.in_window(r.arrival_ms)
-            || filters.port.as_ref().is_some_and(|p| *p != r.locode)
-            || filters.country.as_ref().is_some_and(|c| *c != r.country)
-        {
-            continue;
-        }
-        if let Some(q) = &filters.vessel
-            && !vessel.is_some_and(|v| vessel_matches(v, q))
-        {
-            continue;
-        }
-        if filters.listed_only && !vessel.is_some_and(|v| is_listed(&screen, v)) {
-            continue;
-        }
-        let listed = calls::listed_at(&screen, r.imo.as_deref(), r.mmsi, r.arrival_ms).join(";");
-        let f32_cell = |v: Option<f32>| v.map_or(Cell::Null, |v| Cell::Num(f64::from(v), 1));
-        table.push(vec![
-            Cell::opt(r.imo.clone()),
-            crate::report::identity::mmsi_cell(r.mmsi),
-            Cell::opt(vessel.and_then(|v| v.name_at(r.mmsi, r.arrival_ms)).map(str::to_string)),
-            Cell::opt(r.mmsi.and_then(mid_flag)),
-            Cell::from(r.locode.as_str()),
-            Cell::from(r.name.as_str()),
-            Cell::from(r.country.as_str()),
-            Cell::from(rfc3339(r.arrival_ms)),
-            Cell::opt(r.departure_ms.map(rfc3339)),
-            r.departure_ms.map_or(Cell::Null, |d| {
-                #[allow(clippy::cast_precision_loss, reason = "milliseconds of a port stay")]
-                let h = (d - r.arrival_ms) as f64 / 3_600_000.0;
-                Cell::Num(h, 1)
-            }),
-            f32_cell(r.draught.0),
-            f32_cell(r.draught.1),
-            f32_cell(r.draught.0.zip(r.draught.1).map(|(a, d)| d - a)),
-            r.positions.map_or(Cell::Null, |p| Cell::Int(i64::from(p))),
-            Cell::from(r.confidence.as_str()),
-            Cell::from(listed),
-            Cell::from(r.source.as_str()),
-        ]);
-    }
+    let shown: Vec<_> = rows
+        .iter()
+        .map(|r| (r, r.vessel(&loaded.vessels)))
+        .filter(|(r, vessel)| {
+            filters.in_window(r.arrival_ms)
+                && filters.port.as_ref().is_none_or(|p| *p == r.locode)
+                && filters.country.as_ref().is_none_or(|c| *c == r.country)
+                && filters
+                    .vessel
+                    .as_ref()
+                    .is_none_or(|q| vessel.is_some_and(|v| vessel_matches(v, q)))
+                && (!filters.listed_only || vessel.is_some_and(|v| is_listed(&screen, v)))
+        })
+        .collect();
+    let table = calls::call_rows(shown.into_iter(), &screen);
     table.write(settings.format, out)?;
     Ok(Outcome::Success)
 }

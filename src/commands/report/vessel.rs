@@ -4,10 +4,11 @@
 
 use std::io::Write;
 
-use super::{Loaded, calls, facts, vessel_matches};
+use super::{Loaded, detect, facts, gazetteer, vessel_matches};
 use crate::error::{Outcome, UserError};
 use crate::matching::screen::DEFAULT_MIN_SCORE;
 use crate::matching::{Query, Screen, Strength};
+use crate::report::calls;
 use crate::report::vessel::{CallLine, Possible, profile, to_json, write_table};
 use crate::report::{Cell, Format, Rows};
 use crate::settings::Filters;
@@ -35,11 +36,11 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
         Vec::new()
     } else {
         let wanted: Vec<u32> = vessels.iter().flat_map(|v| v.mmsis()).collect();
-        let ports = calls::gazetteer(None, None)?;
-        let detected = calls::detect(&store, &Filters::default(), &ports, &Params::default(), &|m| {
+        let ports = gazetteer::gazetteer(None, None)?;
+        let detected = detect::detect(&store, &Filters::default(), &ports, &Params::default(), &|m| {
             wanted.contains(&m)
         })?;
-        calls::collect(detected, store.port_call_records()?, &ports, &loaded)
+        calls::collect(detected, store.port_call_records()?, &ports, &loaded.vessels)
     };
     let mut profiles = Vec::new();
     for v in &vessels {
@@ -62,7 +63,7 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
                 departure_ms: c.departure_ms,
                 draught_change_m: c.draught_change_m(),
                 source: c.source.clone(),
-                listed: calls::listed_on_at(&screen, c.imo.as_deref(), c.mmsi, c.arrival_ms),
+                listed: c.listed_at_arrival(&screen),
             })
             .collect();
         profiles.push(profile(Some(v), None, listings, possible, mine));
