@@ -1,6 +1,7 @@
 //! Crash-safe file replacement: write to a temporary file in the same directory, fsync
 //! it, rename it over the target, fsync the directory. A reader sees the old file or
-//! the new one, never a half-written one.
+//! the new one, never a half-written one. And the named points of a write at which a
+//! test stops the process dead, as a kill at that moment would.
 
 use std::fs;
 use std::io::Write;
@@ -38,5 +39,40 @@ pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut fs::File) -> anyho
 fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+/// The environment variable that names a [`crash_point`] to stop at.
+pub const CRASH_AT: &str = "FLEETWATCH_CRASH_AT";
+
+/// The points of a write where a crash leaves the most behind, named so that a test can
+/// stop the process at exactly that moment (`FLEETWATCH_CRASH_AT=NAME`), as a kill
+/// would, without timing: the process aborts there, with no cleanup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrashPoint {
+    /// `ingest`: the file read, its positions in memory and in the staging directory,
+    /// nothing of it written yet.
+    IngestRead,
+    /// `ingest`: every new data file written and fsynced, the manifest not yet replaced.
+    IngestBeforeManifest,
+    /// `lists import` and `refresh`: the list file written, the list manifest not yet
+    /// replaced.
+    ListBeforeManifest,
+}
+
+impl CrashPoint {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::IngestRead => "ingest-read",
+            Self::IngestBeforeManifest => "ingest-before-manifest",
+            Self::ListBeforeManifest => "list-before-manifest",
+        }
+    }
+}
+
+/// Stops the process dead when `FLEETWATCH_CRASH_AT` names this point; else nothing.
+pub fn crash_point(point: CrashPoint) {
+    if std::env::var_os(CRASH_AT).is_some_and(|v| v == point.name()) {
+        std::process::abort();
     }
 }

@@ -11,7 +11,7 @@ use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::atomic::write_atomic;
+use super::atomic::{CrashPoint, crash_point, write_atomic};
 use super::tables::{self, Columns, StoredReject};
 use crate::model::ais::Fixes;
 use crate::model::identity::{IdentitySpan, coalesce};
@@ -193,6 +193,7 @@ impl DataStore {
         reject_file: &str,
         staging: &Staging,
     ) -> anyhow::Result<Committed> {
+        crash_point(CrashPoint::IngestRead);
         let generation = self.manifest.generation + 1;
         let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         let mut next = self.manifest.clone();
@@ -268,6 +269,7 @@ impl DataStore {
         file.positions = committed.positions;
         file.duplicates = committed.duplicates;
         next.files.push(file);
+        crash_point(CrashPoint::IngestBeforeManifest);
         let json = serde_json::to_vec_pretty(&next).context("cannot encode the store manifest")?;
         write_atomic(&self.dir.join(MANIFEST), &json)?;
         self.manifest = next;

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::atomic::write_atomic;
+use super::atomic::{CrashPoint, crash_point, write_atomic};
 use super::lock::WriteLock;
 use crate::lists::{self, bundled, eu};
 use crate::model::{ListFormat, ListVersion};
@@ -371,6 +371,7 @@ impl ListCatalog {
             last_modified: last_modified.map(str::to_string),
         };
         catalog.manifest.versions.push(stored.clone());
+        crash_point(CrashPoint::ListBeforeManifest);
         catalog.save()?;
         Ok(Imported::New(stored, parsed.notes))
     }

@@ -90,7 +90,7 @@ mod names {
         assert_eq!(run.code, 0, "{}", run.stderr);
         golden("check_michail_uljanov.csv", &run.stdout);
         let rows = run.csv_rows();
-        assert!(rows.iter().all(|r| r["imo"] == "9333670"));
+        assert!(crate::every(rows.iter(), |r| r["imo"] == "9333670"));
         let eu: Vec<_> = rows
             .iter()
             .filter(|r| r["list"] == "eu")
@@ -132,12 +132,10 @@ mod names {
     fn numbers_must_agree() {
         let fw = Fw::new();
         let run = fw.run(&["check", "AURA 1", "--format", "csv"]);
-        assert!(
-            run.csv_rows()
-                .iter()
-                .filter(|r| r["listed"] == "true")
-                .all(|r| !r["name_on_list"].contains('2'))
-        );
+        assert!(crate::every(
+            run.csv_rows().iter().filter(|r| r["listed"] == "true"),
+            |r| !r["name_on_list"].contains('2')
+        ));
     }
 
     /// A query that names a number does not match a listed name without one.

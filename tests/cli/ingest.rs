@@ -145,7 +145,7 @@ mod real_samples {
             .run(&["report", "renames", "--vessel", "9293002", "--format", "csv"])
             .csv_rows();
         assert!(
-            renames.iter().all(|r| r["source"] == "registry"),
+            crate::every(renames.iter(), |r| r["source"] == "registry"),
             "@ padding and case are no AIS rename"
         );
     }
@@ -176,7 +176,11 @@ mod real_samples {
         fw.import("lists/uk_sanctions_list_HANDWRITTEN.csv", "uk", "2025-05-12");
         let run = fw.run(&["report", "port-calls", "--port", "RUPRI", "--format", "csv"]);
         let rows = run.csv_rows();
-        assert!(rows.iter().all(|r| r["listed_at_arrival"] == "uk"), "{}", run.stdout);
+        assert!(
+            crate::every(rows.iter(), |r| r["listed_at_arrival"] == "uk"),
+            "{}",
+            run.stdout
+        );
         // The profile: the route, and the call at Primorsk while listed by the UK.
         let vessel = fw.run(&["report", "vessel", "9293002", "--format", "table"]);
         golden("vessel_9293002_route.txt", &vessel.stdout);
@@ -418,11 +422,7 @@ mod scenario {
             })
             .collect();
         assert_eq!(got, want);
-        assert!(
-            flags
-                .iter()
-                .all(|r| r["old_flag"] != r["new_flag"] && r["source"] == "ais")
-        );
+        assert!(crate::every(flags.iter(), |r| r["old_flag"] != r["new_flag"] && r["source"] == "ais"));
     }
 
     /// The files ingested in turn into two stores: with the default buffer (in memory)
@@ -539,9 +539,8 @@ mod scenario {
         for day in a.manifest.positions.keys() {
             let rows = b.positions_of_day(*day).unwrap();
             assert!(
-                rows.rows
-                    .windows(2)
-                    .all(|w| (w[0].mmsi, w[0].ts_ms) < (w[1].mmsi, w[1].ts_ms)),
+                crate::every(rows.rows.windows(2), |w| (w[0].mmsi, w[0].ts_ms)
+                    < (w[1].mmsi, w[1].ts_ms)),
                 "{day}"
             );
             assert_eq!(a.positions_of_day(*day).unwrap(), rows, "{day}");
@@ -587,28 +586,32 @@ mod scenario {
         let (files, truth) = generate(&big);
         let path = fw.dir.path().join("big.csv");
         std::fs::write(&path, &files[0].1).unwrap();
-        // A small buffer, so that the kill also finds positions in a staging directory.
-        for delay_ms in [20, 80, 200, 400, 700] {
-            let mut child = fw
+        // Killed at each named point of the write (a small buffer, so that positions
+        // also wait in a staging directory): the previous state stays, whole.
+        let mut stopped = 0;
+        for point in ["ingest-read", "ingest-before-manifest"] {
+            let run = fw
                 .command()
                 .args(["ingest", "--buffer", "1", path.to_str().unwrap()])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn()
+                .env("FLEETWATCH_CRASH_AT", point)
+                .output()
                 .unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-            let _ = child.kill();
-            let _ = child.wait();
-            let now = status(&fw);
-            let positions: u64 = now["positions"].parse().unwrap();
-            assert!(
-                positions == first.positions || positions == first.positions + truth.positions,
-                "after a kill at {delay_ms} ms: {positions} positions, neither the old state nor the new"
-            );
-            if positions != first.positions {
-                break;
+            assert!(!run.status.success(), "{point}: the ingest was not stopped");
+            stopped += 1;
+            let staged = walk(fw.dir.path())
+                .iter()
+                .any(|p| p.to_string_lossy().contains(".tmp-staging-"));
+            assert!(staged, "{point}: nothing was left in a staging directory");
+            if point == "ingest-before-manifest" {
+                let written = walk(fw.dir.path())
+                    .iter()
+                    .filter(|p| p.to_string_lossy().contains("part-000002"))
+                    .count();
+                assert!(written > 0, "no data file of the stopped ingest was written");
             }
+            assert_eq!(status(&fw), before, "{point}: the store changed");
         }
+        assert_eq!(stopped, 2);
         let run = fw.run(&["ingest", path.to_str().unwrap()]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let after = status(&fw);

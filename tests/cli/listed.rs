@@ -64,10 +64,8 @@ fn on_real_recordings_only_a_broadcast_imo_makes_a_vessel_listed() {
     // 16 vessels broadcast the IMO of a vessel the bundled EU or OFAC list names.
     let vessels: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["imo"].as_str()).collect();
     assert_eq!(vessels.len(), 16);
-    assert!(
-        rows.iter()
-            .all(|r| r["matched_on"] == "imo" && r["match_status"] == "identified")
-    );
+    assert!(crate::every(rows.iter(), |r| r["matched_on"] == "imo"
+        && r["match_status"] == "identified"));
     // TARGALE at anchor off Sandy Hook in 2020, on the EU list since 24 October 2025.
     assert!(
         rows.iter()
@@ -190,7 +188,7 @@ fn a_name_is_a_possible_match_when_nothing_contradicts_it() {
         "--format",
         "csv",
     ]);
-    assert!(only.csv_rows().iter().all(|r| r["match_status"] == "identified"));
+    assert!(crate::every(only.csv_rows().iter(), |r| r["match_status"] == "identified"));
     // The profile keeps them apart from its listings, and shows them only when asked.
     let table = fw.run(&["report", "vessel", "273390400", "--format", "table"]);
     assert!(

@@ -102,6 +102,20 @@ impl Run {
     }
 }
 
+/// Whether `pred` holds for every item, asserting that there is one at least: a check
+/// over nothing would pass whatever it says.
+pub(crate) fn every<I: IntoIterator>(items: I, mut pred: impl FnMut(&I::Item) -> bool) -> bool {
+    let mut seen = 0;
+    for item in items {
+        seen += 1;
+        if !pred(&item) {
+            return false;
+        }
+    }
+    assert!(seen > 0, "nothing to check");
+    true
+}
+
 pub(crate) fn fixture_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
