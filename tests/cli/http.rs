@@ -20,12 +20,6 @@ pub(crate) enum Reply {
     Stall,
     /// Headers announcing more bytes than are sent, then the connection closes.
     Truncated(Vec<u8>),
-    /// The body sent slowly, `chunk` bytes every `every`.
-    Slow {
-        body: Vec<u8>,
-        chunk: usize,
-        every: Duration,
-    },
 }
 
 /// One request as the server saw it.
@@ -125,20 +119,6 @@ impl Server {
                     body.len() + 5000
                 );
                 out.write_all(head.as_bytes()).and_then(|()| out.write_all(&body))
-            }
-            Some(Reply::Slow { body, chunk, every }) => {
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                out.write_all(head.as_bytes()).and_then(|()| {
-                    for piece in body.chunks(chunk) {
-                        out.write_all(piece)?;
-                        out.flush()?;
-                        std::thread::sleep(every);
-                    }
-                    Ok(())
-                })
             }
         };
     }

@@ -4,7 +4,6 @@
 //! concurrent runs.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use super::http::{Reply, Server};
 use super::{Fw, fixture_path};
