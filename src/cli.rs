@@ -257,8 +257,9 @@ pub enum ReportCommand {
         after_help = "Columns: imo, mmsi, vessel_name, flag, port_locode, port_name, port_country, arrival_utc,\n\
 departure_utc, duration_h, draught_arrival_m, draught_departure_m, draught_change_m, positions,\n\
 confidence, listed_at_arrival, source. Sorted by imo, mmsi, arrival_utc, source.\n\
-A fix is in port within the port's radius (3 km unless the gazetteer says), and leaves it beyond\n\
-the radius plus --leave-margin-km. A call includes a stop and lasts --min-duration-h.\n\n\
+A port is the union of circles around every point its sources give (3 km unless the gazetteer\n\
+says); a fix leaves it beyond every circle by --leave-margin-km. A call includes a stop and lasts\n\
+--min-duration-h. listed_at_arrival counts IMO and MMSI matches only.\n\n\
 Examples:\n  fleetwatch report port-calls --port RUPRI --since 2025-05-01\n  fleetwatch report port-calls --vessel 9293002 --listed-only\n  fleetwatch report port-calls --input aisdk-2025-05-15.csv registry.csv --format csv > calls.csv"
     )]
     PortCalls(PortCallArgs),
@@ -354,11 +355,11 @@ pub struct PortCallArgs {
     /// ingest reads) instead of the store, for this report only: nothing is stored
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub input: Vec<PathBuf>,
-    /// Ports to use instead of the bundled gazetteer: CSV (locode,name,country,lat,lon,radius_km)
-    /// or GeoJSON polygons with locode and name properties
+    /// Ports to use instead of the bundled gazetteer: CSV (locode,name,country,lat,lon,radius_km;
+    /// rows that share a LOCODE are one port) or GeoJSON polygons with locode and name properties
     #[arg(long, value_name = "FILE")]
     pub ports: Option<PathBuf>,
-    /// One radius to enter every port (point ports) instead of each port's own
+    /// One radius for every circle of every port instead of each point's own (polygons keep theirs)
     #[arg(long, value_name = "KM")]
     pub enter_km: Option<f64>,
     /// Added to a port's radius to leave it

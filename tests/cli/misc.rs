@@ -1,5 +1,5 @@
 //! The command line itself: help with examples (run, refreshes from 127.0.0.1), the
-//! README's examples, completions, exit codes, a closed stdout.
+//! examples of the README and the guide, completions, exit codes, a closed stdout.
 
 use std::io::Read;
 use std::process::Stdio;
@@ -198,14 +198,13 @@ fn words(line: &str) -> Vec<String> {
     out
 }
 
-#[test]
-fn every_example_in_the_readme_runs() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let fw = Fw::new();
-    let _server = crate::refresh::serve_every_source(&fw);
+/// Runs each `fleetwatch ...` line of the `sh` blocks of a document, in order, in one
+/// data directory; returns how many ran.
+fn run_document_examples(name: &str, fw: &Fw) -> usize {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap();
     let mut ran = 0;
     let mut in_sh = false;
-    for line in readme.lines() {
+    for line in text.lines() {
         if line.starts_with("```") {
             in_sh = line == "```sh";
             continue;
@@ -219,8 +218,24 @@ fn every_example_in_the_readme_runs() {
             .collect();
         let run = fw.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         let allowed = allowed_codes(&args);
-        assert!(allowed.contains(&run.code), "README: fleetwatch {rest}\n{}", run.stderr);
+        assert!(allowed.contains(&run.code), "{name}: fleetwatch {rest}\n{}", run.stderr);
         ran += 1;
     }
-    assert!(ran >= 10, "only {ran} README examples found");
+    ran
+}
+
+#[test]
+fn every_example_in_the_readme_runs() {
+    let fw = Fw::new();
+    let _server = crate::refresh::serve_every_source(&fw);
+    let ran = run_document_examples("README.md", &fw);
+    assert!(ran >= 12, "only {ran} README examples found");
+}
+
+#[test]
+fn every_example_in_the_guide_runs() {
+    let fw = Fw::new();
+    let _server = crate::refresh::serve_every_source(&fw);
+    let ran = run_document_examples("GUIDE.md", &fw);
+    assert!(ran >= 30, "only {ran} GUIDE examples found");
 }
