@@ -193,27 +193,31 @@ def main():
         day_rows = sum(1 for _ in f) - 1
     sh(["cat", day], stdout=subprocess.DEVNULL)  # into the page cache, for both
 
+    def ingest_row(name, path, rows_in, store, duck_out):
+        """A table row: one file ingested by fleetwatch and into Parquet by DuckDB, in
+        turn; returns the row and fleetwatch's best time."""
+        def fw_ingest():
+            shutil.rmtree(store, ignore_errors=True)
+            return timed([fw, "--quiet", "--data-dir", store, "ingest", path])[0]
+
+        def duck_ingest():
+            if os.path.exists(duck_out):
+                os.remove(duck_out)
+            return timed([py, "benches/duckdb_ingest.py", path, duck_out, "2"])[0]
+
+        t_fw, t_dk = best_pair(args.runs, fw_ingest, duck_ingest)
+        shutil.rmtree(store, ignore_errors=True)
+        m_fw = peak_mb([fw, "--quiet", "--data-dir", store, "ingest", path])
+        m_dk = peak_mb([py, "benches/duckdb_ingest.py", path, duck_out, "2"])
+        note = (f"{rows_in / t_fw / 1e6:.2f} M rows/s, {os.path.getsize(path) / t_fw / 1e6:.0f} MB/s; "
+                f"peak {m_fw:.0f} MB vs {m_dk:.0f} MB")
+        return (name, t_fw, t_dk, note), t_fw
+
     # (a) ingest
     store = os.path.join(work, "store-day")
-
-    def fw_ingest():
-        shutil.rmtree(store, ignore_errors=True)
-        return timed([fw, "--quiet", "--data-dir", store, "ingest", day])[0]
-
-    def duck_ingest():
-        out = os.path.join(work, "duck-day.parquet")
-        if os.path.exists(out):
-            os.remove(out)
-        return timed([py, "benches/duckdb_ingest.py", day, out, "2"])[0]
-
-    t_fw, t_dk = best_pair(args.runs, fw_ingest, duck_ingest)
-    t_day_ingest = t_fw
-    shutil.rmtree(store, ignore_errors=True)
-    m_fw = peak_mb([fw, "--quiet", "--data-dir", store, "ingest", day])
-    m_dk = peak_mb([py, "benches/duckdb_ingest.py", day, os.path.join(work, "duck-day.parquet"), "2"])
-    rows.append(("(a) ingest one DMA day, CSV -> Parquet", t_fw, t_dk,
-                 f"{day_rows / t_fw / 1e6:.2f} M rows/s, {day_bytes / t_fw / 1e6:.0f} MB/s; "
-                 f"peak {m_fw:.0f} MB vs {m_dk:.0f} MB"))
+    row, t_day_ingest = ingest_row("(a) ingest one DMA day, CSV -> Parquet", day, day_rows, store,
+                                   os.path.join(work, "duck-day.parquet"))
+    rows.append(row)
 
     # (a'') a day of another shape: few vessels, dense tracks, no static fields
     dvessels = 100 if args.quick else 1000
@@ -226,24 +230,10 @@ def main():
         dense_rows = sum(1 for _ in f) - 1
     sh(["cat", dense], stdout=subprocess.DEVNULL)
     dstore = os.path.join(work, "store-dense")
-
-    def fw_dense():
-        shutil.rmtree(dstore, ignore_errors=True)
-        return timed([fw, "--quiet", "--data-dir", dstore, "ingest", dense])[0]
-
-    def duck_dense():
-        out = os.path.join(work, "duck-dense.parquet")
-        if os.path.exists(out):
-            os.remove(out)
-        return timed([py, "benches/duckdb_ingest.py", dense, out, "2"])[0]
-
-    t_fw, t_dk = best_pair(args.runs, fw_dense, duck_dense)
+    row, _ = ingest_row(f"(a'') ingest a dense day ({dvessels:,} vessels, a fix every 20 s, no static fields)",
+                        dense, dense_rows, dstore, os.path.join(work, "duck-dense.parquet"))
+    rows.append(row)
     shutil.rmtree(dstore, ignore_errors=True)
-    m_fw = peak_mb([fw, "--quiet", "--data-dir", dstore, "ingest", dense])
-    shutil.rmtree(dstore, ignore_errors=True)
-    rows.append((f"(a'') ingest a dense day ({dvessels:,} vessels, a fix every 20 s, no static fields)", t_fw, t_dk,
-                 f"{dense_rows / t_fw / 1e6:.2f} M rows/s, {os.path.getsize(dense) / t_fw / 1e6:.0f} MB/s; "
-                 f"peak {m_fw:.0f} MB"))
 
     # (a') one file of several days: memory bounded by --buffer, not by the file
     mvessels, mdays = (100, 2) if args.quick else (4000, 4)

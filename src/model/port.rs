@@ -73,7 +73,11 @@ impl Port {
     /// Whether a point is in port, `margin_km` widening every circle or polygon.
     pub fn contains(&self, lat: f64, lon: f64, margin_km: f64) -> bool {
         match &self.area {
-            Area::Circles(_) => self.circle_distance_km(lat, lon, margin_km).is_some(),
+            // Any circle will do: the first (the main point, where most berths are) is
+            // tried first, and the distance is computed no further.
+            Area::Circles(circles) => circles
+                .iter()
+                .any(|c| within_km(lat, lon, c.lat, c.lon, c.radius_km + margin_km).is_some()),
             Area::Polygons(rings) => rings.iter().any(|ring| {
                 in_ring(ring, lon, lat) || (margin_km > 0.0 && ring_distance_km(ring, lat, lon) <= margin_km)
             }),

@@ -33,7 +33,7 @@ impl RTreeObject for Indexed {
 pub struct Gazetteer {
     ports: Vec<Port>,
     tree: RTree<Indexed>,
-    /// The largest radius of any port, for the search window.
+    /// The largest radius of any circle (or polygon port's reach), for the search window.
     max_radius_km: f64,
     /// The ports whose radius may reach into each cell of a 0.1-degree grid (cells no
     /// port reaches are absent): a fix is placed by a look-up and a few distances.
@@ -67,21 +67,28 @@ fn cell_id(lat: f64, lon: f64) -> u32 {
     (row * GRID_COLS + col) as u32
 }
 
+/// The circles that bound a port's area: its own circles, or for polygons one circle of
+/// its reach around its point.
+fn reach(p: &Port) -> impl Iterator<Item = Circle> + '_ {
+    let polygon = matches!(p.area, Area::Polygons(_)).then_some(Circle {
+        lat: p.lat,
+        lon: p.lon,
+        radius_km: p.radius_km,
+    });
+    let circles = match &p.area {
+        Area::Circles(circles) => circles.as_slice(),
+        Area::Polygons(_) => &[],
+    };
+    circles.iter().copied().chain(polygon)
+}
+
 /// For each grid cell some port's area reaches (the bounding box of each of its
 /// circles, or of its reach for polygons, with a cell's worth of slack on each side),
 /// the ports that reach it.
 fn near_cells(ports: &[Port]) -> (FxHashMap<u32, std::ops::Range<u32>>, Vec<u32>) {
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     for (index, p) in ports.iter().enumerate() {
-        let reach = match &p.area {
-            Area::Circles(circles) => circles.clone(),
-            Area::Polygons(_) => vec![Circle {
-                lat: p.lat,
-                lon: p.lon,
-                radius_km: p.radius_km,
-            }],
-        };
-        for c in reach {
+        for c in reach(p) {
             let dlat = c.radius_km / KM_PER_DEG + 1.0 / CELLS_PER_DEG;
             let widest = (c.lat.abs() + dlat).min(89.9).to_radians().cos();
             let dlon = (c.radius_km / (KM_PER_DEG * widest) + 1.0 / CELLS_PER_DEG).min(180.0);
@@ -122,17 +129,23 @@ pub enum GazetteerError {
 
 impl Gazetteer {
     pub fn new(ports: Vec<Port>) -> Self {
+        // The tree holds each circle of a port (a polygon port: its point, with its
+        // reach), so that a search window spans one circle's radius, not a whole port's.
+        let reaches: Vec<(Circle, usize)> = ports
+            .iter()
+            .enumerate()
+            .flat_map(|(index, p)| reach(p).map(move |c| (c, index)))
+            .collect();
+        let max_radius_km = reaches.iter().map(|(c, _)| c.radius_km).fold(0.0, f64::max);
         let tree = RTree::bulk_load(
-            ports
+            reaches
                 .iter()
-                .enumerate()
-                .map(|(index, p)| Indexed {
-                    point: [p.lon, p.lat],
-                    index,
+                .map(|(c, index)| Indexed {
+                    point: [c.lon, c.lat],
+                    index: *index,
                 })
                 .collect(),
         );
-        let max_radius_km = ports.iter().map(|p| p.radius_km).fold(0.0, f64::max);
         let (near, near_ports) = near_cells(&ports);
         Self {
             ports,

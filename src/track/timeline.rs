@@ -44,13 +44,18 @@ impl Vessel {
         seen
     }
 
-    /// The most recent name (by last seen), any source.
-    pub fn latest_name(&self) -> Option<&str> {
+    /// Of the spans that give a value, the value of the one seen last.
+    fn latest<'a, T>(&'a self, value: impl Fn(&'a IdentitySpan) -> Option<T>) -> Option<T> {
         self.spans
             .iter()
-            .filter(|s| s.name.is_some())
-            .max_by_key(|s| s.last_ms)
-            .and_then(|s| s.name.as_deref())
+            .filter_map(|s| value(s).map(|v| (s.last_ms, v)))
+            .max_by_key(|(last_ms, _)| *last_ms)
+            .map(|(_, v)| v)
+    }
+
+    /// The most recent name (by last seen), any source.
+    pub fn latest_name(&self) -> Option<&str> {
+        self.latest(|s| s.name.as_deref())
     }
 
     /// The name it went by at a time: an AIS name of that MMSI (if given) around the
@@ -90,20 +95,12 @@ impl Vessel {
 
     /// The AIS ship type it broadcast last (by last seen).
     pub fn ship_type(&self) -> Option<&str> {
-        self.spans
-            .iter()
-            .filter(|s| s.ship_type.is_some())
-            .max_by_key(|s| s.last_ms)
-            .and_then(|s| s.ship_type.as_deref())
+        self.latest(|s| s.ship_type.as_deref())
     }
 
     /// The length its AIS dimensions gave last (by last seen).
     pub fn length_m(&self) -> Option<u16> {
-        self.spans
-            .iter()
-            .filter(|s| s.length_m.is_some())
-            .max_by_key(|s| s.last_ms)
-            .and_then(|s| s.length_m)
+        self.latest(|s| s.length_m)
     }
 
     pub fn first_seen(&self) -> i64 {

@@ -34,6 +34,18 @@ fn recordings() -> Fw {
     fw
 }
 
+/// `report listed --listed-only --include-possible`: what counts as listed.
+fn listed_only_with_possible(fw: &Fw) -> crate::Run {
+    fw.run(&[
+        "report",
+        "listed",
+        "--listed-only",
+        "--include-possible",
+        "--format",
+        "csv",
+    ])
+}
+
 fn mmsis(run: &crate::Run) -> Vec<String> {
     run.csv_rows().into_iter().map(|r| r["mmsi"].clone()).collect()
 }
@@ -79,14 +91,7 @@ fn on_real_recordings_only_a_broadcast_imo_makes_a_vessel_listed() {
     // contradicted by its own type or size, and the rest are other names.
     let possible = fw.run(&["report", "listed", "--include-possible", "--format", "csv"]);
     assert_eq!(possible.stdout, listed.stdout);
-    let only = fw.run(&[
-        "report",
-        "listed",
-        "--listed-only",
-        "--include-possible",
-        "--format",
-        "csv",
-    ]);
+    let only = listed_only_with_possible(&fw);
     assert_eq!(only.stdout, listed.stdout);
 }
 
@@ -180,14 +185,7 @@ fn a_name_is_a_possible_match_when_nothing_contradicts_it() {
         ]
     );
     // Possible matches never count as listed.
-    let only = fw.run(&[
-        "report",
-        "listed",
-        "--listed-only",
-        "--include-possible",
-        "--format",
-        "csv",
-    ]);
+    let only = listed_only_with_possible(&fw);
     assert!(crate::every(only.csv_rows().iter(), |r| r["match_status"] == "identified"));
     // The profile keeps them apart from its listings, and shows them only when asked.
     let table = fw.run(&["report", "vessel", "273390400", "--format", "table"]);
