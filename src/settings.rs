@@ -155,20 +155,15 @@ impl Bound {
 /// # Panics
 /// Never: every date has a midnight.
 pub fn parse_when(flag: &str, value: &str, end_of_day: bool) -> anyhow::Result<i64> {
-    let v = value.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {
-        return Ok(t.timestamp_millis());
-    }
-    let d = parse_date_flag(flag, v).map_err(|_| {
-        anyhow::Error::from(
-            UserError::new(format!("{flag} '{value}' is not a date or time"))
-                .hint("write 2025-05-01 or 2025-05-01T12:00:00Z (UTC)"),
-        )
-    })?;
-    let start = d
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_utc()
-        .timestamp_millis();
-    Ok(if end_of_day { start + 86_399_999 } else { start })
+    Ok(match Bound::parse(flag, value)? {
+        Bound::Time(t) => t.timestamp_millis(),
+        Bound::Date(d) => {
+            let start = d
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight exists")
+                .and_utc()
+                .timestamp_millis();
+            if end_of_day { start + 86_399_999 } else { start }
+        }
+    })
 }

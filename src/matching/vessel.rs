@@ -63,17 +63,6 @@ pub struct VesselMatch<'a> {
     pub note: String,
 }
 
-/// Why a name match is not even possible.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Contradiction {
-    /// The vessel has an IMO of its own (and it is not this hull's).
-    OwnImo,
-    /// Its AIS ship type is of another kind than the listed vessel's.
-    Kind { ais: ShipKind, listed: Option<ShipKind> },
-    /// A small craft by its AIS dimensions, where the listed vessel is a merchant ship.
-    Small { length_m: u16 },
-}
-
 impl<'a> Screen<'a> {
     /// The hulls an ingested vessel is listed as: identified by its IMO or MMSIs, and
     /// with `include_possible`, when none identifies it, the hulls a name it bore
@@ -118,7 +107,7 @@ impl<'a> Screen<'a> {
         let mut out: Vec<VesselMatch<'a>> = Vec::new();
         for name in &facts.names {
             for hull in self.find(&Query::Name((*name).to_string()), POSSIBLE_MIN_SCORE) {
-                if contradiction(facts, &hull).is_some() || out.iter().any(|m| same_hull(&m.hull, &hull)) {
+                if contradicted(facts, &hull) || out.iter().any(|m| same_hull(&m.hull, &hull)) {
                     continue;
                 }
                 let note = note(facts, name, &hull);
@@ -141,32 +130,25 @@ fn listed_kinds(hull: &HullMatch<'_>) -> BTreeSet<ShipKind> {
         .collect()
 }
 
-/// What in the vessel's own data rules out that it is the listed hull, if anything.
-/// A list that records no type (EU Annex XLII) names seagoing tankers and cargo ships,
-/// so its vessels are taken to be merchant ships.
-pub fn contradiction(facts: &VesselFacts<'_>, hull: &HullMatch<'_>) -> Option<Contradiction> {
+/// Whether the vessel's own data rules out that it is the listed hull: an IMO of its
+/// own that is not the hull's, an AIS ship type of another kind than the listed
+/// vessel's, or a small craft's length where the listed vessel is a merchant ship. A
+/// list that records no type (EU Annex XLII) names seagoing tankers and cargo ships, so
+/// its vessels are taken to be merchant ships.
+fn contradicted(facts: &VesselFacts<'_>, hull: &HullMatch<'_>) -> bool {
     if facts.imo.is_some_and(|i| hull.imo != Some(i)) {
-        return Some(Contradiction::OwnImo);
+        return true;
     }
     let kinds = listed_kinds(hull);
     let merchant = kinds.is_empty() || kinds.iter().any(|k| k.is_merchant());
-    if let Some(ais) = facts.ship_type.and_then(ShipKind::from_ais) {
-        let agrees = if kinds.is_empty() {
-            ais.is_merchant()
+    let kind_disagrees = facts.ship_type.and_then(ShipKind::from_ais).is_some_and(|ais| {
+        if kinds.is_empty() {
+            !ais.is_merchant()
         } else {
-            kinds.iter().any(|k| ais.agrees_with(*k))
-        };
-        if !agrees {
-            return Some(Contradiction::Kind {
-                ais,
-                listed: kinds.first().copied(),
-            });
+            !kinds.iter().any(|k| ais.agrees_with(*k))
         }
-    }
-    match facts.length_m {
-        Some(length_m) if merchant && length_m < SMALL_CRAFT_M => Some(Contradiction::Small { length_m }),
-        _ => None,
-    }
+    });
+    kind_disagrees || (merchant && facts.length_m.is_some_and(|l| l < SMALL_CRAFT_M))
 }
 
 /// What a possible match rests on, for the reader to weigh.
