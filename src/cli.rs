@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::ListFormat;
+use crate::track::behaviour::Params as Behaviour;
 use crate::track::portcalls::Params;
 
 const EXAMPLES: &str = "\
@@ -263,6 +264,72 @@ says); a fix leaves it beyond every circle by --leave-margin-km. A call includes
 Examples:\n  fleetwatch report port-calls --port RUPRI --since 2025-05-01\n  fleetwatch report port-calls --vessel 9293002 --listed-only\n  fleetwatch report port-calls --input aisdk-2025-05-15.csv registry.csv --format csv > calls.csv"
     )]
     PortCalls(PortCallArgs),
+    /// AIS gaps: silences of a transmitter, with the evidence that tells a receiver outage from a vessel gone dark
+    #[command(after_help = "\
+Columns: event_id, imo, mmsi, vessel_name, flag, start_utc, end_utc, duration_h, open,
+start_lat, start_lon, end_lat, end_lon, distance_km, implied_speed_kn, class,
+neighbours_at_start, neighbours_at_end, draught_start_m, draught_end_m, nearest_port,
+listed_at_start. Sorted by imo, mmsi, start_utc.
+
+A gap is a silence of at least --min-gap-h between two accepted fixes of one track (bad
+fixes left out; a vessel whose usual interval is over 10 minutes needs 6 intervals too).
+A transmitter whose last fix is that long before the end of the data ends in an open gap
+(open=true, no end; duration_h runs to the end of the data). class, the first that holds:
+  in_port      it starts and ends in the same port area
+  unknown      fewer than 3 other vessels heard within --neighbour-km of its start in the
+               6 hours before it: too little traffic to tell
+  coverage     no other vessel heard near its start during it, or none near its end, or
+               most of those heard near it in the hour before fell silent within 10
+               minutes of its start (a receiver or feed outage)
+  unexplained  other vessels were heard near both ends during the silence
+A gap is a fact; that a vessel switched its AIS off is an inference the class does not make.
+
+Examples:
+  fleetwatch report gaps --listed-only --since 2025-05-01
+  fleetwatch report gaps --vessel 9293002 --format json
+  fleetwatch report gaps --input aisdk-2025-05-15.csv --min-gap-h 6")]
+    Gaps(GapArgs),
+    /// A vessel idling at sea, away from ports
+    #[command(after_help = "\
+Columns: event_id, imo, mmsi, vessel_name, flag, start_utc, end_utc, duration_h, lat, lon,
+radius_km, mean_speed_kn, label, nearest_port, distance_to_port_km, draught_start_m,
+draught_end_m, listed_at_start. Sorted by imo, mmsi, start_utc.
+
+Loitering is a run of at least --min-duration-h in which the vessel's displacement over
+the hour ending at each fix (not its reported speed: a missing speed is not a stop) stays
+below --max-speed-kn, farther than --min-port-distance-km from the edge of every port
+area. A silence of over 2 hours ends it. label: at_anchor when the vessel reported
+\"at anchor\" for most of its fixes, else drifting. lat, lon: the mean position.
+
+Examples:
+  fleetwatch report loitering --listed-only
+  fleetwatch report loitering --input aisdk-2025-05-15.csv --min-duration-h 6")]
+    Loitering(LoiterArgs),
+    /// Position and identity anomalies: bad fixes, teleports, one MMSI in two places, positions on land, one IMO on two transmitters, GNSS interference
+    #[command(after_help = "\
+Columns: event_id, kind, imo, mmsi, vessel_name, start_utc, end_utc, lat, lon, other_mmsi,
+other_lat, other_lon, distance_km, vessels, detail. Sorted by imo, mmsi, start_utc, kind.
+
+kind:
+  bad_fix                  a fix impossible to reach and to leave (beyond the vessel's own
+                           top speed) while the fixes around it agree: left out of every event
+  teleport                 a jump the track goes on from
+  impossible_reappearance  after a silence, farther than the vessel could have sailed
+  shared_mmsi              two tracks of one MMSI at once, an hour or more, 10 nm or more apart
+  on_land                  3 fixes or 10 minutes more than 500 m inland (port areas and the
+                           waterways of the land mask's waterways file count as water)
+  imo_clash                one IMO from two MMSIs heard at the same hour 50 nm or more apart
+  interference             3 or more vessels within 30 nm with bad fixes, teleports or fixes
+                           on land in one hour: one area event naming them all (vessels);
+                           their own anomalies of that hour are in it, not reported as theirs
+A reflag (new MMSI and name under one IMO, the old MMSI silent from then on) is a rename
+and a flag change, never an anomaly.
+
+Examples:
+  fleetwatch report anomalies --since 2025-05-01 --format csv > anomalies.csv
+  fleetwatch report anomalies --vessel 273279840
+  fleetwatch report anomalies --input aisdk-2025-05-15.csv --land my-land.fwl.gz")]
+    Anomalies(AnomalyArgs),
     /// Name changes per vessel
     #[command(
         after_help = "Columns: imo, mmsi, old_name, new_name, last_seen_old_utc, first_seen_new_utc, source\n\
@@ -377,6 +444,61 @@ pub struct PortCallArgs {
     /// A silence longer than this ends a call
     #[arg(long, default_value_t = Params::DEFAULT.max_gap_h, value_name = "HOURS")]
     pub max_gap_h: f64,
+}
+
+/// What every behaviour report reads.
+#[derive(Debug, Args, Clone)]
+pub struct EventArgs {
+    #[command(flatten)]
+    pub filters: ReportFilters,
+    /// Read positions and identities from these files (any format ingest reads) instead of
+    /// the store, for this report only: nothing is stored
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub input: Vec<PathBuf>,
+    /// Ports to use instead of the bundled gazetteer (as for report port-calls)
+    #[arg(long, value_name = "FILE")]
+    pub ports: Option<PathBuf>,
+    /// A silence of at least this long is a gap (and tells a teleport from a reappearance)
+    #[arg(long, default_value_t = Behaviour::DEFAULT.min_gap_h, value_name = "HOURS")]
+    pub min_gap_h: f64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GapArgs {
+    #[command(flatten)]
+    pub events: EventArgs,
+    /// Other vessels heard within this distance of a gap's ends are its neighbours
+    #[arg(long, default_value_t = 20.0, value_name = "KM")]
+    pub neighbour_km: f64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LoiterArgs {
+    #[command(flatten)]
+    pub events: EventArgs,
+    /// Shortest loitering
+    #[arg(long, default_value_t = Behaviour::DEFAULT.loiter_min_h, value_name = "HOURS")]
+    pub min_duration_h: f64,
+    /// Displacement speed below which a vessel idles
+    #[arg(long, default_value_t = Behaviour::DEFAULT.loiter_max_kn, value_name = "KN")]
+    pub max_speed_kn: f64,
+    /// Loitering is farther than this from the edge of every port area
+    #[arg(long, default_value_t = Behaviour::DEFAULT.loiter_port_km, value_name = "KM")]
+    pub min_port_distance_km: f64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AnomalyArgs {
+    #[command(flatten)]
+    pub events: EventArgs,
+    /// A land mask to use instead of the bundled one (GSHHG full resolution), in
+    /// fleetwatch's format: tools/build_landmask.py makes one from WKB polygons
+    #[arg(long, value_name = "FILE")]
+    pub land: Option<PathBuf>,
+    /// Waterways to count as water instead of the bundled ones (CSV
+    /// name,half_width_km,path with the path as "lon lat;lon lat;...")
+    #[arg(long, value_name = "FILE")]
+    pub waterways: Option<PathBuf>,
 }
 
 /// Filters every report takes.

@@ -1,5 +1,8 @@
 //! Ports as fleetwatch detects calls at them: a UN/LOCODE and an area, either the union
-//! of circles around the points the sources place the port at, or polygons. No I/O.
+//! of circles around the points the sources place the port at, or polygons; and the
+//! distances on the Earth every rule measures, through `geo`. No I/O.
+
+use geo::{Contains, Coord, Distance, Euclidean, Haversine, LineString, Point, Polygon};
 
 /// One port of the gazetteer.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,9 +28,8 @@ pub enum Area {
     /// A port the sources place at several points (the World Port Index, the searoute
     /// list, its terminals) has a circle around each.
     Circles(Vec<Circle>),
-    /// Outer rings of (lon, lat) vertices: a fix inside any ring is in port. Holes are
-    /// not kept.
-    Polygons(Vec<Vec<[f64; 2]>>),
+    /// Polygons of (lon, lat) vertices, holes included: a fix inside any is in port.
+    Polygons(Vec<Polygon<f64>>),
 }
 
 /// A point of a port and the radius around it that is in port.
@@ -78,8 +80,9 @@ impl Port {
             Area::Circles(circles) => circles
                 .iter()
                 .any(|c| within_km(lat, lon, c.lat, c.lon, c.radius_km + margin_km).is_some()),
-            Area::Polygons(rings) => rings.iter().any(|ring| {
-                in_ring(ring, lon, lat) || (margin_km > 0.0 && ring_distance_km(ring, lat, lon) <= margin_km)
+            Area::Polygons(polygons) => polygons.iter().any(|polygon| {
+                polygon.contains(&Point::new(lon, lat))
+                    || (margin_km > 0.0 && edge_distance_km(polygon, lat, lon) <= margin_km)
             }),
         }
     }
@@ -110,45 +113,50 @@ impl Port {
             Area::Polygons(_) => self,
         }
     }
-}
 
-/// Ray casting: whether (lon, lat) is inside a ring (first vertex may or may not repeat).
-fn in_ring(ring: &[[f64; 2]], lon: f64, lat: f64) -> bool {
-    let mut inside = false;
-    let n = ring.len();
-    for i in 0..n {
-        let [x1, y1] = ring[i];
-        let [x2, y2] = ring[(i + n - 1) % n];
-        if (y1 > lat) != (y2 > lat) && lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1 {
-            inside = !inside;
+    /// How far a point is from the edge of the area: 0 inside it.
+    pub fn edge_distance_km(&self, lat: f64, lon: f64) -> f64 {
+        match &self.area {
+            Area::Circles(circles) => circles
+                .iter()
+                .map(|c| (distance_km(lat, lon, c.lat, c.lon) - c.radius_km).max(0.0))
+                .fold(f64::INFINITY, f64::min),
+            Area::Polygons(polygons) => polygons
+                .iter()
+                .map(|p| {
+                    if p.contains(&Point::new(lon, lat)) {
+                        0.0
+                    } else {
+                        edge_distance_km(p, lat, lon)
+                    }
+                })
+                .fold(f64::INFINITY, f64::min),
         }
     }
-    inside
 }
 
-/// Distance in km from a point to a ring's edges, in a local flat projection (good to a
-/// fraction of a percent over the few kilometres a margin spans).
-fn ring_distance_km(ring: &[[f64; 2]], lat: f64, lon: f64) -> f64 {
-    let kx = 111.195 * lat.to_radians().cos();
-    let ky = 111.195;
-    let to_xy = |p: [f64; 2]| ((p[0] - lon) * kx, (p[1] - lat) * ky);
-    let n = ring.len();
-    (0..n)
-        .map(|i| {
-            let (ax, ay) = to_xy(ring[i]);
-            let (bx, by) = to_xy(ring[(i + 1) % n]);
-            let (dx, dy) = (bx - ax, by - ay);
-            let len2 = dx * dx + dy * dy;
-            let t = if len2 > 0.0 {
-                (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let (px, py) = (ax + t * dx, ay + t * dy);
-            (px * px + py * py).sqrt()
-        })
+/// Distance in km from a point to a polygon's rings, in a local flat projection
+/// centred on the point (good to a fraction of a percent over the tens of kilometres a
+/// margin or a port's surroundings span).
+pub fn edge_distance_km(polygon: &Polygon<f64>, lat: f64, lon: f64) -> f64 {
+    let kx = KM_PER_DEG * lat.to_radians().cos();
+    let local = |ring: &LineString<f64>| -> LineString<f64> {
+        ring.coords()
+            .map(|c| Coord {
+                x: (c.x - lon) * kx,
+                y: (c.y - lat) * KM_PER_DEG,
+            })
+            .collect()
+    };
+    let origin = Point::new(0.0, 0.0);
+    std::iter::once(polygon.exterior())
+        .chain(polygon.interiors())
+        .map(|ring| Euclidean.distance(&origin, &local(ring)))
         .fold(f64::INFINITY, f64::min)
 }
+
+/// Kilometres per degree of latitude (on the mean sphere).
+pub const KM_PER_DEG: f64 = 111.195;
 
 /// Mean Earth radius (IUGG), kilometres.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
@@ -162,11 +170,7 @@ pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 /// assert!((d - 75.6).abs() < 1.0, "{d}");
 /// ```
 pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dlat = p2 - p1;
-    let dlon = (lon2 - lon1).to_radians();
-    let a = (dlat / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_KM * a.sqrt().asin()
+    Haversine.distance(Point::new(lon1, lat1), Point::new(lon2, lat2)) / 1000.0
 }
 
 /// The great-circle distance between two points when it is at most `km`, else `None`.

@@ -5,6 +5,7 @@ pub mod calls;
 pub mod changes;
 pub mod check;
 pub mod citation;
+pub mod events;
 pub mod identity;
 pub mod vessel;
 

@@ -280,19 +280,22 @@ impl Gazetteer {
                     ));
                 }
             };
-            let rings: Vec<Vec<[f64; 2]>> = polygons
+            let ring = |ring: &serde_json::Value| -> geo::LineString<f64> {
+                ring.as_array()
+                    .map(|pts| {
+                        pts.iter()
+                            .filter_map(|pt| Some((pt.get(0)?.as_f64()?, pt.get(1)?.as_f64()?)))
+                            .collect()
+                    })
+                    .unwrap_or_else(|| geo::LineString::new(Vec::new()))
+            };
+            let rings: Vec<geo::Polygon<f64>> = polygons
                 .iter()
-                .filter_map(|p| p.get(0))
-                .map(|ring| {
-                    ring.as_array()
-                        .map(|pts| {
-                            pts.iter()
-                                .filter_map(|pt| Some([pt.get(0)?.as_f64()?, pt.get(1)?.as_f64()?]))
-                                .collect()
-                        })
-                        .unwrap_or_default()
+                .filter_map(|p| {
+                    let rings = p.as_array()?;
+                    let outer = ring(rings.first()?);
+                    (outer.0.len() >= 3).then(|| geo::Polygon::new(outer, rings[1..].iter().map(ring).collect()))
                 })
-                .filter(|r: &Vec<[f64; 2]>| r.len() >= 3)
                 .collect();
             if rings.is_empty() {
                 return Err(bad(
@@ -301,14 +304,11 @@ impl Gazetteer {
                 ));
             }
             #[allow(clippy::cast_precision_loss, reason = "vertex counts are small")]
-            let count = rings.iter().map(Vec::len).sum::<usize>() as f64;
-            let lon = rings.iter().flatten().map(|p| p[0]).sum::<f64>() / count;
-            let lat = rings.iter().flatten().map(|p| p[1]).sum::<f64>() / count;
-            let radius_km = rings
-                .iter()
-                .flatten()
-                .map(|p| distance_km(lat, lon, p[1], p[0]))
-                .fold(0.0, f64::max);
+            let count = rings.iter().map(|r| r.exterior().0.len()).sum::<usize>() as f64;
+            let outer = || rings.iter().flat_map(|r| r.exterior().coords());
+            let lon = outer().map(|c| c.x).sum::<f64>() / count;
+            let lat = outer().map(|c| c.y).sum::<f64>() / count;
+            let radius_km = outer().map(|c| distance_km(lat, lon, c.y, c.x)).fold(0.0, f64::max);
             ports.push(Port {
                 country: props["country"]
                     .as_str()
@@ -366,6 +366,23 @@ impl Gazetteer {
                 }
             })
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+    }
+
+    /// The port whose area's edge is nearest the point, if within `within_km`, with
+    /// that distance (0 inside).
+    pub fn nearest_edge(&self, lat: f64, lon: f64, within_km: f64) -> Option<(usize, f64)> {
+        let reach = self.max_radius_km + within_km;
+        let dlat = reach / KM_PER_DEG;
+        let dlon = (reach / (KM_PER_DEG * lat.to_radians().cos().max(0.01))).min(180.0);
+        let window = AABB::from_corners([lon - dlon, lat - dlat], [lon + dlon, lat + dlat]);
+        let mut best: Option<(usize, f64)> = None;
+        for c in self.tree.locate_in_envelope(&window) {
+            let edge = self.ports[c.index].edge_distance_km(lat, lon);
+            if edge <= within_km && best.is_none_or(|b| (edge, c.index) < (b.1, b.0)) {
+                best = Some((c.index, edge));
+            }
+        }
+        best
     }
 
     pub fn port(&self, index: usize) -> &Port {

@@ -1,6 +1,7 @@
-//! Port calls detected from positions, for `report port-calls` and `report vessel`: the
-//! store's positions of a window, or positions read from files for one report, grouped
-//! by vessel in bounded memory, then detected a slice of vessels at a time on every core.
+//! Vessel tracks for the reports that detect something in positions (port calls, gaps,
+//! loitering, anomalies): the store's positions of a window, or positions read from
+//! files for one report, grouped by vessel in bounded memory, then handed to a rule a
+//! slice of whole vessels at a time (sorted by MMSI and time), on every core.
 
 use anyhow::Context;
 
@@ -18,41 +19,111 @@ use crate::track::ports::Gazetteer;
 const DETECT_BUFFER_MIB: usize = 512;
 /// Rows of vessels detected at a time (16 MiB of rows).
 const DETECT_SLICE_ROWS: usize = 1 << 19;
+/// Days read before a window (and after it, for port calls), so that events across its
+/// edges are whole.
+const MARGIN_MS: i64 = 86_400_000 * 2;
 
-/// The calls detected in the stored positions of the days in the filter window (with a
-/// margin of two days for calls across its edges), for the MMSIs `keep` accepts. The
-/// positions are grouped by vessel, then detected a slice of vessels at a time on every
-/// core.
-pub fn detect(
-    store: &DataStore,
-    filters: &Filters,
-    ports: &Gazetteer,
-    params: &Params,
-    keep: &(dyn Fn(u32) -> bool + Sync),
-) -> anyhow::Result<Vec<Call>> {
-    let margin = 86_400_000 * 2;
-    let wanted = store.manifest.positions.keys().copied().filter(|day| {
-        let day_ms = day.and_hms_opt(0, 0, 0).map_or(0, |d| d.and_utc().timestamp_millis());
-        filters.since_ms.is_none_or(|s| day_ms + 86_400_000 + margin > s)
-            && filters.until_ms.is_none_or(|u| day_ms - margin <= u)
-    });
-    let staging = detection_staging();
-    // Detection reads neither course nor heading.
-    let rows = store.positions_by_vessel(wanted, Columns::NoCourse, keep, &staging)?;
-    let slices = rows.vessel_slices(DETECT_SLICE_ROWS);
-    let found = pool::each_with(
-        &slices,
-        <(Vec<Fixes>, Vec<FixRow>)>::default,
-        |(sets, merged), mmsis| {
-            // Each block holds a run of one stored file, sorted: merged, not sorted again.
-            let n = rows
-                .gather_vessels(mmsis, sets)
+/// Positions grouped by vessel.
+pub struct Tracks {
+    rows: DayRows,
+    /// Whether the rows came sorted by vessel (the store's) or as files gave them.
+    by_vessel: bool,
+    /// Keeps the staging directory until the report is done.
+    _staging: Staging,
+}
+
+/// Which of the store's days a detection reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// The window with two days on each side.
+    Window,
+    /// From two days before the window to the newest day stored: an event that starts
+    /// in the window is seen to its end (a gap to the fix that closes it).
+    WindowToEnd,
+}
+
+impl Tracks {
+    /// The store's positions of the days in the filter window, for the MMSIs `keep`
+    /// accepts; course and heading are not read.
+    pub fn from_store(
+        store: &DataStore,
+        filters: &Filters,
+        reach: Reach,
+        keep: &(dyn Fn(u32) -> bool + Sync),
+    ) -> anyhow::Result<Self> {
+        let wanted = store.manifest.positions.keys().copied().filter(|day| {
+            let day_ms = day.and_hms_opt(0, 0, 0).map_or(0, |d| d.and_utc().timestamp_millis());
+            filters.since_ms.is_none_or(|s| day_ms + 86_400_000 + MARGIN_MS > s)
+                && (reach == Reach::WindowToEnd || filters.until_ms.is_none_or(|u| day_ms - MARGIN_MS <= u))
+        });
+        let staging = detection_staging();
+        let rows = store.positions_by_vessel(wanted, Columns::NoCourse, keep, &staging)?;
+        Ok(Self {
+            rows,
+            by_vessel: true,
+            _staging: staging,
+        })
+    }
+
+    /// Positions as read from files (not sorted; a repeated (MMSI, time) counts once).
+    pub fn from_rows(rows: DayRows, staging: Staging) -> Self {
+        Self {
+            rows,
+            by_vessel: false,
+            _staging: staging,
+        }
+    }
+
+    /// `rule` over every vessel of the MMSIs `keep` accepts, a slice of whole vessels at
+    /// a time (rows sorted by MMSI and time, a repeated time once), on every core; the
+    /// results in MMSI order.
+    pub fn each<T: Send>(
+        &self,
+        keep: &(dyn Fn(u32) -> bool + Sync),
+        rule: &(dyn Fn(&[FixRow]) -> T + Sync),
+    ) -> anyhow::Result<Vec<T>> {
+        if self.by_vessel {
+            let slices = self.rows.vessel_slices(DETECT_SLICE_ROWS);
+            pool::each_with(
+                &slices,
+                <(Vec<Fixes>, Vec<FixRow>)>::default,
+                |(sets, merged), mmsis| {
+                    // Each block holds a run of one stored file, sorted: merged, not sorted again.
+                    let n = self
+                        .rows
+                        .gather_vessels(mmsis, sets)
+                        .context("cannot read the staged positions")?;
+                    Fixes::merge_sorted_into(&mut sets[..n], merged);
+                    merged.retain(|r| keep(r.mmsi));
+                    Ok::<_, anyhow::Error>(rule(merged))
+                },
+            )
+        } else {
+            let slices = self
+                .rows
+                .slices(DETECT_SLICE_ROWS)
                 .context("cannot read the staged positions")?;
-            Fixes::merge_sorted_into(&mut sets[..n], merged);
-            Ok::<_, anyhow::Error>(detect_vessels(merged, ports, params))
-        },
-    )?;
-    Ok(found.into_iter().flatten().collect())
+            pool::each_with(&slices, <(Fixes, Vec<FixRow>)>::default, |(batch, scratch), slice| {
+                self.rows
+                    .gather_into(slice, &mut batch.rows)
+                    .context("cannot read the staged positions")?;
+                batch.rows.retain(|r| keep(r.mmsi));
+                batch.sort_dedup_with(scratch);
+                Ok::<_, anyhow::Error>(rule(&batch.rows))
+            })
+        }
+    }
+
+    /// The port calls of the vessels `keep` accepts.
+    pub fn port_calls(
+        &self,
+        ports: &Gazetteer,
+        params: &Params,
+        keep: &(dyn Fn(u32) -> bool + Sync),
+    ) -> anyhow::Result<Vec<Call>> {
+        let found = self.each(keep, &|rows| detect_vessels(rows, ports, params))?;
+        Ok(found.into_iter().flatten().collect())
+    }
 }
 
 /// Where positions wait for detection: memory up to a budget, then a temporary
@@ -62,26 +133,4 @@ pub fn detection_staging() -> Staging {
     let dir = tempfile::Builder::new().prefix("fleetwatch-").tempdir().ok();
     dir.and_then(|d| Staging::in_dir(&d.keep(), (DETECT_BUFFER_MIB << 20) / FixRow::BYTES).ok())
         .unwrap_or_else(Staging::in_memory)
-}
-
-/// The calls detected in positions as read from files (not sorted; a repeated (MMSI,
-/// time) counts once), for the MMSIs `keep` accepts: a slice of vessels at a time, each
-/// gathered and sorted, on every core.
-pub fn detect_unsorted(
-    rows: &DayRows,
-    ports: &Gazetteer,
-    params: &Params,
-    keep: &(dyn Fn(u32) -> bool + Sync),
-) -> anyhow::Result<Vec<Call>> {
-    let slices = rows
-        .slices(DETECT_SLICE_ROWS)
-        .context("cannot read the staged positions")?;
-    let found = pool::each_with(&slices, <(Fixes, Vec<FixRow>)>::default, |(batch, scratch), slice| {
-        rows.gather_into(slice, &mut batch.rows)
-            .context("cannot read the staged positions")?;
-        batch.rows.retain(|r| keep(r.mmsi));
-        batch.sort_dedup_with(scratch);
-        Ok::<_, anyhow::Error>(detect_vessels(&batch.rows, ports, params))
-    })?;
-    Ok(found.into_iter().flatten().collect())
 }

@@ -1,10 +1,13 @@
 //! `fleetwatch report ...`: one module per report, and what they share — the store's
 //! vessels, the lists in force, and the filters.
 
+pub mod behaviour;
 pub mod changes;
 pub mod detect;
+pub mod events;
 pub mod flags;
 pub mod gazetteer;
+pub mod inputs;
 pub mod listed;
 pub mod port_calls;
 pub mod renames;
@@ -40,6 +43,9 @@ pub fn run(
             include_possible,
         } => vessel::run(settings, query, *include_possible, out),
         ReportCommand::PortCalls(args) => port_calls::run(settings, args, out, err),
+        ReportCommand::Gaps(args) => events::gaps(settings, args, out, err),
+        ReportCommand::Loitering(args) => events::loitering(settings, args, out, err),
+        ReportCommand::Anomalies(args) => events::anomalies(settings, args, out, err),
         ReportCommand::Changes { filters, list } => changes::run(settings, filters, list.as_deref(), out),
     }
 }

@@ -4,71 +4,18 @@
 //! vessel listed on the arrival date.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use super::{Loaded, detect, gazetteer, is_listed, vessel_matches};
+use super::detect::{Reach, Tracks};
+use super::inputs::read_inputs;
+use super::{Loaded, gazetteer, is_listed, vessel_matches};
 use crate::cli::PortCallArgs;
-use crate::commands::input::read_input;
 use crate::error::{Outcome, UserError};
-use crate::ingest::Hashing;
 use crate::matching::Screen;
-use crate::model::identity::{IdentitySpan, coalesce};
-use crate::model::portcall::{self, PortCallRecord};
 use crate::report::calls;
 use crate::settings::{Filters, Settings};
-use crate::spool::{DayRows, Positions, Staging};
 use crate::store::data::DataStore;
 use crate::track::portcalls::Params;
 use crate::track::timeline::Vessel;
-
-/// What `--input` files hold, read for one report.
-struct Inputs {
-    positions: DayRows,
-    spans: Vec<IdentitySpan>,
-    records: Vec<PortCallRecord>,
-    /// Keeps the positions' staging directory until the report is done.
-    _staging: Staging,
-}
-
-/// Reads the `--input` files as `ingest` would, but into memory (beyond a budget, a
-/// temporary directory) instead of the store, and without hashing them; a path given
-/// twice is read once (and a position read twice counts once). Bad rows are skipped
-/// and counted on stderr.
-fn read_inputs(settings: &Settings, paths: &[PathBuf], err: &mut dyn Write) -> anyhow::Result<Inputs> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let staging = detect::detection_staging();
-    let mut positions = Positions::default();
-    let (mut spans, mut records, mut seen) = (Vec::new(), Vec::new(), Vec::new());
-    for path in paths {
-        let same = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-        if seen.contains(&same) {
-            continue;
-        }
-        seen.push(same);
-        let input = read_input(settings, path, None, None, threads, Hashing::Skip, &staging)?;
-        let data = input.data;
-        if !settings.quiet && !data.rejects.is_empty() {
-            let (first, n) = (&data.rejects[0], data.rejects.len());
-            writeln!(
-                err,
-                "{}: {n} bad {} skipped, the first at line {}: {}",
-                input.shown,
-                if n == 1 { "row" } else { "rows" },
-                first.line,
-                first.reason
-            )?;
-        }
-        positions.append(data.fixes);
-        spans.extend(data.spans);
-        portcall::add_new(&mut records, data.calls);
-    }
-    Ok(Inputs {
-        positions: positions.into_rows(),
-        spans: coalesce(spans),
-        records,
-        _staging: staging,
-    })
-}
 
 fn params(args: &PortCallArgs) -> anyhow::Result<Params> {
     let params = Params {
@@ -122,11 +69,13 @@ pub fn run(
     let rows = match inputs {
         None => {
             let store = DataStore::open(&settings.data_dir)?;
-            let detected = detect::detect(&store, &filters, &ports, &params, &keep)?;
+            let tracks = Tracks::from_store(&store, &filters, Reach::Window, &keep)?;
+            let detected = tracks.port_calls(&ports, &params, &keep)?;
             calls::collect(detected, store.port_call_records()?, &ports, &loaded.vessels)
         }
         Some(inputs) => {
-            let detected = detect::detect_unsorted(&inputs.positions, &ports, &params, &keep)?;
+            let tracks = Tracks::from_rows(inputs.positions, inputs.staging);
+            let detected = tracks.port_calls(&ports, &params, &keep)?;
             calls::collect(detected, inputs.records, &ports, &loaded.vessels)
         }
     };

@@ -4,7 +4,8 @@
 
 use std::io::Write;
 
-use super::{Loaded, detect, facts, gazetteer, vessel_matches};
+use super::detect::{Reach, Tracks};
+use super::{Loaded, facts, gazetteer, vessel_matches};
 use crate::error::{Outcome, UserError};
 use crate::matching::screen::DEFAULT_MIN_SCORE;
 use crate::matching::{Query, Screen, Strength};
@@ -37,9 +38,9 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
     } else {
         let wanted: Vec<u32> = vessels.iter().flat_map(|v| v.mmsis()).collect();
         let ports = gazetteer::gazetteer(None, None)?;
-        let detected = detect::detect(&store, &Filters::default(), &ports, &Params::default(), &|m| {
-            wanted.contains(&m)
-        })?;
+        let keep = |m: u32| wanted.contains(&m);
+        let tracks = Tracks::from_store(&store, &Filters::default(), Reach::Window, &keep)?;
+        let detected = tracks.port_calls(&ports, &Params::default(), &keep)?;
         calls::collect(detected, store.port_call_records()?, &ports, &loaded.vessels)
     };
     let mut profiles = Vec::new();

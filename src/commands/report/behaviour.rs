@@ -1,0 +1,161 @@
+//! The behaviour events of the vessels in a set of tracks, for `report gaps`,
+//! `report loitering`, `report anomalies` and `report vessel`: each vessel's own track
+//! first (on every core), then what takes all of them: the end of the data (open gaps),
+//! the neighbours heard around each gap (a second pass over the fixes), one IMO on two
+//! transmitters, and interference areas.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::detect::Tracks;
+use crate::track::anomalies::{imo_clashes, interference};
+use crate::track::behaviour::{self, Anomaly, Gap, Loiter, Observed, Params, Scope};
+use crate::track::gaps::{Class, Evidence, Index, Silence, classify};
+use crate::track::land::LandMask;
+use crate::track::ports::Gazetteer;
+use crate::track::timeline::Vessel;
+
+/// What to compute.
+pub struct Want<'a> {
+    pub params: Params,
+    pub neighbour_km: f64,
+    pub ports: &'a Gazetteer,
+    pub loitering: bool,
+    /// The land mask, for positions on land (anomalies).
+    pub land: Option<&'a LandMask>,
+    pub anomalies: bool,
+}
+
+/// A gap with its evidence and class.
+#[derive(Debug, Clone)]
+pub struct ClassedGap {
+    pub mmsi: u32,
+    pub gap: Gap,
+    /// The end of the data, for an open gap.
+    pub until_ms: i64,
+    pub evidence: Evidence,
+    pub class: Class,
+}
+
+/// The events of a set of tracks.
+#[derive(Debug, Default)]
+pub struct Events {
+    pub gaps: Vec<ClassedGap>,
+    pub loiters: Vec<Loiter>,
+    pub anomalies: Vec<Anomaly>,
+    /// The newest fix of the data.
+    pub data_end_ms: Option<i64>,
+}
+
+/// The events of every vessel in `tracks`; `vessels` tell which MMSIs share an IMO.
+pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::Result<Events> {
+    let all = |_: u32| true;
+    // The transmitters of one IMO: their hourly positions are kept, for clashes.
+    let shared: Vec<(&str, Vec<u32>)> = vessels
+        .iter()
+        .filter_map(|v| Some((v.imo()?, v.mmsis())))
+        .filter(|(_, m)| m.len() > 1)
+        .collect();
+    let hourly_of: FxHashSet<u32> = shared.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+    let hourly = |m: u32| want.anomalies && hourly_of.contains(&m);
+    let scope = Scope {
+        ports: want.ports,
+        land: want.land,
+        loitering: want.loitering,
+        hourly: &hourly,
+    };
+    let observed: Vec<Observed> = tracks
+        .each(&all, &|rows| {
+            rows.chunk_by(|a, b| a.mmsi == b.mmsi)
+                .map(|fixes| behaviour::observe(fixes, &want.params, &scope))
+                .collect::<Vec<_>>()
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
+    let Some(data_end) = observed.iter().filter_map(|o| o.silences.last().copied()).max() else {
+        return Ok(Events::default());
+    };
+    let min_gap = want.params.min_gap_ms();
+
+    // Every gap, open ones included (an MMSI whose last fix is a gap's length before the
+    // end of the data), and when each transmitter fell silent.
+    let mut silences: Vec<Silence> = Vec::new();
+    let mut silent_at: FxHashMap<u32, Vec<i64>> = FxHashMap::default();
+    for o in &observed {
+        for g in &o.gaps {
+            silences.push(Silence {
+                mmsi: o.mmsi,
+                gap: *g,
+                until_ms: g.end.map_or(data_end, |e| e.ts_ms),
+            });
+        }
+        if let Some(last) = o.last
+            && data_end - last.ts_ms >= o.gap_ms
+        {
+            silences.push(Silence {
+                mmsi: o.mmsi,
+                gap: Gap {
+                    start: last,
+                    end: None,
+                    reappeared: false,
+                },
+                until_ms: data_end,
+            });
+        }
+        let mut times = o.silences.clone();
+        if times.last().is_some_and(|t| data_end - t < min_gap) {
+            times.pop();
+        }
+        silent_at.insert(o.mmsi, times);
+    }
+    let index = Index::new(&silences, want.neighbour_km);
+    let heard: Vec<(u32, u8, u32)> = if silences.is_empty() {
+        Vec::new()
+    } else {
+        tracks.each(&all, &|rows| index.hear_rows(rows))?.into_iter().flatten().collect()
+    };
+    let evidence = index.evidence(heard, &silent_at);
+    let gaps = silences
+        .iter()
+        .zip(evidence)
+        .map(|(s, evidence)| ClassedGap {
+            mmsi: s.mmsi,
+            gap: s.gap,
+            until_ms: s.until_ms,
+            class: classify(&s.gap, &evidence, want.ports),
+            evidence,
+        })
+        .collect();
+
+    let mut anomalies: Vec<Anomaly> = Vec::new();
+    let mut loiters: Vec<Loiter> = Vec::new();
+    let mut hourly_fixes: FxHashMap<u32, Vec<crate::model::ais::FixRow>> = FxHashMap::default();
+    for o in observed {
+        anomalies.extend(o.anomalies);
+        loiters.extend(o.loiters);
+        if !o.hourly.is_empty() {
+            hourly_fixes.insert(o.mmsi, o.hourly);
+        }
+    }
+    if want.anomalies {
+        for (imo, mmsis) in &shared {
+            for (k, a) in mmsis.iter().enumerate() {
+                for b in &mmsis[k + 1..] {
+                    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+                    if let (Some(fa), Some(fb)) = (hourly_fixes.get(lo), hourly_fixes.get(hi)) {
+                        anomalies.extend(imo_clashes(imo, fa, fb));
+                    }
+                }
+            }
+        }
+        anomalies = interference(anomalies);
+    } else {
+        anomalies.clear();
+    }
+    Ok(Events {
+        gaps,
+        loiters,
+        anomalies,
+        data_end_ms: Some(data_end),
+    })
+}

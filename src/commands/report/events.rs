@@ -1,0 +1,220 @@
+//! `fleetwatch report gaps`, `report loitering` and `report anomalies`: the behaviour
+//! events of the stored positions (or of `--input` files read for the report alone),
+//! filtered as every report is and written under the contract's columns.
+
+use std::io::Write;
+
+use super::behaviour::{Events, Want, events};
+use super::detect::{Reach, Tracks};
+use super::inputs::read_inputs;
+use super::{Loaded, gazetteer, vessel_matches};
+use crate::cli::{AnomalyArgs, EventArgs, GapArgs, LoiterArgs};
+use crate::error::{Outcome, UserError};
+use crate::matching::Screen;
+use crate::report::events::{Context, GapLine, anomaly_rows, gap_rows, loiter_rows};
+use crate::settings::{Filters, Settings};
+use crate::store::data::DataStore;
+use crate::track::behaviour::Params;
+use crate::track::land::LandMask;
+use crate::track::ports::Gazetteer;
+
+/// Which report.
+enum Report<'a> {
+    Gaps(&'a GapArgs),
+    Loitering(&'a LoiterArgs),
+    Anomalies(&'a AnomalyArgs),
+}
+
+pub fn gaps(settings: &Settings, args: &GapArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
+    run(settings, &Report::Gaps(args), out, err)
+}
+
+pub fn loitering(
+    settings: &Settings,
+    args: &LoiterArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    run(settings, &Report::Loitering(args), out, err)
+}
+
+pub fn anomalies(
+    settings: &Settings,
+    args: &AnomalyArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    run(settings, &Report::Anomalies(args), out, err)
+}
+
+fn positive(flag: &str, v: f64) -> anyhow::Result<f64> {
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(UserError::new(format!("{flag} must be a positive number, not {v}")).into())
+    }
+}
+
+/// The land mask of `--land` and `--waterways`, or the bundled ones.
+pub fn land_mask(args: &AnomalyArgs) -> anyhow::Result<LandMask> {
+    let read = |p: &std::path::Path| {
+        std::fs::read(p).map_err(|e| UserError::new(format!("cannot read {}: {e}", p.display())))
+    };
+    let mask = read_mask(args.land.as_deref().map(read).transpose()?, args.waterways.as_deref().map(read).transpose()?);
+    mask.map_err(|e| {
+        let which = args.land.as_ref().map_or_else(|| "the bundled land mask".to_string(), |p| p.display().to_string());
+        UserError::new(format!("{which}: {e}"))
+            .hint("a mask is made with tools/build_landmask.py")
+            .into()
+    })
+}
+
+fn read_mask(land: Option<Vec<u8>>, waterways: Option<Vec<u8>>) -> Result<LandMask, crate::track::land::LandError> {
+    let waterways = waterways.map(|w| String::from_utf8_lossy(&w).into_owned());
+    match (land, waterways) {
+        (None, None) => LandMask::bundled(),
+        (land, waterways) => LandMask::from_bytes(
+            land.as_deref().unwrap_or(crate::track::land::BUNDLED),
+            waterways.as_deref().unwrap_or(crate::track::land::BUNDLED_WATERWAYS),
+        ),
+    }
+}
+
+fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let common: &EventArgs = match report {
+        Report::Gaps(a) => &a.events,
+        Report::Loitering(a) => &a.events,
+        Report::Anomalies(a) => &a.events,
+    };
+    let filters = Filters::resolve(&common.filters)?;
+    let mut params = Params {
+        min_gap_h: positive("--min-gap-h", common.min_gap_h)?,
+        ..Params::DEFAULT
+    };
+    let mut neighbour_km = 20.0;
+    match report {
+        Report::Gaps(a) => neighbour_km = positive("--neighbour-km", a.neighbour_km)?,
+        Report::Loitering(a) => {
+            params.loiter_min_h = positive("--min-duration-h", a.min_duration_h)?;
+            params.loiter_max_kn = positive("--max-speed-kn", a.max_speed_kn)?;
+            params.loiter_port_km = a.min_port_distance_km.max(0.0);
+        }
+        Report::Anomalies(_) => {
+            if filters.port.is_some() || filters.country.is_some() {
+                return Err(UserError::new("anomalies have no port: --port and --country do not apply")
+                    .hint("gaps and loitering name their nearest port")
+                    .into());
+            }
+        }
+    }
+    let ports = gazetteer::gazetteer(common.ports.as_deref(), None)?;
+    let land = match report {
+        Report::Anomalies(a) => Some(land_mask(a)?),
+        _ => None,
+    };
+    let (tracks, loaded) = if common.input.is_empty() {
+        let store = DataStore::open(&settings.data_dir)?;
+        let tracks = Tracks::from_store(&store, &filters, Reach::WindowToEnd, &|_| true)?;
+        (tracks, Loaded::open(settings)?)
+    } else {
+        let inputs = read_inputs(settings, &common.input, err)?;
+        let loaded = Loaded::with_spans(settings, &inputs.spans)?;
+        (Tracks::from_rows(inputs.positions, inputs.staging), loaded)
+    };
+    let want = Want {
+        params,
+        neighbour_km,
+        ports: &ports,
+        loitering: matches!(report, Report::Loitering(_)),
+        land: land.as_ref(),
+        anomalies: matches!(report, Report::Anomalies(_)),
+    };
+    let found = events(&tracks, &loaded.vessels, &want)?;
+    let screen = Screen::new(&loaded.lists);
+    let cx = Context::new(&loaded.vessels, &screen, &ports);
+    let rows = select(report, found, &filters, &cx, &ports);
+    rows.write(settings.format, out)?;
+    Ok(Outcome::Success)
+}
+
+/// The events the filters keep, as rows.
+fn select(
+    report: &Report<'_>,
+    found: Events,
+    filters: &Filters,
+    cx: &Context<'_>,
+    ports: &Gazetteer,
+) -> crate::report::Rows {
+    let vessel_ok = |mmsi: u32| {
+        filters
+            .vessel
+            .as_ref()
+            .is_none_or(|q| cx.vessel(mmsi).is_some_and(|v| vessel_matches(v, q)) || mmsi_query(q, mmsi))
+    };
+    let listed_ok = |mmsi: u32, ts: i64| !filters.listed_only || !cx.listed_at(mmsi, ts).is_empty();
+    let port_ok = |lat: f64, lon: f64| {
+        if filters.port.is_none() && filters.country.is_none() {
+            return true;
+        }
+        cx.nearest_port(lat, lon).is_some_and(|(locode, _)| {
+            let p = ports.get(locode);
+            filters.port.as_ref().is_none_or(|want| want == locode)
+                && filters.country.as_ref().is_none_or(|c| p.is_some_and(|p| &p.country == c))
+        })
+    };
+    match report {
+        Report::Gaps(_) => {
+            let lines = found
+                .gaps
+                .into_iter()
+                .filter(|g| {
+                    let s = &g.gap.start;
+                    filters.in_window(s.ts_ms)
+                        && vessel_ok(g.mmsi)
+                        && listed_ok(g.mmsi, s.ts_ms)
+                        && port_ok(s.lat(), s.lon())
+                })
+                .map(|g| GapLine {
+                    mmsi: g.mmsi,
+                    start: g.gap.start,
+                    end: g.gap.end,
+                    until_ms: g.until_ms,
+                    class: g.class,
+                    neighbours_at_start: g.evidence.at_start,
+                    neighbours_at_end: g.gap.end.map(|_| g.evidence.at_end),
+                })
+                .collect();
+            gap_rows(lines, cx)
+        }
+        Report::Loitering(_) => {
+            let kept = found
+                .loiters
+                .into_iter()
+                .filter(|l| {
+                    filters.in_window(l.start_ms)
+                        && vessel_ok(l.mmsi)
+                        && listed_ok(l.mmsi, l.start_ms)
+                        && port_ok(l.lat, l.lon)
+                })
+                .collect();
+            loiter_rows(kept, cx)
+        }
+        Report::Anomalies(_) => {
+            let kept = found
+                .anomalies
+                .into_iter()
+                .filter(|a| {
+                    filters.in_window(a.start_ms)
+                        && a.vessels.iter().any(|m| vessel_ok(*m))
+                        && (!filters.listed_only || a.vessels.iter().any(|m| listed_ok(*m, a.start_ms)))
+                })
+                .collect();
+            anomaly_rows(kept, cx)
+        }
+    }
+}
+
+/// Whether a query names this MMSI (a transmitter with no identity record).
+fn mmsi_query(q: &crate::matching::Query, mmsi: u32) -> bool {
+    matches!(q, crate::matching::Query::Mmsi(m) if crate::model::mmsi::digits(mmsi) == m.as_str())
+}

@@ -1,0 +1,145 @@
+//! The anomalies that take more than one transmitter to see: one IMO broadcast by two
+//! MMSIs whose tracks overlap in time far apart (`imo_clash`), and areas where several
+//! vessels' positions went wrong within the same hour (`interference`: GNSS jamming or
+//! spoofing), which take in those vessels' own anomalies. No I/O.
+
+use super::behaviour::{Anomaly, Kind};
+use super::clean::KM_PER_NM;
+use crate::model::ais::FixRow;
+use crate::model::port::distance_km;
+
+const H: i64 = 3_600_000;
+/// `imo_clash`: this far apart at the same hour.
+pub const CLASH_KM: f64 = 50.0 * KM_PER_NM;
+/// Hours of clash less than this apart are one clash.
+const CLASH_JOIN_MS: i64 = 6 * H;
+/// `interference`: this many vessels within this distance of each other in one hour.
+pub const INTERFERENCE_VESSELS: usize = 3;
+pub const INTERFERENCE_KM: f64 = 30.0 * KM_PER_NM;
+
+/// The clashes between two transmitters of one IMO: hours at which both were heard
+/// at least 50 nm apart (their first fix of the hour), runs of them less than 6 hours
+/// apart being one clash. `a` and `b` are the hourly fixes of each, in time order.
+pub fn imo_clashes(imo: &str, a: &[FixRow], b: &[FixRow]) -> Vec<Anomaly> {
+    let mut out: Vec<Anomaly> = Vec::new();
+    let mut j = 0;
+    for fa in a {
+        let hour = fa.ts_ms.div_euclid(H);
+        while j < b.len() && b[j].ts_ms.div_euclid(H) < hour {
+            j += 1;
+        }
+        let Some(fb) = b.get(j).filter(|f| f.ts_ms.div_euclid(H) == hour) else {
+            continue;
+        };
+        let km = distance_km(fa.lat(), fa.lon(), fb.lat(), fb.lon());
+        if km < CLASH_KM {
+            continue;
+        }
+        let at = fa.ts_ms.max(fb.ts_ms);
+        if let Some(last) = out.last_mut()
+            && at - last.end_ms < CLASH_JOIN_MS
+        {
+            last.end_ms = at;
+            continue;
+        }
+        out.push(Anomaly {
+            kind: Kind::ImoClash,
+            mmsi: fa.mmsi,
+            start_ms: fa.ts_ms.min(fb.ts_ms),
+            end_ms: at,
+            lat: fa.lat(),
+            lon: fa.lon(),
+            other_mmsi: Some(fb.mmsi),
+            other: Some((fb.lat(), fb.lon())),
+            distance_km: Some(km),
+            vessels: vec![fa.mmsi, fb.mmsi],
+            detail: format!("IMO {imo} heard from both MMSIs {km:.0} km apart in the same hour"),
+        });
+    }
+    out
+}
+
+/// Replaces the bad fixes, teleports and positions on land of at least 3 vessels
+/// within 30 nm of each other (linked one to the next) in the same hour by one
+/// interference event naming them all; the rest are left as they are.
+pub fn interference(anomalies: Vec<Anomaly>) -> Vec<Anomaly> {
+    let (mut affected, mut kept): (Vec<Anomaly>, Vec<Anomaly>) = anomalies
+        .into_iter()
+        .partition(|a| matches!(a.kind, Kind::BadFix | Kind::Teleport | Kind::OnLand));
+    affected.sort_by_key(|a| (a.start_ms.div_euclid(H), a.mmsi, a.start_ms));
+    let mut start = 0;
+    while start < affected.len() {
+        let hour = affected[start].start_ms.div_euclid(H);
+        let end = start + affected[start..].iter().take_while(|a| a.start_ms.div_euclid(H) == hour).count();
+        let hour_events = &affected[start..end];
+        let mut group = vec![usize::MAX; hour_events.len()];
+        for g in 0..hour_events.len() {
+            if group[g] != usize::MAX {
+                continue;
+            }
+            group[g] = g;
+            let mut stack = vec![g];
+            while let Some(k) = stack.pop() {
+                for m in 0..hour_events.len() {
+                    if group[m] == usize::MAX
+                        && distance_km(hour_events[k].lat, hour_events[k].lon, hour_events[m].lat, hour_events[m].lon)
+                            <= INTERFERENCE_KM
+                    {
+                        group[m] = g;
+                        stack.push(m);
+                    }
+                }
+            }
+        }
+        for g in 0..hour_events.len() {
+            let members: Vec<&Anomaly> = (0..hour_events.len())
+                .filter(|&m| group[m] == g)
+                .map(|m| &hour_events[m])
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            let mut vessels: Vec<u32> = members.iter().map(|a| a.mmsi).collect();
+            vessels.sort_unstable();
+            vessels.dedup();
+            if vessels.len() < INTERFERENCE_VESSELS {
+                kept.extend(members.into_iter().cloned());
+                continue;
+            }
+            kept.push(area_event(&members, vessels));
+        }
+        start = end;
+    }
+    kept.sort_by(|a, b| (a.mmsi, a.start_ms, a.kind).cmp(&(b.mmsi, b.start_ms, b.kind)));
+    kept
+}
+
+fn area_event(members: &[&Anomaly], vessels: Vec<u32>) -> Anomaly {
+    #[allow(clippy::cast_precision_loss, reason = "anomalies of an hour")]
+    let n = members.len() as f64;
+    let lat = members.iter().map(|a| a.lat).sum::<f64>() / n;
+    let lon = members.iter().map(|a| a.lon).sum::<f64>() / n;
+    let count = |k: Kind| members.iter().filter(|a| a.kind == k).count();
+    let parts: Vec<String> = [Kind::BadFix, Kind::Teleport, Kind::OnLand]
+        .into_iter()
+        .filter(|k| count(*k) > 0)
+        .map(|k| format!("{} {}", k.as_str(), count(k)))
+        .collect();
+    Anomaly {
+        kind: Kind::Interference,
+        mmsi: vessels[0],
+        start_ms: members.iter().map(|a| a.start_ms).min().unwrap_or(0),
+        end_ms: members.iter().map(|a| a.end_ms).max().unwrap_or(0),
+        lat,
+        lon,
+        other_mmsi: None,
+        other: None,
+        distance_km: None,
+        detail: format!(
+            "{} vessels' positions went wrong within 30 nm in one hour ({}): GNSS interference, not their own",
+            vessels.len(),
+            parts.join(", ")
+        ),
+        vessels,
+    }
+}

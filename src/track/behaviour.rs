@@ -1,0 +1,483 @@
+//! What one vessel's own track shows, segment by segment after cleaning: its silences
+//! (gaps), its idling at sea (loitering) and the anomalies of its positions (bad fixes,
+//! teleports, reappearances, two tracks on one MMSI, positions on land). Events that
+//! need other vessels (the coverage evidence of a gap, one IMO on two transmitters,
+//! interference areas) are completed in `gaps` and `anomalies`. No I/O.
+
+use super::clean::{self, KM_PER_NM, Start, Track};
+use super::land::LandMask;
+use super::ports::Gazetteer;
+use crate::model::ais::FixRow;
+use crate::model::port::{KM_PER_DEG, distance_km};
+
+const H: i64 = 3_600_000;
+
+/// The rules' parameters (defaults per the specification).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// A silence of at least this long is a gap.
+    pub min_gap_h: f64,
+    /// Loitering lasts at least this long.
+    pub loiter_min_h: f64,
+    /// Loitering stays below this displacement speed.
+    pub loiter_max_kn: f64,
+    /// Loitering stays farther than this from the edge of every port area.
+    pub loiter_port_km: f64,
+}
+
+impl Params {
+    pub const DEFAULT: Self = Self {
+        min_gap_h: 2.0,
+        loiter_min_h: 4.0,
+        loiter_max_kn: 2.0,
+        loiter_port_km: 10.0,
+    };
+
+    pub fn min_gap_ms(&self) -> i64 {
+        hours_ms(self.min_gap_h)
+    }
+}
+
+#[allow(clippy::cast_possible_truncation, reason = "hours of a rule fit i64 milliseconds")]
+pub fn hours_ms(h: f64) -> i64 {
+    (h * 3_600_000.0).round() as i64
+}
+
+#[allow(clippy::cast_precision_loss, reason = "milliseconds of an event")]
+pub fn ms_hours(ms: i64) -> f64 {
+    ms as f64 / 3_600_000.0
+}
+
+/// A vessel whose usual interval between fixes is longer than this reports sparsely:
+/// a silence must also be 6 usual intervals long to be a gap.
+pub const SPARSE_INTERVAL_MS: i64 = 10 * 60_000;
+/// Silences between fixes longer than this end a loitering run.
+const LOITER_SILENCE_MS: i64 = 2 * H;
+/// Displacement speed is measured over the hour ending at each fix.
+const DISPLACEMENT_WINDOW_MS: i64 = H;
+/// A slow vessel's distance to the ports is measured again once it moved this far.
+const PORT_RECHECK_KM: f64 = 1.0;
+/// `shared_mmsi`: two segments overlap in time this long, this far apart.
+const SHARED_OVERLAP_MS: i64 = H;
+const SHARED_APART_KM: f64 = 10.0 * KM_PER_NM;
+/// `on_land`: this far inland, for this many fixes or this long.
+pub const INLAND_M: f64 = 500.0;
+const ON_LAND_FIXES: usize = 3;
+const ON_LAND_MS: i64 = 10 * 60_000;
+
+/// A silence of one vessel: from its last fix before to its first after (none: open).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gap {
+    pub start: FixRow,
+    pub end: Option<FixRow>,
+    /// It ended in a reappearance farther than the vessel could have sailed.
+    pub reappeared: bool,
+}
+
+/// A run of slow displacement at sea.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loiter {
+    pub mmsi: u32,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    /// The mean position of its fixes.
+    pub lat: f64,
+    pub lon: f64,
+    /// The farthest fix from that position.
+    pub radius_km: f64,
+    pub mean_speed_kn: f64,
+    pub at_anchor: bool,
+    pub draught_start_m: Option<f32>,
+    pub draught_end_m: Option<f32>,
+}
+
+/// The kinds of anomaly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    BadFix,
+    Teleport,
+    ImpossibleReappearance,
+    SharedMmsi,
+    OnLand,
+    ImoClash,
+    Interference,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadFix => "bad_fix",
+            Self::Teleport => "teleport",
+            Self::ImpossibleReappearance => "impossible_reappearance",
+            Self::SharedMmsi => "shared_mmsi",
+            Self::OnLand => "on_land",
+            Self::ImoClash => "imo_clash",
+            Self::Interference => "interference",
+        }
+    }
+}
+
+/// One anomaly: where and when, and for a pair (a jump, two tracks, two transmitters)
+/// the other place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anomaly {
+    pub kind: Kind,
+    pub mmsi: u32,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub other_mmsi: Option<u32>,
+    pub other: Option<(f64, f64)>,
+    pub distance_km: Option<f64>,
+    /// Every vessel affected (interference).
+    pub vessels: Vec<u32>,
+    pub detail: String,
+}
+
+impl Anomaly {
+    fn at(kind: Kind, f: &FixRow, detail: String) -> Self {
+        Self {
+            kind,
+            mmsi: f.mmsi,
+            start_ms: f.ts_ms,
+            end_ms: f.ts_ms,
+            lat: f.lat(),
+            lon: f.lon(),
+            other_mmsi: None,
+            other: None,
+            distance_km: None,
+            vessels: vec![f.mmsi],
+            detail,
+        }
+    }
+
+    /// A jump from `from` to `to`.
+    fn jump(kind: Kind, from: &FixRow, to: &FixRow, detail: String) -> Self {
+        Self {
+            end_ms: to.ts_ms,
+            start_ms: from.ts_ms,
+            other: Some((to.lat(), to.lon())),
+            distance_km: Some(distance_km(from.lat(), from.lon(), to.lat(), to.lon())),
+            ..Self::at(kind, from, detail)
+        }
+    }
+}
+
+/// What one vessel's own track shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Observed {
+    pub mmsi: u32,
+    /// Its closed gaps, in time order.
+    pub gaps: Vec<Gap>,
+    /// Its latest accepted fix: an open gap starts there when the data goes on long enough.
+    pub last: Option<FixRow>,
+    /// The silence a gap needs for this vessel (the sparse-reporting rule included).
+    pub gap_ms: i64,
+    /// When it fell silent for at least the gap threshold (any fix, bad or not), and
+    /// its very last fix: the evidence of an outage that silenced vessels together.
+    pub silences: Vec<i64>,
+    pub loiters: Vec<Loiter>,
+    pub anomalies: Vec<Anomaly>,
+    /// The first accepted fix of each hour, when asked for (a vessel sharing its IMO).
+    pub hourly: Vec<FixRow>,
+}
+
+/// What to look for beyond gaps.
+pub struct Scope<'a> {
+    pub ports: &'a Gazetteer,
+    pub land: Option<&'a LandMask>,
+    pub loitering: bool,
+    /// The MMSIs whose hourly positions are kept.
+    pub hourly: &'a (dyn Fn(u32) -> bool + Sync),
+}
+
+/// Everything one vessel's fixes (sorted by time, one MMSI) show on their own.
+pub fn observe(fixes: &[FixRow], params: &Params, scope: &Scope<'_>) -> Observed {
+    let Some(first) = fixes.first() else {
+        return Observed::default();
+    };
+    let min_gap = params.min_gap_ms();
+    let track = clean::clean(fixes, min_gap);
+    let gap_ms = gap_threshold(fixes, &track, min_gap);
+    let mut seen = Observed {
+        mmsi: first.mmsi,
+        gap_ms,
+        silences: silences(fixes, min_gap),
+        ..Observed::default()
+    };
+    jumps(fixes, &track, &mut seen);
+    for seg in &track.segments {
+        let mut prev: Option<&FixRow> = None;
+        for &i in &seg.fixes {
+            let f = &fixes[i];
+            if let Some(p) = prev
+                && f.ts_ms - p.ts_ms >= gap_ms
+            {
+                seen.gaps.push(Gap {
+                    start: *p,
+                    end: Some(*f),
+                    reappeared: false,
+                });
+            }
+            prev = Some(f);
+        }
+        if scope.loitering {
+            loitering(fixes, &seg.fixes, params, scope.ports, &mut seen.loiters);
+        }
+        if let Some(land) = scope.land {
+            on_land(fixes, &seg.fixes, land, scope.ports, &mut seen.anomalies);
+        }
+    }
+    for &b in &track.bad {
+        let before = track
+            .segments
+            .iter()
+            .filter_map(|s| s.fixes.iter().rev().find(|&&i| i < b))
+            .max();
+        let detail = before.map_or_else(String::new, |&p| {
+            let km = distance_km(fixes[p].lat(), fixes[p].lon(), fixes[b].lat(), fixes[b].lon());
+            format!(
+                "{km:.1} km from the fix {} min before, beyond {:.0} kn; the fixes around it agree",
+                (fixes[b].ts_ms - fixes[p].ts_ms) / 60_000,
+                track.v_max_kn
+            )
+        });
+        let mut a = Anomaly::at(Kind::BadFix, &fixes[b], detail);
+        if let Some(&p) = before {
+            a.other = Some((fixes[p].lat(), fixes[p].lon()));
+            a.distance_km = Some(distance_km(fixes[p].lat(), fixes[p].lon(), fixes[b].lat(), fixes[b].lon()));
+        }
+        seen.anomalies.push(a);
+    }
+    seen.gaps.sort_by_key(|g| g.start.ts_ms);
+    seen.last = track.segments.iter().map(|s| fixes[s.last()]).max_by_key(|f| f.ts_ms);
+    if (scope.hourly)(first.mmsi) {
+        let mut hour = i64::MIN;
+        for seg in &track.segments {
+            for &i in &seg.fixes {
+                if fixes[i].ts_ms.div_euclid(H) != hour {
+                    hour = fixes[i].ts_ms.div_euclid(H);
+                    seen.hourly.push(fixes[i]);
+                }
+            }
+        }
+        seen.hourly.sort_by_key(|f| f.ts_ms);
+    }
+    seen.anomalies.sort_by(|a, b| (a.start_ms, a.kind).cmp(&(b.start_ms, b.kind)));
+    seen
+}
+
+/// The silence a gap needs: the threshold, or for a vessel that reports sparsely (its
+/// median interval between accepted fixes above 10 minutes) 6 such intervals if longer.
+fn gap_threshold(fixes: &[FixRow], track: &Track, min_gap: i64) -> i64 {
+    let mut intervals: Vec<i64> = track
+        .segments
+        .iter()
+        .flat_map(|s| s.fixes.windows(2).map(|w| fixes[w[1]].ts_ms - fixes[w[0]].ts_ms))
+        .filter(|dt| *dt > 0)
+        .collect();
+    if intervals.is_empty() {
+        return min_gap;
+    }
+    let k = intervals.len() / 2;
+    let (_, usual, _) = intervals.select_nth_unstable(k);
+    if *usual > SPARSE_INTERVAL_MS {
+        min_gap.max(6 * *usual)
+    } else {
+        min_gap
+    }
+}
+
+/// When the transmitter fell silent for at least `min_gap`, and its last fix.
+fn silences(fixes: &[FixRow], min_gap: i64) -> Vec<i64> {
+    let mut out: Vec<i64> = fixes
+        .windows(2)
+        .filter(|w| w[1].ts_ms - w[0].ts_ms >= min_gap)
+        .map(|w| w[0].ts_ms)
+        .collect();
+    out.extend(fixes.last().map(|f| f.ts_ms));
+    out
+}
+
+/// The jumps that start segments: a teleport or an impossible reappearance when the
+/// track continues only from the new place (a reappearance also closes a gap), two
+/// tracks on one MMSI when the old place keeps reporting for an hour or more, 10 nm or
+/// more away.
+fn jumps(fixes: &[FixRow], track: &Track, seen: &mut Observed) {
+    for (s, seg) in track.segments.iter().enumerate() {
+        let (Start::Teleport { from } | Start::Reappearance { from }) = seg.start else {
+            continue;
+        };
+        let (a, b) = (&fixes[from], &fixes[seg.first()]);
+        let Some(old) = track.segments[..s].iter().find(|o| o.fixes.binary_search(&from).is_ok()) else {
+            continue;
+        };
+        let km = distance_km(a.lat(), a.lon(), b.lat(), b.lon());
+        let minutes = (b.ts_ms - a.ts_ms) / 60_000;
+        let old_end = fixes[old.last()].ts_ms;
+        let overlap = old_end.min(fixes[seg.last()].ts_ms) - b.ts_ms;
+        if old_end > b.ts_ms && overlap >= SHARED_OVERLAP_MS && km >= SHARED_APART_KM {
+            let detail = format!(
+                "two tracks {km:.0} km apart report for {:.1} h at once",
+                ms_hours(overlap)
+            );
+            let mut x = Anomaly::jump(Kind::SharedMmsi, a, b, detail);
+            x.start_ms = b.ts_ms;
+            x.end_ms = b.ts_ms + overlap;
+            seen.anomalies.push(x);
+            continue;
+        }
+        let reappeared = matches!(seg.start, Start::Reappearance { .. }) && old_end <= b.ts_ms;
+        let (kind, detail) = if reappeared {
+            seen.gaps.push(Gap {
+                start: *a,
+                end: Some(*b),
+                reappeared: true,
+            });
+            (
+                Kind::ImpossibleReappearance,
+                format!(
+                    "reappeared {km:.0} km away after {:.1} h, beyond {:.0} kn",
+                    ms_hours(b.ts_ms - a.ts_ms),
+                    track.v_max_kn
+                ),
+            )
+        } else {
+            (
+                Kind::Teleport,
+                format!("jumped {km:.0} km in {minutes} min and went on from there"),
+            )
+        };
+        seen.anomalies.push(Anomaly::jump(kind, a, b, detail));
+    }
+}
+
+/// Distance in km over the short legs of one track: a flat projection at the legs'
+/// latitude (within 0.1% of the great circle below 100 km, and an order of magnitude
+/// cheaper, which counts at a fix of every vessel of a day).
+fn leg_km(a: &FixRow, b: &FixRow) -> f64 {
+    let kx = KM_PER_DEG * ((a.lat() + b.lat()) / 2.0).to_radians().cos();
+    let (dx, dy) = ((b.lon() - a.lon()) * kx, (b.lat() - a.lat()) * KM_PER_DEG);
+    (dx * dx + dy * dy).sqrt()
+}
+
+/// Runs of slow displacement away from ports in one segment.
+fn loitering(fixes: &[FixRow], seg: &[usize], params: &Params, ports: &Gazetteer, out: &mut Vec<Loiter>) {
+    let min_ms = hours_ms(params.loiter_min_h);
+    let mut j = 0usize; // the fix at or before an hour back
+    let mut run: Option<(usize, usize, f64, usize)> = None; // (window start, last, speed sum, fixes)
+    let mut checked: Option<(f64, f64, bool)> = None; // last position checked against the ports
+    let close = |run: Option<(usize, usize, f64, usize)>, out: &mut Vec<Loiter>| {
+        let Some((from, to, sum, n)) = run else { return };
+        if fixes[seg[to]].ts_ms - fixes[seg[from]].ts_ms >= min_ms {
+            #[allow(clippy::cast_precision_loss, reason = "fixes of a run")]
+            out.push(loiter(fixes, &seg[from..=to], sum / n as f64));
+        }
+    };
+    for k in 0..seg.len() {
+        let f = &fixes[seg[k]];
+        if k > 0 && f.ts_ms - fixes[seg[k - 1]].ts_ms > LOITER_SILENCE_MS {
+            close(run.take(), out);
+        }
+        while j + 1 < k && fixes[seg[j + 1]].ts_ms <= f.ts_ms - DISPLACEMENT_WINDOW_MS {
+            j += 1;
+        }
+        let back = &fixes[seg[j]];
+        let dt = f.ts_ms - back.ts_ms;
+        let speed = (j < k && dt >= DISPLACEMENT_WINDOW_MS && dt <= LOITER_SILENCE_MS + DISPLACEMENT_WINDOW_MS)
+            .then(|| leg_km(back, f) / KM_PER_NM / ms_hours(dt));
+        let slow = speed.is_some_and(|s| s < params.loiter_max_kn) && {
+            let stale = checked.is_none_or(|(lat, lon, _)| {
+                (lat - f.lat()).abs() * KM_PER_DEG + (lon - f.lon()).abs() * KM_PER_DEG > PORT_RECHECK_KM
+            });
+            if stale {
+                let far = ports.nearest_edge(f.lat(), f.lon(), params.loiter_port_km).is_none();
+                checked = Some((f.lat(), f.lon(), far));
+            }
+            checked.is_some_and(|c| c.2)
+        };
+        match (&mut run, slow) {
+            (Some((_, last, sum, n)), true) => {
+                *last = k;
+                *sum += speed.unwrap_or(0.0);
+                *n += 1;
+            }
+            (None, true) => run = Some((j, k, speed.unwrap_or(0.0), 1)),
+            (_, false) => close(run.take(), out),
+        }
+    }
+    close(run, out);
+}
+
+fn loiter(fixes: &[FixRow], run: &[usize], mean_speed_kn: f64) -> Loiter {
+    #[allow(clippy::cast_precision_loss, reason = "fixes of a run")]
+    let n = run.len() as f64;
+    let lat = run.iter().map(|&i| fixes[i].lat()).sum::<f64>() / n;
+    let lon = run.iter().map(|&i| fixes[i].lon()).sum::<f64>() / n;
+    let radius_km = run
+        .iter()
+        .map(|&i| distance_km(lat, lon, fixes[i].lat(), fixes[i].lon()))
+        .fold(0.0, f64::max);
+    let anchored = run.iter().filter(|&&i| fixes[i].status() == Some(1)).count();
+    let (first, last) = (&fixes[run[0]], &fixes[run[run.len() - 1]]);
+    Loiter {
+        mmsi: first.mmsi,
+        start_ms: first.ts_ms,
+        end_ms: last.ts_ms,
+        lat,
+        lon,
+        radius_km,
+        mean_speed_kn,
+        at_anchor: anchored * 2 > run.len(),
+        draught_start_m: run.iter().find_map(|&i| fixes[i].draught_m()),
+        draught_end_m: run.iter().rev().find_map(|&i| fixes[i].draught_m()),
+    }
+}
+
+/// Runs of fixes more than 500 m inland (outside port areas and the waterways ships
+/// use) of at least 3 fixes or 10 minutes.
+fn on_land(fixes: &[FixRow], seg: &[usize], land: &LandMask, ports: &Gazetteer, out: &mut Vec<Anomaly>) {
+    let mut run: Vec<usize> = Vec::new();
+    let mut flush = |run: &mut Vec<usize>| {
+        if let (Some(&a), Some(&b)) = (run.first(), run.last())
+            && (run.len() >= ON_LAND_FIXES || fixes[b].ts_ms - fixes[a].ts_ms >= ON_LAND_MS)
+        {
+            let (fa, fb) = (&fixes[a], &fixes[b]);
+            let inland = run
+                .iter()
+                .filter_map(|&i| land.inland_m(fixes[i].lat(), fixes[i].lon()))
+                .fold(0.0, f64::max);
+            let mut x = Anomaly::at(
+                Kind::OnLand,
+                fa,
+                format!("{} fixes up to {:.1} km inland", run.len(), inland / 1000.0),
+            );
+            x.end_ms = fb.ts_ms;
+            out.push(x);
+        }
+        run.clear();
+    };
+    // A vessel at a berth reports the same place over and over: it is looked up again
+    // once it moved about 20 m.
+    let mut last: Option<(i32, i32, bool)> = None;
+    for &i in seg {
+        let f = &fixes[i];
+        let inland = match last {
+            Some((lat, lon, inland)) if (lat - f.lat_e7).abs() < 2000 && (lon - f.lon_e7).abs() < 2000 => inland,
+            _ => {
+                let inland = land
+                    .inland_m(f.lat(), f.lon())
+                    .is_some_and(|m| m > INLAND_M && ports.locate(f.lat(), f.lon(), 0.0).is_none());
+                last = Some((f.lat_e7, f.lon_e7, inland));
+                inland
+            }
+        };
+        if inland {
+            run.push(i);
+        } else {
+            flush(&mut run);
+        }
+    }
+    flush(&mut run);
+}

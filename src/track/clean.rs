@@ -1,0 +1,290 @@
+//! One vessel's fixes made a clean track: its plausible top speed, the bad fixes left
+//! out, and the segments the track splits into where it jumps (a teleport, a
+//! reappearance farther than it could have sailed, or one MMSI carrying two tracks).
+//! Every behaviour event, and port-call detection, is computed on one segment. No I/O.
+
+use crate::model::ais::FixRow;
+use crate::model::port::{KM_PER_DEG, distance_km};
+
+/// The fixed allowance of the excess-distance test: 0.3 nautical miles, in km.
+pub const SLACK_KM: f64 = 0.3 * KM_PER_NM;
+/// Kilometres per nautical mile.
+pub const KM_PER_NM: f64 = 1.852;
+/// The top speed assumed for a vessel that reported too little speed to tell.
+pub const DEFAULT_V_MAX_KN: f64 = 20.0;
+/// The bounds of a vessel's own top speed.
+pub const V_MAX_RANGE_KN: (f64, f64) = (16.0, 30.0);
+/// Reports of speed under way needed to measure a vessel's own top speed.
+const MIN_SPEED_REPORTS: usize = 20;
+/// Reported speed above which a vessel is under way, for its top speed.
+const UNDER_WAY_KN: f32 = 1.0;
+/// How long a track that fell behind stays one a fix can return to (one MMSI carrying
+/// two tracks reports on both within this).
+const TRACK_MEMORY_MS: i64 = 6 * 3_600_000;
+/// How many of the latest tracks a fix may return to.
+const RECENT_TRACKS: usize = 8;
+/// How long an outlier waits for a fix that would make it the start of a track.
+const OUTLIER_MEMORY_MS: i64 = 3_600_000;
+
+/// The vessel's plausible top speed: 1.5 x the 99th percentile of its reported speed
+/// when under way, within 16..30 kn; 20 kn when it reported too little to tell.
+pub fn v_max_kn(fixes: &[FixRow]) -> f64 {
+    let mut speeds: Vec<f32> = fixes
+        .iter()
+        .filter_map(FixRow::sog_kn)
+        .filter(|s| *s > UNDER_WAY_KN && *s < 102.2)
+        .collect();
+    if speeds.len() < MIN_SPEED_REPORTS {
+        return DEFAULT_V_MAX_KN;
+    }
+    let k = (speeds.len() - 1) * 99 / 100;
+    let (_, p99, _) = speeds.select_nth_unstable_by(k, f32::total_cmp);
+    (1.5 * f64::from(*p99)).clamp(V_MAX_RANGE_KN.0, V_MAX_RANGE_KN.1)
+}
+
+/// How far beyond what it could have sailed a vessel at `v_max_kn` went from `a` to
+/// `b`, in km: `d - (v_max * dt + 0.3 nm)`; positive is impossible.
+pub fn excess_km(a: &FixRow, b: &FixRow, v_max_kn: f64) -> f64 {
+    #[allow(clippy::cast_precision_loss, reason = "milliseconds between two fixes")]
+    let dt_h = (b.ts_ms - a.ts_ms).abs() as f64 / 3_600_000.0;
+    let budget = v_max_kn * KM_PER_NM * dt_h + SLACK_KM;
+    // The path along a meridian then a parallel is never shorter than the great
+    // circle: within the budget by it, no trigonometry is needed.
+    let (dlat, dlon) = ((b.lat() - a.lat()).abs(), (b.lon() - a.lon()).abs());
+    if (dlat + dlon) * KM_PER_DEG <= budget {
+        return (dlat + dlon) * KM_PER_DEG - budget;
+    }
+    distance_km(a.lat(), a.lon(), b.lat(), b.lon()) - budget
+}
+
+/// How a segment began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The vessel's first fix.
+    First,
+    /// A jump from the fix `from` (of another segment) that the vessel could not have
+    /// sailed, after a silence shorter than the gap threshold.
+    Teleport { from: usize },
+    /// The same after a silence of at least the gap threshold.
+    Reappearance { from: usize },
+}
+
+/// A run of consistent fixes: indices into the vessel's fixes, in time order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub fixes: Vec<usize>,
+    pub start: Start,
+}
+
+impl Segment {
+    pub fn first(&self) -> usize {
+        self.fixes[0]
+    }
+
+    pub fn last(&self) -> usize {
+        self.fixes[self.fixes.len() - 1]
+    }
+}
+
+/// A vessel's track, cleaned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Track {
+    pub v_max_kn: f64,
+    pub segments: Vec<Segment>,
+    /// The fixes left out: impossible to reach and to leave while their neighbours agree.
+    pub bad: Vec<usize>,
+}
+
+/// Which segment each fix of a track belongs to (`None`: a bad fix).
+impl Track {
+    pub fn segment_of(&self, n: usize) -> Vec<Option<u32>> {
+        let mut of = vec![None; n];
+        for (s, seg) in self.segments.iter().enumerate() {
+            for &i in &seg.fixes {
+                #[allow(clippy::cast_possible_truncation, reason = "segments of one vessel fit u32")]
+                let s = s as u32;
+                of[i] = Some(s);
+            }
+        }
+        of
+    }
+}
+
+/// Cleans one vessel's fixes (sorted by time). `min_gap_ms` tells a teleport from a
+/// reappearance after a silence.
+///
+/// Each fix joins the track it can be reached from: the track of the previous fix
+/// first, then another recent track (one MMSI, two transmitters), then a recent
+/// outlier it agrees with (which then starts a track with it). Otherwise it is a bad
+/// fix when the next fix agrees with the track and not with it, else it starts a new
+/// segment. The last fix of the data, impossible from its track, is a bad fix (nothing
+/// shows the track continues from it).
+pub fn clean(fixes: &[FixRow], min_gap_ms: i64) -> Track {
+    let v_max = v_max_kn(fixes);
+    let ok = |a: usize, b: usize| excess_km(&fixes[a], &fixes[b], v_max) <= 0.0;
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut bad: Vec<usize> = Vec::new();
+    let mut outliers: Vec<usize> = Vec::new();
+    let mut current = 0usize;
+    for i in 0..fixes.len() {
+        if segments.is_empty() {
+            segments.push(Segment {
+                fixes: vec![i],
+                start: Start::First,
+            });
+            continue;
+        }
+        let last = segments[current].last();
+        if ok(last, i) {
+            segments[current].fixes.push(i);
+            continue;
+        }
+        let ts = fixes[i].ts_ms;
+        // Another track of this MMSI, heard recently, that this fix continues.
+        let other = (segments.len().saturating_sub(RECENT_TRACKS)..segments.len()).rev().find(|&s| {
+            s != current && ts - fixes[segments[s].last()].ts_ms <= TRACK_MEMORY_MS && ok(segments[s].last(), i)
+        });
+        if let Some(s) = other {
+            segments[s].fixes.push(i);
+            current = s;
+            continue;
+        }
+        // An outlier this fix agrees with: the two start a track.
+        outliers.retain(|&o| ts - fixes[o].ts_ms <= OUTLIER_MEMORY_MS);
+        if let Some(k) = outliers.iter().rposition(|&o| ok(o, i)) {
+            let o = outliers.remove(k);
+            bad.retain(|&b| b != o);
+            // The jump came from the fix of the track before the outlier.
+            let before = &segments[current].fixes;
+            let from = before[before.partition_point(|&f| f < o).saturating_sub(1)];
+            segments.push(Segment {
+                fixes: vec![o, i],
+                start: jump_start(fixes, from, o, min_gap_ms),
+            });
+            current = segments.len() - 1;
+            continue;
+        }
+        let next_agrees = fixes.get(i + 1).is_none_or(|_| ok(last, i + 1) && !ok(i, i + 1));
+        if next_agrees {
+            bad.push(i);
+            outliers.push(i);
+            continue;
+        }
+        segments.push(Segment {
+            fixes: vec![i],
+            start: jump_start(fixes, last, i, min_gap_ms),
+        });
+        current = segments.len() - 1;
+    }
+    for seg in &mut segments {
+        seg.fixes.sort_unstable();
+    }
+    bad.sort_unstable();
+    Track {
+        v_max_kn: v_max,
+        segments,
+        bad,
+    }
+}
+
+fn jump_start(fixes: &[FixRow], from: usize, to: usize, min_gap_ms: i64) -> Start {
+    if fixes[to].ts_ms - fixes[from].ts_ms >= min_gap_ms {
+        Start::Reappearance { from }
+    } else {
+        Start::Teleport { from }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ais::Fix;
+
+    const MIN: i64 = 60_000;
+    const GAP: i64 = 2 * 3_600_000;
+
+    /// A fix `km_east` of 55N 12E at minute `minute`.
+    fn at(minute: i64, km_east: f64, sog: f32) -> FixRow {
+        FixRow::from(Fix {
+            mmsi: 219_000_001,
+            ts_ms: minute * MIN,
+            lat: 55.0,
+            lon: 12.0 + km_east / (KM_PER_DEG * 55f64.to_radians().cos()),
+            sog_kn: Some(sog),
+            cog_deg: None,
+            heading_deg: None,
+            nav_status: None,
+            draught_m: None,
+        })
+    }
+
+    /// Ten knots east, a fix a minute.
+    fn steaming(minutes: std::ops::Range<i64>) -> Vec<FixRow> {
+        minutes.map(|m| at(m, m as f64 * 10.0 * KM_PER_NM / 60.0, 10.0)).collect()
+    }
+
+    #[test]
+    fn the_top_speed_is_its_own_within_bounds() {
+        assert_eq!(v_max_kn(&steaming(0..10)), DEFAULT_V_MAX_KN, "too few reports");
+        assert!((v_max_kn(&steaming(0..100)) - 16.0).abs() < 1e-9, "1.5 x 10 kn, raised to 16");
+        let fast: Vec<FixRow> = (0..100).map(|m| at(m, 0.0, 18.0)).collect();
+        assert!((v_max_kn(&fast) - 27.0).abs() < 1e-4);
+        let faster: Vec<FixRow> = (0..100).map(|m| at(m, 0.0, 25.0)).collect();
+        assert!((v_max_kn(&faster) - 30.0).abs() < 1e-9, "capped");
+    }
+
+    #[test]
+    fn the_excess_distance_is_zero_at_the_allowance() {
+        // 20 kn for 6 minutes is 2 nm, plus 0.3 nm.
+        let a = at(0, 0.0, 0.0);
+        let edge = 2.3 * KM_PER_NM;
+        assert!(excess_km(&a, &at(6, edge - 0.01, 0.0), 20.0) < 0.0);
+        assert!(excess_km(&a, &at(6, edge + 0.01, 0.0), 20.0) > 0.0);
+    }
+
+    #[test]
+    fn one_bad_fix_is_left_out_and_the_track_stays_one() {
+        let mut fixes = steaming(0..30);
+        fixes[10] = at(10, 80.0, 10.0);
+        let t = clean(&fixes, GAP);
+        assert_eq!(t.bad, vec![10]);
+        assert_eq!(t.segments.len(), 1);
+        assert_eq!(t.segments[0].fixes.len(), 29);
+    }
+
+    #[test]
+    fn a_jump_the_track_continues_from_is_a_teleport() {
+        let mut fixes = steaming(0..10);
+        fixes.extend((10..20).map(|m| at(m, 200.0 + m as f64 * 0.3, 10.0)));
+        let t = clean(&fixes, GAP);
+        assert!(t.bad.is_empty());
+        assert_eq!(t.segments.len(), 2);
+        assert_eq!(t.segments[1].start, Start::Teleport { from: 9 });
+        // The same after three hours of silence is a reappearance.
+        let mut fixes = steaming(0..10);
+        fixes.extend((190..200).map(|m| at(m, 300.0 + m as f64 * 0.3, 10.0)));
+        let t = clean(&fixes, GAP);
+        assert_eq!(t.segments[1].start, Start::Reappearance { from: 9 });
+    }
+
+    #[test]
+    fn two_transmitters_on_one_mmsi_are_two_segments() {
+        // A near 0 km and B near 100 km, each heard every other minute.
+        let fixes: Vec<FixRow> = (0..120)
+            .map(|m| if m % 2 == 0 { at(m, 0.0, 0.1) } else { at(m, 100.0, 0.1) })
+            .collect();
+        let t = clean(&fixes, GAP);
+        assert!(t.bad.is_empty(), "{:?}", t.bad);
+        assert_eq!(t.segments.len(), 2);
+        assert_eq!(t.segments[0].fixes.len(), 60);
+        assert_eq!(t.segments[1].fixes.len(), 60);
+    }
+
+    #[test]
+    fn the_last_fix_impossible_from_its_track_is_a_bad_fix() {
+        let mut fixes = steaming(0..10);
+        fixes.push(at(10, 500.0, 10.0));
+        let t = clean(&fixes, GAP);
+        assert_eq!((t.bad.clone(), t.segments.len()), (vec![10], 1));
+    }
+}

@@ -1,0 +1,269 @@
+//! The evidence that tells a vessel gone dark from a receiver that was not listening:
+//! the other vessels heard near each end of a gap, before and during it, and whether
+//! those heard just before fell silent together; and the class each gap takes from it.
+//! Gap ends are indexed by grid cell and 3-hour slot, and every fix of every vessel is
+//! looked up once. No I/O.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::behaviour::Gap;
+use super::ports::Gazetteer;
+use crate::model::ais::FixRow;
+use crate::model::port::{KM_PER_DEG, within_km};
+
+const H: i64 = 3_600_000;
+/// Vessels heard in these hours before a gap tell whether the area has traffic enough.
+const TRAFFIC_BEFORE_MS: i64 = 6 * H;
+/// Vessels heard in this hour before a gap, most of them falling silent within minutes
+/// of its start, are a receiver or feed outage.
+const OUTAGE_BEFORE_MS: i64 = H;
+pub const OUTAGE_WITHIN_MS: i64 = 10 * 60_000;
+/// Fewer other vessels than this heard near the start: too little traffic to tell.
+pub const MIN_TRAFFIC: usize = 3;
+/// Time slots of the index.
+const SLOT_MS: i64 = 3 * H;
+
+/// A gap's class, the first that applies in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    InPort,
+    Unknown,
+    Coverage,
+    Unexplained,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InPort => "in_port",
+            Self::Unknown => "unknown",
+            Self::Coverage => "coverage",
+            Self::Unexplained => "unexplained",
+        }
+    }
+}
+
+/// What other vessels showed around one gap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// Other vessels heard near the start position during the silence.
+    pub at_start: usize,
+    /// Near the end position during the silence (an open gap has none).
+    pub at_end: usize,
+    /// Near the start in the 6 hours before it.
+    pub traffic_before: usize,
+    /// Near the start in the hour before it, and of those how many fell silent within
+    /// 10 minutes of its start.
+    pub heard_last_hour: usize,
+    pub fell_silent: usize,
+}
+
+impl Evidence {
+    /// A receiver or feed outage: most of the vessels heard near the start in the hour
+    /// before fell silent with it.
+    pub fn outage(&self) -> bool {
+        self.heard_last_hour > 0 && self.fell_silent * 2 > self.heard_last_hour
+    }
+}
+
+/// A gap with its vessel, as the evidence is gathered for it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Silence {
+    pub mmsi: u32,
+    pub gap: Gap,
+    /// The end of the silence: its closing fix, or the end of the data (open).
+    pub until_ms: i64,
+}
+
+/// The class of a gap from its evidence: `in_port` when it starts and ends in the same
+/// port area (an open gap: starts in one), `unknown` with too little traffic before it,
+/// `coverage` when nothing was heard near either end during it or the vessels heard
+/// just before fell silent together, else `unexplained`.
+pub fn classify(gap: &Gap, evidence: &Evidence, ports: &Gazetteer) -> Class {
+    let port_of = |f: &FixRow| ports.locate(f.lat(), f.lon(), 0.0).map(|p| p.0);
+    let start_port = port_of(&gap.start);
+    if start_port.is_some() && gap.end.as_ref().is_none_or(|e| port_of(e) == start_port) {
+        return Class::InPort;
+    }
+    if evidence.traffic_before < MIN_TRAFFIC {
+        return Class::Unknown;
+    }
+    if evidence.at_start == 0 || (gap.end.is_some() && evidence.at_end == 0) || evidence.outage() {
+        return Class::Coverage;
+    }
+    Class::Unexplained
+}
+
+/// Which end of which gap a probe stands for.
+#[derive(Debug, Clone, Copy)]
+struct Probe {
+    gap: u32,
+    at_end: bool,
+    lat: f64,
+    lon: f64,
+}
+
+/// What a fix near a probe counts as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Heard {
+    During,
+    Before6h,
+    Before1h,
+}
+
+/// The gaps' ends, by cell and time slot.
+pub struct Index<'g> {
+    silences: &'g [Silence],
+    probes: Vec<Probe>,
+    cells: FxHashMap<(i32, i32, i64), Vec<u32>>,
+    km: f64,
+    cell_deg: f64,
+}
+
+impl<'g> Index<'g> {
+    /// Indexes the start of every gap (over the 6 hours before it and the silence) and
+    /// the end of every closed gap (over the silence), `neighbour_km` around.
+    pub fn new(silences: &'g [Silence], neighbour_km: f64) -> Self {
+        let cell_deg = (neighbour_km / KM_PER_DEG).max(0.01);
+        let mut index = Self {
+            silences,
+            probes: Vec::new(),
+            cells: FxHashMap::default(),
+            km: neighbour_km,
+            cell_deg,
+        };
+        for (g, s) in silences.iter().enumerate() {
+            #[allow(clippy::cast_possible_truncation, reason = "gaps fit u32")]
+            let g = g as u32;
+            let start = &s.gap.start;
+            index.add(
+                Probe {
+                    gap: g,
+                    at_end: false,
+                    lat: start.lat(),
+                    lon: start.lon(),
+                },
+                start.ts_ms - TRAFFIC_BEFORE_MS,
+                s.until_ms,
+            );
+            if let Some(end) = &s.gap.end {
+                index.add(
+                    Probe {
+                        gap: g,
+                        at_end: true,
+                        lat: end.lat(),
+                        lon: end.lon(),
+                    },
+                    start.ts_ms,
+                    s.until_ms,
+                );
+            }
+        }
+        index
+    }
+
+    #[allow(clippy::cast_possible_truncation, reason = "degrees over a cell size fit i32")]
+    fn cell(&self, lat: f64, lon: f64) -> (i32, i32) {
+        ((lat / self.cell_deg).floor() as i32, (lon / self.cell_deg).floor() as i32)
+    }
+
+    fn add(&mut self, probe: Probe, from_ms: i64, to_ms: i64) {
+        #[allow(clippy::cast_possible_truncation, reason = "probes fit u32")]
+        let p = self.probes.len() as u32;
+        let dlat = self.km / KM_PER_DEG;
+        let dlon = (self.km / (KM_PER_DEG * probe.lat.to_radians().cos().max(0.01))).min(180.0);
+        let (r0, c0) = self.cell(probe.lat - dlat, probe.lon - dlon);
+        let (r1, c1) = self.cell(probe.lat + dlat, probe.lon + dlon);
+        for row in r0..=r1 {
+            for col in c0..=c1 {
+                for slot in from_ms.div_euclid(SLOT_MS)..=to_ms.div_euclid(SLOT_MS) {
+                    self.cells.entry((row, col, slot)).or_default().push(p);
+                }
+            }
+        }
+        self.probes.push(probe);
+    }
+
+    /// What the fixes of some vessels (sorted by MMSI) were heard as, near which gap
+    /// ends: (probe, heard as, MMSI), each once.
+    fn hear(&self, rows: &[FixRow]) -> Vec<(u32, Heard, u32)> {
+        let mut out: FxHashSet<(u32, Heard, u32)> = FxHashSet::default();
+        for f in rows {
+            let (row, col) = self.cell(f.lat(), f.lon());
+            let Some(probes) = self.cells.get(&(row, col, f.ts_ms.div_euclid(SLOT_MS))) else {
+                continue;
+            };
+            for &p in probes {
+                let probe = &self.probes[p as usize];
+                let s = &self.silences[probe.gap as usize];
+                if s.mmsi == f.mmsi {
+                    continue;
+                }
+                let start = s.gap.start.ts_ms;
+                let heard = if f.ts_ms > start && f.ts_ms < s.until_ms {
+                    Heard::During
+                } else if probe.at_end || f.ts_ms > start || f.ts_ms < start - TRAFFIC_BEFORE_MS {
+                    continue;
+                } else if f.ts_ms >= start - OUTAGE_BEFORE_MS {
+                    Heard::Before1h
+                } else {
+                    Heard::Before6h
+                };
+                if within_km(probe.lat, probe.lon, f.lat(), f.lon(), self.km).is_some() {
+                    out.insert((p, heard, f.mmsi));
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// A rule over the fixes of some vessels, for [`Index::evidence`].
+    pub fn hear_rows(&self, rows: &[FixRow]) -> Vec<(u32, u8, u32)> {
+        self.hear(rows)
+            .into_iter()
+            .map(|(p, h, m)| (p, h as u8, m))
+            .collect()
+    }
+
+    /// The evidence of every gap from what the fixes were heard as, and `silent_at`: the
+    /// times other vessels fell silent (by MMSI, sorted).
+    pub fn evidence(&self, heard: Vec<(u32, u8, u32)>, silent_at: &FxHashMap<u32, Vec<i64>>) -> Vec<Evidence> {
+        let mut heard = heard;
+        heard.sort_unstable();
+        heard.dedup();
+        let mut out = vec![Evidence::default(); self.silences.len()];
+        // The vessels heard near a start in the 6 hours before it, counted once.
+        let mut before: FxHashSet<(u32, u32)> = FxHashSet::default();
+        let mut last_hour: FxHashSet<(u32, u32)> = FxHashSet::default();
+        for (p, h, mmsi) in heard {
+            let probe = &self.probes[p as usize];
+            let e = &mut out[probe.gap as usize];
+            match h {
+                0 if probe.at_end => e.at_end += 1,
+                0 => e.at_start += 1,
+                _ => {
+                    before.insert((probe.gap, mmsi));
+                    if h == Heard::Before1h as u8 {
+                        last_hour.insert((probe.gap, mmsi));
+                    }
+                }
+            }
+        }
+        for (g, _) in before {
+            out[g as usize].traffic_before += 1;
+        }
+        for (g, mmsi) in last_hour {
+            let start = self.silences[g as usize].gap.start.ts_ms;
+            let e = &mut out[g as usize];
+            e.heard_last_hour += 1;
+            let fell = silent_at.get(&mmsi).is_some_and(|times| {
+                let from = times.partition_point(|t| *t < start - OUTAGE_WITHIN_MS);
+                times.get(from).is_some_and(|t| *t <= start + OUTAGE_WITHIN_MS)
+            });
+            if fell {
+                e.fell_silent += 1;
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,315 @@
+//! The land mask: whether a position is on land, and how far inland. The bundled mask
+//! is GSHHG full-resolution land simplified to 0.002 degree (`data/land/land.fwl.gz`,
+//! LGPL-3.0, see `data/README.md`); `--land FILE` replaces it with any mask in the same
+//! format (`tools/build_landmask.py` makes one from WKB polygons). The waterways ships
+//! use that every coastline mask has as land (the Kiel Canal, the Suez Canal) are
+//! corridors counted as water (`data/land/waterways.csv`).
+//!
+//! Coastline edges are put in a 0.05-degree grid and the cells' centres are classed
+//! once by a scanline; a position is then classed by the edges between it and its
+//! cell's centre, and its distance inland measured to the edges of the cells around
+//! it. The geometry (edges, crossings, distances) is `geo`'s; the grid is what makes a
+//! look-up cost a few edges instead of a continent's ring. No I/O: the caller reads
+//! the file.
+
+use std::io::Read;
+
+use geo::{Coord, Distance, Euclidean, Intersects, Line, Point};
+use rustc_hash::FxHashMap;
+
+use crate::model::port::KM_PER_DEG;
+
+/// The bundled mask.
+pub const BUNDLED: &[u8] = include_bytes!("../../data/land/land.fwl.gz");
+pub const BUNDLED_WATERWAYS: &str = include_str!("../../data/land/waterways.csv");
+const MAGIC: &[u8] = b"FWLAND1\n";
+
+const CELL_DEG: f64 = 0.05;
+const ROWS: usize = 3600;
+const COLS: usize = 7200;
+
+/// A mask that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LandError {
+    #[error("not a fleetwatch land mask (it starts with neither FWLAND1 nor its gzip)")]
+    Format,
+    #[error("the land mask is cut short")]
+    Short,
+    #[error("cannot read the land mask: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("waterways, line {line}: {message}")]
+    Waterway { line: usize, message: String },
+}
+
+/// A corridor of water along a polyline.
+#[derive(Debug, Clone)]
+struct Waterway {
+    line: Vec<Coord<f64>>,
+    half_width_km: f64,
+}
+
+/// Land polygons indexed for look-ups.
+pub struct LandMask {
+    /// Every vertex, ring after ring; an edge is a vertex and the next of its ring.
+    coords: Vec<Coord<f64>>,
+    /// The edges (first vertex) that touch each cell holding any.
+    edges: FxHashMap<u32, Vec<u32>>,
+    /// Whether each cell's centre is on land, a bit a cell.
+    centre_on_land: Vec<u64>,
+    waterways: Vec<Waterway>,
+    pub polygons: usize,
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped to the grid")]
+fn row_of(lat: f64) -> usize {
+    (((lat + 90.0) / CELL_DEG).floor().max(0.0) as usize).min(ROWS - 1)
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped to the grid")]
+fn col_of(lon: f64) -> usize {
+    (((lon + 180.0) / CELL_DEG).floor().max(0.0) as usize).min(COLS - 1)
+}
+
+#[allow(clippy::cast_precision_loss, reason = "grid indices")]
+fn centre(row: usize, col: usize) -> Coord<f64> {
+    Coord {
+        x: -180.0 + (col as f64 + 0.5) * CELL_DEG,
+        y: -90.0 + (row as f64 + 0.5) * CELL_DEG,
+    }
+}
+
+#[allow(clippy::cast_possible_truncation, reason = "the grid has 26 million cells")]
+fn cell_id(row: usize, col: usize) -> u32 {
+    (row * COLS + col) as u32
+}
+
+impl LandMask {
+    /// The bundled mask and waterways.
+    pub fn bundled() -> Result<Self, LandError> {
+        Self::from_bytes(BUNDLED, BUNDLED_WATERWAYS)
+    }
+
+    /// A mask from its bytes (gzip-compressed or not) and waterways CSV
+    /// (`name,half_width_km,path` with the path as `lon lat;lon lat;...`).
+    pub fn from_bytes(bytes: &[u8], waterways: &str) -> Result<Self, LandError> {
+        let raw = if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
+            out
+        } else {
+            bytes.to_vec()
+        };
+        let body = raw.strip_prefix(MAGIC).ok_or(LandError::Format)?;
+        let mut words = body
+            .chunks_exact(4)
+            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
+        let mut next = || words.next().ok_or(LandError::Short);
+        let polygons = next()? as usize;
+        let mut coords: Vec<Coord<f64>> = Vec::with_capacity(body.len() / 8);
+        let mut ring_ends: Vec<usize> = Vec::new();
+        for _ in 0..polygons {
+            for _ in 0..next()? {
+                let n = next()?;
+                let (mut x, mut y) = (0i64, 0i64);
+                for _ in 0..n {
+                    #[allow(clippy::cast_possible_wrap, reason = "the words are i32 differences")]
+                    {
+                        x += i64::from(next()? as i32);
+                        y += i64::from(next()? as i32);
+                    }
+                    #[allow(clippy::cast_precision_loss, reason = "micro-degrees")]
+                    coords.push(Coord {
+                        x: x as f64 / 1e6,
+                        y: y as f64 / 1e6,
+                    });
+                }
+                ring_ends.push(coords.len());
+            }
+        }
+        let waterways = parse_waterways(waterways)?;
+        Ok(Self::index(coords, &ring_ends, polygons, waterways))
+    }
+
+    fn index(coords: Vec<Coord<f64>>, ring_ends: &[usize], polygons: usize, waterways: Vec<Waterway>) -> Self {
+        let mut edges: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        // Crossings of each row's centre line: (row, lon).
+        let mut crossings: Vec<(u32, f64)> = Vec::new();
+        let mut start = 0;
+        for &end in ring_ends {
+            for i in start..end.saturating_sub(1) {
+                let (a, b) = (coords[i], coords[i + 1]);
+                let (r0, r1) = (row_of(a.y.min(b.y)), row_of(a.y.max(b.y)));
+                let (c0, c1) = (col_of(a.x.min(b.x)), col_of(a.x.max(b.x)));
+                for row in r0..=r1 {
+                    for col in c0..=c1 {
+                        #[allow(clippy::cast_possible_truncation, reason = "vertices fit u32")]
+                        edges.entry(cell_id(row, col)).or_default().push(i as u32);
+                    }
+                    let y = centre(row, 0).y;
+                    if (a.y <= y) != (b.y <= y) {
+                        let x = a.x + (y - a.y) / (b.y - a.y) * (b.x - a.x);
+                        #[allow(clippy::cast_possible_truncation, reason = "rows fit u32")]
+                        crossings.push((row as u32, x));
+                    }
+                }
+            }
+            start = end;
+        }
+        crossings.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let mut centre_on_land = vec![0u64; (ROWS * COLS).div_ceil(64)];
+        // Even-odd along each row: between the first and second crossing is land, and
+        // so on (lakes are holes).
+        for row_crossings in crossings.chunk_by(|a, b| a.0 == b.0) {
+            let row = row_crossings[0].0 as usize;
+            for pair in row_crossings.chunks_exact(2) {
+                let (from, to) = (pair[0].1, pair[1].1);
+                // Cells whose centre lies between the two crossings.
+                let first = col_of(from - CELL_DEG / 2.0);
+                for col in first..COLS {
+                    let x = centre(row, col).x;
+                    if x > to {
+                        break;
+                    }
+                    if x >= from {
+                        let bit = row * COLS + col;
+                        centre_on_land[bit / 64] |= 1 << (bit % 64);
+                    }
+                }
+            }
+        }
+        Self {
+            coords,
+            edges,
+            centre_on_land,
+            waterways,
+            polygons,
+        }
+    }
+
+    fn edge(&self, i: u32) -> Line<f64> {
+        Line::new(self.coords[i as usize], self.coords[i as usize + 1])
+    }
+
+    /// Whether the position is on land (waterways are water).
+    pub fn on_land(&self, lat: f64, lon: f64) -> bool {
+        let (row, col) = (row_of(lat), col_of(lon));
+        let bit = row * COLS + col;
+        let mut land = self.centre_on_land[bit / 64] & (1 << (bit % 64)) != 0;
+        if let Some(edges) = self.edges.get(&cell_id(row, col)) {
+            // Each edge between the position and the centre flips the side.
+            let to_centre = Line::new(Coord { x: lon, y: lat }, centre(row, col));
+            for &e in edges {
+                if self.edge(e).intersects(&to_centre) {
+                    land = !land;
+                }
+            }
+        }
+        land && !self.in_waterway(lat, lon)
+    }
+
+    /// How far inland the position is, in metres, when it is on land (up to the reach of
+    /// the cells around it, over 2 km below 60 degrees of latitude); `None` on water.
+    pub fn inland_m(&self, lat: f64, lon: f64) -> Option<f64> {
+        if !self.on_land(lat, lon) {
+            return None;
+        }
+        let (row, col) = (row_of(lat), col_of(lon));
+        let kx = KM_PER_DEG * lat.to_radians().cos();
+        let local = |c: Coord<f64>| Coord {
+            x: (c.x - lon) * kx,
+            y: (c.y - lat) * KM_PER_DEG,
+        };
+        let origin = Point::new(0.0, 0.0);
+        let mut nearest_km = CELL_DEG * kx.min(KM_PER_DEG);
+        for r in row.saturating_sub(1)..=(row + 1).min(ROWS - 1) {
+            for c in col.saturating_sub(1)..=(col + 1).min(COLS - 1) {
+                for &e in self.edges.get(&cell_id(r, c)).map_or(&[][..], Vec::as_slice) {
+                    let line = self.edge(e);
+                    let d = Euclidean.distance(&origin, &Line::new(local(line.start), local(line.end)));
+                    nearest_km = nearest_km.min(d);
+                }
+            }
+        }
+        Some(nearest_km * 1000.0)
+    }
+
+    fn in_waterway(&self, lat: f64, lon: f64) -> bool {
+        let kx = KM_PER_DEG * lat.to_radians().cos();
+        let p = Point::new(0.0, 0.0);
+        self.waterways.iter().any(|w| {
+            w.line.windows(2).any(|s| {
+                let local = |c: Coord<f64>| Coord {
+                    x: (c.x - lon) * kx,
+                    y: (c.y - lat) * KM_PER_DEG,
+                };
+                Euclidean.distance(&p, &Line::new(local(s[0]), local(s[1]))) <= w.half_width_km
+            })
+        })
+    }
+}
+
+fn parse_waterways(text: &str) -> Result<Vec<Waterway>, LandError> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate().skip(1) {
+        let bad = |message: String| LandError::Waterway { line: n + 1, message };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.splitn(3, ',').collect();
+        let [_, width, path] = fields[..] else {
+            return Err(bad("expected name,half_width_km,path".into()));
+        };
+        let half_width_km: f64 = width.trim().parse().map_err(|_| bad(format!("'{width}' is not a width")))?;
+        let line: Vec<Coord<f64>> = path
+            .split(';')
+            .map(|pt| {
+                let mut xy = pt.split_whitespace().map(str::parse::<f64>);
+                match (xy.next(), xy.next()) {
+                    (Some(Ok(x)), Some(Ok(y))) => Ok(Coord { x, y }),
+                    _ => Err(bad(format!("'{pt}' is not 'lon lat'"))),
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        if line.len() < 2 {
+            return Err(bad("a path has two points or more".into()));
+        }
+        out.push(Waterway { line, half_width_km });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mask() -> &'static LandMask {
+        static MASK: std::sync::OnceLock<LandMask> = std::sync::OnceLock::new();
+        MASK.get_or_init(|| LandMask::bundled().expect("the bundled mask reads"))
+    }
+
+    #[test]
+    fn the_bundled_mask_knows_sea_land_and_lakes() {
+        let m = mask();
+        assert!(m.polygons > 100_000, "{}", m.polygons);
+        assert_eq!(m.inland_m(55.5, 16.0), None, "the Baltic");
+        assert_eq!(m.inland_m(59.9, 27.0), None, "the Gulf of Finland");
+        assert_eq!(m.inland_m(61.0, 31.3), None, "Lake Ladoga is a hole in the land");
+        assert!(m.inland_m(55.75, 37.62).is_some_and(|d| d > 2000.0), "Moscow");
+        assert!(m.inland_m(60.0, 29.5).is_none_or(|d| d < 2000.0), "Kronstadt's waters");
+    }
+
+    #[test]
+    fn the_kiel_canal_is_water() {
+        // Rendsburg, on the canal, 30 km from either sea.
+        assert!(!mask().on_land(54.301, 9.683));
+        assert!(mask().on_land(54.25, 9.40), "the fields beside it");
+    }
+
+    #[test]
+    fn a_mask_that_is_not_one_is_an_error() {
+        assert!(matches!(LandMask::from_bytes(b"PK\x03\x04", ""), Err(LandError::Format)));
+        let mut short = MAGIC.to_vec();
+        short.extend(5u32.to_le_bytes());
+        assert!(matches!(LandMask::from_bytes(&short, ""), Err(LandError::Short)));
+    }
+}
