@@ -468,7 +468,7 @@ pub struct GapArgs {
     #[command(flatten)]
     pub events: EventArgs,
     /// Other vessels heard within this distance of a gap's ends are its neighbours
-    #[arg(long, default_value_t = 20.0, value_name = "KM")]
+    #[arg(long, default_value_t = crate::track::gaps::DEFAULT_NEIGHBOUR_KM, value_name = "KM")]
     pub neighbour_km: f64,
 }
 

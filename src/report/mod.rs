@@ -118,8 +118,13 @@ impl Rows {
     }
 
     pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        let array: Vec<Value> = self
-            .rows
+        serde_json::to_writer_pretty(&mut *out, &self.json_objects())?;
+        writeln!(out)
+    }
+
+    /// Each row as a JSON object keyed by the columns.
+    pub fn json_objects(&self) -> Vec<Value> {
+        self.rows
             .iter()
             .map(|row| {
                 let mut obj = Map::new();
@@ -128,9 +133,16 @@ impl Rows {
                 }
                 Value::Object(obj)
             })
-            .collect();
-        serde_json::to_writer_pretty(&mut *out, &array)?;
-        writeln!(out)
+            .collect()
+    }
+
+    /// The text of one column of a row (empty when there is no such column).
+    pub fn text(&self, row: usize, column: &str) -> String {
+        self.columns
+            .iter()
+            .position(|c| *c == column)
+            .map(|i| self.rows[row][i].text())
+            .unwrap_or_default()
     }
 
     pub fn write_table(&self, out: &mut dyn Write) -> io::Result<()> {

@@ -60,6 +60,17 @@ pub struct Profile<'a> {
     pub possible: Possible<'a>,
     pub calls: Vec<CallLine>,
     pub findings: Vec<Finding>,
+    /// The vessel's gaps, loitering and anomalies, as their reports show them.
+    pub behaviour: Option<EventRows>,
+}
+
+/// A vessel's behaviour events, under the columns of `report gaps`, `report loitering`
+/// and `report anomalies`.
+#[derive(Debug, Clone)]
+pub struct EventRows {
+    pub gaps: super::Rows,
+    pub loitering: super::Rows,
+    pub anomalies: super::Rows,
 }
 
 /// Listed hulls that only a name of the vessel matches, nothing in its data
@@ -99,6 +110,7 @@ pub fn profile<'a>(
         possible,
         calls,
         findings: Vec::new(),
+        behaviour: None,
     };
     if let Some(v) = vessel {
         p.findings = findings(v, &p.listings);
@@ -393,6 +405,9 @@ pub fn to_json(p: &Profile<'_>) -> Value {
             "source": c.source,
         })).collect::<Vec<_>>(),
         "route": route(&p.calls),
+        "gaps": p.behaviour.as_ref().map(|b| b.gaps.json_objects()),
+        "loitering": p.behaviour.as_ref().map(|b| b.loitering.json_objects()),
+        "anomalies": p.behaviour.as_ref().map(|b| b.anomalies.json_objects()),
         "findings": p.findings.iter().map(|f| json!({"kind": f.kind, "text": f.text, "sources": f.sources})).collect::<Vec<_>>(),
     })
 }
@@ -473,12 +488,64 @@ pub fn write_table(p: &Profile<'_>, out: &mut dyn Write) -> io::Result<()> {
     if !p.calls.is_empty() {
         writeln!(out, "\nRoute\n  {}", route(&p.calls))?;
     }
+    if let Some(b) = &p.behaviour {
+        write_behaviour(b, out)?;
+    }
     writeln!(out, "\nFindings")?;
     if p.findings.is_empty() {
         writeln!(out, "  none")?;
     }
     for f in &p.findings {
         writeln!(out, "  - {} [{}]", f.text, f.sources.join(", "))?;
+    }
+    Ok(())
+}
+
+/// The gaps, loitering and anomalies of a profile, a line each.
+fn write_behaviour(b: &EventRows, out: &mut dyn Write) -> io::Result<()> {
+    let sections: [(&str, &super::Rows, &[&str], &str); 3] = [
+        (
+            "AIS gaps",
+            &b.gaps,
+            &["start_utc", "end_utc", "duration_h", "class", "neighbours_at_start", "neighbours_at_end", "nearest_port"],
+            "none of at least the gap length",
+        ),
+        (
+            "Loitering",
+            &b.loitering,
+            &["start_utc", "end_utc", "duration_h", "label", "lat", "lon", "nearest_port"],
+            "none",
+        ),
+        (
+            "Anomalies",
+            &b.anomalies,
+            &["kind", "start_utc", "end_utc", "detail"],
+            "none",
+        ),
+    ];
+    for (title, rows, columns, empty) in sections {
+        writeln!(out, "\n{title}")?;
+        if rows.rows.is_empty() {
+            writeln!(out, "  {empty}")?;
+        }
+        for i in 0..rows.rows.len() {
+            let cells: Vec<String> = columns
+                .iter()
+                .map(|c| {
+                    let v = rows.text(i, c);
+                    match *c {
+                        "end_utc" if v.is_empty() => "open".to_string(),
+                        "duration_h" => format!("{v} h"),
+                        "neighbours_at_start" => format!("neighbours {v}"),
+                        "neighbours_at_end" if v.is_empty() => "-".to_string(),
+                        "nearest_port" if !v.is_empty() => format!("near {v}"),
+                        _ => v,
+                    }
+                })
+                .filter(|v| !v.is_empty())
+                .collect();
+            writeln!(out, "  {}", cells.join("  "))?;
+        }
     }
     Ok(())
 }

@@ -6,7 +6,7 @@
 use super::behaviour::{Anomaly, Kind};
 use super::clean::KM_PER_NM;
 use crate::model::ais::FixRow;
-use crate::model::port::distance_km;
+use crate::model::port::{distance_km, within_km};
 
 const H: i64 = 3_600_000;
 /// `imo_clash`: this far apart at the same hour.
@@ -81,10 +81,8 @@ pub fn interference(anomalies: Vec<Anomaly>) -> Vec<Anomaly> {
             let mut stack = vec![g];
             while let Some(k) = stack.pop() {
                 for m in 0..hour_events.len() {
-                    if group[m] == usize::MAX
-                        && distance_km(hour_events[k].lat, hour_events[k].lon, hour_events[m].lat, hour_events[m].lon)
-                            <= INTERFERENCE_KM
-                    {
+                    let (a, b) = (&hour_events[k], &hour_events[m]);
+                    if group[m] == usize::MAX && within_km(a.lat, a.lon, b.lat, b.lon, INTERFERENCE_KM).is_some() {
                         group[m] = g;
                         stack.push(m);
                     }

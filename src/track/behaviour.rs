@@ -4,7 +4,7 @@
 //! need other vessels (the coverage evidence of a gap, one IMO on two transmitters,
 //! interference areas) are completed in `gaps` and `anomalies`. No I/O.
 
-use super::clean::{self, KM_PER_NM, Start, Track};
+use super::clean::{self, KM_PER_NM, Segment, Start, Track};
 use super::land::LandMask;
 use super::ports::Gazetteer;
 use crate::model::ais::FixRow;
@@ -207,25 +207,40 @@ pub fn observe(fixes: &[FixRow], params: &Params, scope: &Scope<'_>) -> Observed
         ..Observed::default()
     };
     jumps(fixes, &track, &mut seen);
-    for seg in &track.segments {
-        let mut prev: Option<&FixRow> = None;
-        for &i in &seg.fixes {
-            let f = &fixes[i];
-            if let Some(p) = prev
-                && f.ts_ms - p.ts_ms >= gap_ms
-            {
-                seen.gaps.push(Gap {
-                    start: *p,
-                    end: Some(*f),
-                    reappeared: false,
-                });
-            }
-            prev = Some(f);
+    // A gap is a silence of the transmitter: between two accepted fixes next to each
+    // other in time, whichever track each belongs to (one MMSI carrying two tracks is
+    // not silent while either reports). One that ends a jump away is a reappearance.
+    let segment_of = track.segment_of(fixes.len());
+    let reappears: Vec<usize> = track
+        .segments
+        .iter()
+        .filter(|s| matches!(s.start, Start::Reappearance { .. }))
+        .map(Segment::first)
+        .collect();
+    let mut prev: Option<usize> = None;
+    for i in (0..fixes.len()).filter(|&i| segment_of[i].is_some()) {
+        if let Some(p) = prev
+            && fixes[i].ts_ms - fixes[p].ts_ms >= gap_ms
+        {
+            seen.gaps.push(Gap {
+                start: fixes[p],
+                end: Some(fixes[i]),
+                reappeared: reappears.contains(&i),
+            });
         }
+        prev = Some(i);
+    }
+    for seg in &track.segments {
         if scope.loitering {
             loitering(fixes, &seg.fixes, params, scope.ports, &mut seen.loiters);
         }
-        if let Some(land) = scope.land {
+        // Only a segment that a jump started, on land from its first fix: a track that
+        // sails onto the mask's land at a plausible speed is on a waterway the mask
+        // lacks (rivers, canals, lagoons), and one that was there when the data began
+        // cannot be told from a berth.
+        if let Some(land) = scope.land
+            && seg.start != Start::First
+        {
             on_land(fixes, &seg.fixes, land, scope.ports, &mut seen.anomalies);
         }
     }
@@ -303,7 +318,7 @@ fn silences(fixes: &[FixRow], min_gap: i64) -> Vec<i64> {
 /// The jumps that start segments: a teleport or an impossible reappearance when the
 /// track continues only from the new place (a reappearance also closes a gap), two
 /// tracks on one MMSI when the old place keeps reporting for an hour or more, 10 nm or
-/// more away.
+/// more away (the silence before a reappearance is a gap of its own).
 fn jumps(fixes: &[FixRow], track: &Track, seen: &mut Observed) {
     for (s, seg) in track.segments.iter().enumerate() {
         let (Start::Teleport { from } | Start::Reappearance { from }) = seg.start else {
@@ -330,11 +345,6 @@ fn jumps(fixes: &[FixRow], track: &Track, seen: &mut Observed) {
         }
         let reappeared = matches!(seg.start, Start::Reappearance { .. }) && old_end <= b.ts_ms;
         let (kind, detail) = if reappeared {
-            seen.gaps.push(Gap {
-                start: *a,
-                end: Some(*b),
-                reappeared: true,
-            });
             (
                 Kind::ImpossibleReappearance,
                 format!(
@@ -435,8 +445,9 @@ fn loiter(fixes: &[FixRow], run: &[usize], mean_speed_kn: f64) -> Loiter {
     }
 }
 
-/// Runs of fixes more than 500 m inland (outside port areas and the waterways ships
-/// use) of at least 3 fixes or 10 minutes.
+/// The run of fixes more than 500 m inland (outside port areas and the waterways of
+/// the mask) that a segment begins with, when it holds at least 3 fixes or lasts 10
+/// minutes.
 fn on_land(fixes: &[FixRow], seg: &[usize], land: &LandMask, ports: &Gazetteer, out: &mut Vec<Anomaly>) {
     let mut run: Vec<usize> = Vec::new();
     let mut flush = |run: &mut Vec<usize>| {
@@ -466,18 +477,16 @@ fn on_land(fixes: &[FixRow], seg: &[usize], land: &LandMask, ports: &Gazetteer, 
         let inland = match last {
             Some((lat, lon, inland)) if (lat - f.lat_e7).abs() < 2000 && (lon - f.lon_e7).abs() < 2000 => inland,
             _ => {
-                let inland = land
-                    .inland_m(f.lat(), f.lon())
-                    .is_some_and(|m| m > INLAND_M && ports.locate(f.lat(), f.lon(), 0.0).is_none());
+                let inland = land.inland_beyond(f.lat(), f.lon(), INLAND_M)
+                    && ports.locate(f.lat(), f.lon(), 0.0).is_none();
                 last = Some((f.lat_e7, f.lon_e7, inland));
                 inland
             }
         };
-        if inland {
-            run.push(i);
-        } else {
-            flush(&mut run);
+        if !inland {
+            break;
         }
+        run.push(i);
     }
     flush(&mut run);
 }

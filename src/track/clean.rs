@@ -27,7 +27,11 @@ const RECENT_TRACKS: usize = 8;
 const OUTLIER_MEMORY_MS: i64 = 3_600_000;
 
 /// The vessel's plausible top speed: 1.5 x the 99th percentile of its reported speed
-/// when under way, within 16..30 kn; 20 kn when it reported too little to tell.
+/// when under way, within 16..30 kn; 20 kn when it reported too little to tell (or 1.2 x
+/// the fastest it did report, up to 30 kn, when that is more: a satellite-tracked cruise
+/// ship heard a few times at 22 kn). A fast craft whose 99th percentile itself is above
+/// 30 kn (a fireboat, a fast ferry) gets 1.2 x that instead, so that its own sailing is
+/// not taken for jumps.
 pub fn v_max_kn(fixes: &[FixRow]) -> f64 {
     let mut speeds: Vec<f32> = fixes
         .iter()
@@ -35,11 +39,16 @@ pub fn v_max_kn(fixes: &[FixRow]) -> f64 {
         .filter(|s| *s > UNDER_WAY_KN && *s < 102.2)
         .collect();
     if speeds.len() < MIN_SPEED_REPORTS {
-        return DEFAULT_V_MAX_KN;
+        let fastest = speeds.iter().copied().fold(0.0f32, f32::max);
+        return (1.2 * f64::from(fastest)).clamp(DEFAULT_V_MAX_KN, V_MAX_RANGE_KN.1);
     }
     let k = (speeds.len() - 1) * 99 / 100;
     let (_, p99, _) = speeds.select_nth_unstable_by(k, f32::total_cmp);
-    (1.5 * f64::from(*p99)).clamp(V_MAX_RANGE_KN.0, V_MAX_RANGE_KN.1)
+    let p99 = f64::from(*p99);
+    if p99 > V_MAX_RANGE_KN.1 {
+        return 1.2 * p99;
+    }
+    (1.5 * p99).clamp(V_MAX_RANGE_KN.0, V_MAX_RANGE_KN.1)
 }
 
 /// How far beyond what it could have sailed a vessel at `v_max_kn` went from `a` to
@@ -226,11 +235,15 @@ mod tests {
     #[test]
     fn the_top_speed_is_its_own_within_bounds() {
         assert_eq!(v_max_kn(&steaming(0..10)), DEFAULT_V_MAX_KN, "too few reports");
+        let few_fast: Vec<FixRow> = (0..5).map(|m| at(m, 0.0, 22.0)).collect();
+        assert!((v_max_kn(&few_fast) - 26.4).abs() < 1e-4, "too few, but faster than the default");
         assert!((v_max_kn(&steaming(0..100)) - 16.0).abs() < 1e-9, "1.5 x 10 kn, raised to 16");
         let fast: Vec<FixRow> = (0..100).map(|m| at(m, 0.0, 18.0)).collect();
         assert!((v_max_kn(&fast) - 27.0).abs() < 1e-4);
         let faster: Vec<FixRow> = (0..100).map(|m| at(m, 0.0, 25.0)).collect();
         assert!((v_max_kn(&faster) - 30.0).abs() < 1e-9, "capped");
+        let fast_craft: Vec<FixRow> = (0..100).map(|m| at(m, 0.0, 38.0)).collect();
+        assert!((v_max_kn(&fast_craft) - 45.6).abs() < 1e-4, "its own speed, with a margin");
     }
 
     #[test]

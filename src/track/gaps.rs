@@ -20,6 +20,8 @@ const OUTAGE_BEFORE_MS: i64 = H;
 pub const OUTAGE_WITHIN_MS: i64 = 10 * 60_000;
 /// Fewer other vessels than this heard near the start: too little traffic to tell.
 pub const MIN_TRAFFIC: usize = 3;
+/// Other vessels within this distance of a gap's ends are its neighbours.
+pub const DEFAULT_NEIGHBOUR_KM: f64 = 20.0;
 /// Time slots of the index.
 const SLOT_MS: i64 = 3 * H;
 

@@ -213,39 +213,59 @@ impl LandMask {
         if !self.on_land(lat, lon) {
             return None;
         }
+        let reach = CELL_DEG * KM_PER_DEG * lat.to_radians().cos().min(1.0);
+        Some(self.coast_within_km(lat, lon, reach).unwrap_or(reach) * 1000.0)
+    }
+
+    /// Whether the position is on land farther than `m` metres from the coast.
+    pub fn inland_beyond(&self, lat: f64, lon: f64, m: f64) -> bool {
+        self.on_land(lat, lon) && self.coast_within_km(lat, lon, m / 1000.0).is_none()
+    }
+
+    /// The distance to the nearest coastline edge within `within_km` of the position
+    /// (no farther than the cells around it reach), in km.
+    fn coast_within_km(&self, lat: f64, lon: f64, within_km: f64) -> Option<f64> {
         let (row, col) = (row_of(lat), col_of(lon));
         let kx = KM_PER_DEG * lat.to_radians().cos();
-        let local = |c: Coord<f64>| Coord {
-            x: (c.x - lon) * kx,
-            y: (c.y - lat) * KM_PER_DEG,
-        };
-        let origin = Point::new(0.0, 0.0);
-        let mut nearest_km = CELL_DEG * kx.min(KM_PER_DEG);
+        let mut nearest: Option<f64> = None;
         for r in row.saturating_sub(1)..=(row + 1).min(ROWS - 1) {
             for c in col.saturating_sub(1)..=(col + 1).min(COLS - 1) {
                 for &e in self.edges.get(&cell_id(r, c)).map_or(&[][..], Vec::as_slice) {
-                    let line = self.edge(e);
-                    let d = Euclidean.distance(&origin, &Line::new(local(line.start), local(line.end)));
-                    nearest_km = nearest_km.min(d);
+                    let bound = nearest.unwrap_or(within_km);
+                    if let Some(d) = segment_km(lat, lon, kx, self.coords[e as usize], self.coords[e as usize + 1], bound) {
+                        nearest = Some(d);
+                    }
                 }
             }
         }
-        Some(nearest_km * 1000.0)
+        nearest
     }
 
     fn in_waterway(&self, lat: f64, lon: f64) -> bool {
         let kx = KM_PER_DEG * lat.to_radians().cos();
-        let p = Point::new(0.0, 0.0);
         self.waterways.iter().any(|w| {
-            w.line.windows(2).any(|s| {
-                let local = |c: Coord<f64>| Coord {
-                    x: (c.x - lon) * kx,
-                    y: (c.y - lat) * KM_PER_DEG,
-                };
-                Euclidean.distance(&p, &Line::new(local(s[0]), local(s[1]))) <= w.half_width_km
-            })
+            w.line
+                .windows(2)
+                .any(|s| segment_km(lat, lon, kx, s[0], s[1], w.half_width_km).is_some())
         })
     }
+}
+
+/// The distance in km from a position to a segment when it is at most `within_km`, in
+/// a flat projection centred on the position (`kx`: km per degree of longitude there) (good to a fraction of a percent over the
+/// few kilometres it is used for); a segment whose bounding box lies farther is turned
+/// away before any distance is computed.
+fn segment_km(lat: f64, lon: f64, kx: f64, a: Coord<f64>, b: Coord<f64>, within_km: f64) -> Option<f64> {
+    let local = |c: Coord<f64>| Coord {
+        x: (c.x - lon) * kx,
+        y: (c.y - lat) * KM_PER_DEG,
+    };
+    let (a, b) = (local(a), local(b));
+    if a.x.min(b.x) > within_km || a.x.max(b.x) < -within_km || a.y.min(b.y) > within_km || a.y.max(b.y) < -within_km {
+        return None;
+    }
+    let d = Euclidean.distance(&Point::new(0.0, 0.0), &Line::new(a, b));
+    (d <= within_km).then_some(d)
 }
 
 fn parse_waterways(text: &str) -> Result<Vec<Waterway>, LandError> {

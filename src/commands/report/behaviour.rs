@@ -7,6 +7,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::detect::Tracks;
+use crate::report::events::GapLine;
 use crate::track::anomalies::{imo_clashes, interference};
 use crate::track::behaviour::{self, Anomaly, Gap, Loiter, Observed, Params, Scope};
 use crate::track::gaps::{Class, Evidence, Index, Silence, classify};
@@ -34,6 +35,21 @@ pub struct ClassedGap {
     pub until_ms: i64,
     pub evidence: Evidence,
     pub class: Class,
+}
+
+impl ClassedGap {
+    /// The gap as its report shows it.
+    pub fn line(&self) -> GapLine {
+        GapLine {
+            mmsi: self.mmsi,
+            start: self.gap.start,
+            end: self.gap.end,
+            until_ms: self.until_ms,
+            class: self.class,
+            neighbours_at_start: self.evidence.at_start,
+            neighbours_at_end: self.gap.end.map(|_| self.evidence.at_end),
+        }
+    }
 }
 
 /// The events of a set of tracks.

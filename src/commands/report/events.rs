@@ -11,10 +11,11 @@ use super::{Loaded, gazetteer, vessel_matches};
 use crate::cli::{AnomalyArgs, EventArgs, GapArgs, LoiterArgs};
 use crate::error::{Outcome, UserError};
 use crate::matching::Screen;
-use crate::report::events::{Context, GapLine, anomaly_rows, gap_rows, loiter_rows};
+use crate::report::events::{Context, anomaly_rows, gap_rows, loiter_rows};
 use crate::settings::{Filters, Settings};
 use crate::store::data::DataStore;
 use crate::track::behaviour::Params;
+use crate::track::gaps::DEFAULT_NEIGHBOUR_KM;
 use crate::track::land::LandMask;
 use crate::track::ports::Gazetteer;
 
@@ -91,7 +92,7 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
         min_gap_h: positive("--min-gap-h", common.min_gap_h)?,
         ..Params::DEFAULT
     };
-    let mut neighbour_km = 20.0;
+    let mut neighbour_km = DEFAULT_NEIGHBOUR_KM;
     match report {
         Report::Gaps(a) => neighbour_km = positive("--neighbour-km", a.neighbour_km)?,
         Report::Loitering(a) => {
@@ -108,19 +109,16 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
         }
     }
     let ports = gazetteer::gazetteer(common.ports.as_deref(), None)?;
-    let land = match report {
-        Report::Anomalies(a) => Some(land_mask(a)?),
-        _ => None,
-    };
-    let (tracks, loaded) = if common.input.is_empty() {
-        let store = DataStore::open(&settings.data_dir)?;
-        let tracks = Tracks::from_store(&store, &filters, Reach::WindowToEnd, &|_| true)?;
-        (tracks, Loaded::open(settings)?)
-    } else {
-        let inputs = read_inputs(settings, &common.input, err)?;
-        let loaded = Loaded::with_spans(settings, &inputs.spans)?;
-        (Tracks::from_rows(inputs.positions, inputs.staging), loaded)
-    };
+    // The land mask is read beside the positions (it takes a core for half a second).
+    let (land, read) = std::thread::scope(|scope| {
+        let land = scope.spawn(|| match report {
+            Report::Anomalies(a) => land_mask(a).map(Some),
+            _ => Ok(None),
+        });
+        let read = read_tracks(settings, common, &filters, err);
+        (land.join().expect("reading the land mask does not panic"), read)
+    });
+    let (land, (tracks, loaded)) = (land?, read?);
     let want = Want {
         params,
         neighbour_km,
@@ -135,6 +133,24 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
     let rows = select(report, found, &filters, &cx, &ports);
     rows.write(settings.format, out)?;
     Ok(Outcome::Success)
+}
+
+/// The positions and vessels of the store, or of the `--input` files.
+fn read_tracks(
+    settings: &Settings,
+    common: &EventArgs,
+    filters: &Filters,
+    err: &mut dyn Write,
+) -> anyhow::Result<(Tracks, Loaded)> {
+    if common.input.is_empty() {
+        let store = DataStore::open(&settings.data_dir)?;
+        let tracks = Tracks::from_store(&store, filters, Reach::WindowToEnd, &|_| true)?;
+        Ok((tracks, Loaded::open(settings)?))
+    } else {
+        let inputs = read_inputs(settings, &common.input, err)?;
+        let loaded = Loaded::with_spans(settings, &inputs.spans)?;
+        Ok((Tracks::from_rows(inputs.positions, inputs.staging), loaded))
+    }
 }
 
 /// The events the filters keep, as rows.
@@ -174,15 +190,7 @@ fn select(
                         && listed_ok(g.mmsi, s.ts_ms)
                         && port_ok(s.lat(), s.lon())
                 })
-                .map(|g| GapLine {
-                    mmsi: g.mmsi,
-                    start: g.gap.start,
-                    end: g.gap.end,
-                    until_ms: g.until_ms,
-                    class: g.class,
-                    neighbours_at_start: g.evidence.at_start,
-                    neighbours_at_end: g.gap.end.map(|_| g.evidence.at_end),
-                })
+                .map(|g| g.line())
                 .collect();
             gap_rows(lines, cx)
         }

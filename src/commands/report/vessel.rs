@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use super::behaviour::{ClassedGap, Events, Want, events};
 use super::detect::{Reach, Tracks};
 use super::{Loaded, facts, gazetteer, vessel_matches};
 use crate::error::{Outcome, UserError};
@@ -15,6 +16,11 @@ use crate::report::{Cell, Format, Rows};
 use crate::settings::Filters;
 use crate::settings::Settings;
 use crate::store::data::DataStore;
+use crate::report::events::{Context, anomaly_rows, gap_rows, loiter_rows};
+use crate::report::vessel::EventRows;
+use crate::track::behaviour::Params as Behaviour;
+use crate::track::gaps::DEFAULT_NEIGHBOUR_KM;
+use crate::track::land::LandMask;
 use crate::track::portcalls::Params;
 
 const TIMELINE_COLUMNS: &[&str] = &[
@@ -33,11 +39,27 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
     let screen = Screen::new(&loaded.lists);
     let vessels: Vec<_> = loaded.vessels.iter().filter(|v| vessel_matches(v, &q)).collect();
     let store = DataStore::open(&settings.data_dir)?;
+    let ports = gazetteer::gazetteer(None, None)?;
+    let found = if vessels.is_empty() {
+        Events::default()
+    } else {
+        let tracks = Tracks::from_store(&store, &Filters::default(), Reach::Window, &|_| true)?;
+        let land = LandMask::bundled().map_err(|e| UserError::new(format!("the bundled land mask: {e}")))?;
+        let want = Want {
+            params: Behaviour::DEFAULT,
+            neighbour_km: DEFAULT_NEIGHBOUR_KM,
+            ports: &ports,
+            loitering: true,
+            land: Some(&land),
+            anomalies: true,
+        };
+        events(&tracks, &loaded.vessels, &want)?
+    };
+    let cx = Context::new(&loaded.vessels, &screen, &ports);
     let calls = if vessels.is_empty() {
         Vec::new()
     } else {
         let wanted: Vec<u32> = vessels.iter().flat_map(|v| v.mmsis()).collect();
-        let ports = gazetteer::gazetteer(None, None)?;
         let keep = |m: u32| wanted.contains(&m);
         let tracks = Tracks::from_store(&store, &Filters::default(), Reach::Window, &keep)?;
         let detected = tracks.port_calls(&ports, &Params::default(), &keep)?;
@@ -67,7 +89,9 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
                 listed: c.listed_at_arrival(&screen),
             })
             .collect();
-        profiles.push(profile(Some(v), None, listings, possible, mine));
+        let mut p = profile(Some(v), None, listings, possible, mine);
+        p.behaviour = Some(behaviour_of(&found, &v.mmsis(), &cx));
+        profiles.push(p);
     }
     if profiles.is_empty() {
         let Query::Imo(imo) = &q else {
@@ -122,4 +146,28 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
         }
     }
     Ok(Outcome::Success)
+}
+
+/// The events of one vessel's MMSIs (an interference event naming one of them too).
+fn behaviour_of(found: &Events, mmsis: &[u32], cx: &Context<'_>) -> EventRows {
+    let mine = |m: &u32| mmsis.contains(m);
+    let gaps = found
+        .gaps
+        .iter()
+        .filter(|g| mine(&g.mmsi))
+        .map(ClassedGap::line)
+        .collect();
+    EventRows {
+        gaps: gap_rows(gaps, cx),
+        loitering: loiter_rows(found.loiters.iter().filter(|l| mine(&l.mmsi)).cloned().collect(), cx),
+        anomalies: anomaly_rows(
+            found
+                .anomalies
+                .iter()
+                .filter(|a| a.vessels.iter().any(mine))
+                .cloned()
+                .collect(),
+            cx,
+        ),
+    }
 }
