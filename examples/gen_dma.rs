@@ -9,6 +9,9 @@
 //! writes tankers shuttling between oil ports with calls, waits at anchor and transits
 //! (the port-call scenario of the tests, at scale), one file per day.
 //!
+//! `cargo run --release --example gen_dma -- behaviour OUT_DIR` writes the behaviour
+//! scenario of the tests (two days, and `ports.csv`), to look at.
+//!
 //! `cargo run --release --example gen_dma -- dense VESSELS INTERVAL_S OUT_DIR` writes one
 //! day of few vessels with dense tracks and empty static fields (no IMO, name or call
 //! sign), MMSIs in one run (`1000 20` is about 4.3 million rows, 0.6 GB): the shape in
@@ -75,6 +78,15 @@ fn main() {
         let out = std::path::PathBuf::from(args.get(3).map_or("/tmp/dense", String::as_str));
         std::fs::create_dir_all(&out).expect("output directory");
         dense_day(vessels, interval_s, &out);
+        return;
+    }
+    if args.first().is_some_and(|a| a == "behaviour") {
+        let out = std::path::PathBuf::from(args.get(1).map_or("/tmp/behaviour", String::as_str));
+        std::fs::create_dir_all(&out).expect("output directory");
+        for (name, bytes) in fleetwatch::synth::behaviour::files() {
+            std::fs::write(out.join(name), bytes).expect("write");
+        }
+        std::fs::write(out.join("ports.csv"), fleetwatch::synth::behaviour::PORTS_CSV).expect("write");
         return;
     }
     let voyage_mode = args.first().is_some_and(|a| a == "voyages");

@@ -4,6 +4,7 @@
 //! noise, duplicate rows, bad coordinates, garbled lines, base stations, no-position
 //! rows. Tests and benchmarks use it; the same seed always gives the same bytes.
 
+pub mod behaviour;
 pub mod jaguar;
 pub mod voyages;
 

@@ -66,6 +66,43 @@ pub fn excess_km(a: &FixRow, b: &FixRow, v_max_kn: f64) -> f64 {
     distance_km(a.lat(), a.lon(), b.lat(), b.lon()) - budget
 }
 
+/// Whether a vessel at `v_max_kn` could have sailed from `a` to `b`: the sign of
+/// [`excess_km`], decided without trigonometry for the short legs that nearly all are
+/// (a flat projection with a tabled cosine, within 0.1% of the great circle below
+/// 100 km; the great circle itself when the leg is longer or the flat answer is within
+/// 0.2% of the limit).
+pub fn reachable(a: &FixRow, b: &FixRow, v_max_kn: f64) -> bool {
+    #[allow(clippy::cast_precision_loss, reason = "milliseconds between two fixes")]
+    let dt_h = (b.ts_ms - a.ts_ms).abs() as f64 / 3_600_000.0;
+    let budget = v_max_kn * KM_PER_NM * dt_h + SLACK_KM;
+    let (dlat, dlon) = ((b.lat() - a.lat()).abs(), (b.lon() - a.lon()).abs());
+    if (dlat + dlon) * KM_PER_DEG <= budget {
+        return true;
+    }
+    let dx = dlon * KM_PER_DEG * cos_deg((a.lat() + b.lat()) / 2.0);
+    let dy = dlat * KM_PER_DEG;
+    let flat = (dx * dx + dy * dy).sqrt();
+    if flat < 100.0 {
+        if flat < budget * 0.998 {
+            return true;
+        }
+        if flat > budget * 1.002 {
+            return false;
+        }
+    }
+    distance_km(a.lat(), a.lon(), b.lat(), b.lon()) <= budget
+}
+
+/// The cosine of a latitude from a table of every 0.01 degree (within 2e-6).
+fn cos_deg(lat: f64) -> f64 {
+    static TABLE: std::sync::LazyLock<Vec<f64>> = std::sync::LazyLock::new(|| {
+        (0..=9000).map(|k| (f64::from(k) / 100.0).to_radians().cos()).collect()
+    });
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped to the table")]
+    let k = (lat.abs() * 100.0).round().min(9000.0) as usize;
+    TABLE[k]
+}
+
 /// How a segment began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Start {
@@ -130,7 +167,7 @@ impl Track {
 /// shows the track continues from it).
 pub fn clean(fixes: &[FixRow], min_gap_ms: i64) -> Track {
     let v_max = v_max_kn(fixes);
-    let ok = |a: usize, b: usize| excess_km(&fixes[a], &fixes[b], v_max) <= 0.0;
+    let ok = |a: usize, b: usize| reachable(&fixes[a], &fixes[b], v_max);
     let mut segments: Vec<Segment> = Vec::new();
     let mut bad: Vec<usize> = Vec::new();
     let mut outliers: Vec<usize> = Vec::new();
@@ -253,6 +290,17 @@ mod tests {
         let edge = 2.3 * KM_PER_NM;
         assert!(excess_km(&a, &at(6, edge - 0.01, 0.0), 20.0) < 0.0);
         assert!(excess_km(&a, &at(6, edge + 0.01, 0.0), 20.0) > 0.0);
+    }
+
+    #[test]
+    fn reachable_agrees_with_the_excess_distance() {
+        let a = at(0, 0.0, 0.0);
+        for km in [0.1, 1.0, 2.3 * KM_PER_NM - 0.01, 2.3 * KM_PER_NM + 0.01, 50.0, 150.0] {
+            for minutes in [0, 1, 6, 60, 600] {
+                let b = at(minutes, km, 0.0);
+                assert_eq!(reachable(&a, &b, 20.0), excess_km(&a, &b, 20.0) <= 0.0, "{km} km in {minutes} min");
+            }
+        }
     }
 
     #[test]

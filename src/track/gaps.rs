@@ -22,6 +22,10 @@ pub const OUTAGE_WITHIN_MS: i64 = 10 * 60_000;
 pub const MIN_TRAFFIC: usize = 3;
 /// Other vessels within this distance of a gap's ends are its neighbours.
 pub const DEFAULT_NEIGHBOUR_KM: f64 = 20.0;
+/// The evidence of a silence is looked for over its first and its last 48 hours (a
+/// long gap's middle tells nothing more about the receivers at its ends, and would
+/// make the index as long as the gap).
+pub const EVIDENCE_SPAN_MS: i64 = 48 * H;
 /// Time slots of the index.
 const SLOT_MS: i64 = 3 * H;
 
@@ -123,8 +127,9 @@ pub struct Index<'g> {
 }
 
 impl<'g> Index<'g> {
-    /// Indexes the start of every gap (over the 6 hours before it and the silence) and
-    /// the end of every closed gap (over the silence), `neighbour_km` around.
+    /// Indexes the start of every gap (over the 6 hours before it and the silence's first
+    /// 48 hours) and the end of every closed gap (over the silence's last 48 hours),
+    /// `neighbour_km` around.
     pub fn new(silences: &'g [Silence], neighbour_km: f64) -> Self {
         let cell_deg = (neighbour_km / KM_PER_DEG).max(0.01);
         let mut index = Self {
@@ -146,7 +151,7 @@ impl<'g> Index<'g> {
                     lon: start.lon(),
                 },
                 start.ts_ms - TRAFFIC_BEFORE_MS,
-                s.until_ms,
+                s.until_ms.min(start.ts_ms + EVIDENCE_SPAN_MS),
             );
             if let Some(end) = &s.gap.end {
                 index.add(
@@ -156,7 +161,7 @@ impl<'g> Index<'g> {
                         lat: end.lat(),
                         lon: end.lon(),
                     },
-                    start.ts_ms,
+                    start.ts_ms.max(s.until_ms - EVIDENCE_SPAN_MS),
                     s.until_ms,
                 );
             }
@@ -202,7 +207,12 @@ impl<'g> Index<'g> {
                     continue;
                 }
                 let start = s.gap.start.ts_ms;
-                let heard = if f.ts_ms > start && f.ts_ms < s.until_ms {
+                let during = if probe.at_end {
+                    f.ts_ms >= s.until_ms - EVIDENCE_SPAN_MS
+                } else {
+                    f.ts_ms <= start + EVIDENCE_SPAN_MS
+                };
+                let heard = if f.ts_ms > start && f.ts_ms < s.until_ms && during {
                     Heard::During
                 } else if probe.at_end || f.ts_ms > start || f.ts_ms < start - TRAFFIC_BEFORE_MS {
                     continue;

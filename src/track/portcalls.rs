@@ -1,8 +1,13 @@
 //! Port-call detection from one vessel's fixes in time order. A fix is in port within
 //! the port's radius to enter, and stays in until beyond the radius plus a margin to
 //! leave; a call is a run of in-port fixes that includes a stop and lasts long enough.
-//! Silences under the gap limit do not split a call, nor does one outlying fix. No I/O.
+//! Silences under the gap limit do not split a call, nor does one outlying fix (the
+//! track is cleaned first, so a fix it could not have reached is not even seen; one that
+//! it could have reached but lies outside the port, between two inside, is passed over).
+//! No I/O.
 
+use super::behaviour::{Params as Behaviour, hours_ms};
+use super::clean;
 use super::ports::Gazetteer;
 use crate::model::ais::FixRow;
 
@@ -190,10 +195,27 @@ fn close(open: Option<Open>, fixes: &[FixRow], params: &Params, exit_seen: bool,
 }
 
 /// Every call in a set of fixes sorted by (MMSI, time), vessel after vessel, in order.
+/// Each vessel's track is cleaned first (the behaviour events' cleaning): bad fixes are
+/// left out and calls are detected on each segment of it.
 pub fn detect_vessels(rows: &[FixRow], ports: &Gazetteer, params: &Params) -> Vec<Call> {
-    rows.chunk_by(|a, b| a.mmsi == b.mmsi)
-        .flat_map(|fixes| detect(fixes, ports, params))
-        .collect()
+    let mut out = Vec::new();
+    let mut segment: Vec<FixRow> = Vec::new();
+    for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
+        let track = clean::clean(fixes, hours_ms(Behaviour::DEFAULT.min_gap_h));
+        if track.bad.is_empty() && track.segments.len() == 1 {
+            out.extend(detect(fixes, ports, params));
+            continue;
+        }
+        let mut calls: Vec<Call> = Vec::new();
+        for seg in &track.segments {
+            segment.clear();
+            segment.extend(seg.fixes.iter().map(|&i| fixes[i]));
+            calls.extend(detect(&segment, ports, params));
+        }
+        calls.sort_by_key(|c| c.arrival_ms);
+        out.extend(calls);
+    }
+    out
 }
 
 #[cfg(test)]

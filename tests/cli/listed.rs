@@ -10,28 +10,33 @@ use crate::{Fw, fixture_path, golden};
 /// The three real recordings of `tests/fixtures/ais-real/`: the DMA feed of 11 June
 /// 2010, five minutes of DMA NMEA of 12 November 2013, one hour of NOAA New York
 /// harbour of 30 June 2020.
-const RECORDINGS: &[&str] = &[
+pub(crate) const RECORDINGS: &[&str] = &[
     "dma_aislib_stream_example_2010-06-11.txt.gz",
     "dma_aisabnormal_nmea_2013-11-12_1200-1205.txt.gz",
     "noaa_nyharbor_2020-06-30_first_hour.csv.gz",
 ];
 
 /// A store holding the three recordings (unpacked into the temporary directory).
-fn recordings() -> Fw {
+pub(crate) fn recordings() -> Fw {
     let fw = Fw::new();
     let mut args = vec!["--quiet".to_string(), "ingest".to_string()];
     for name in RECORDINGS {
-        let mut text = Vec::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(fixture_path(&format!("ais-real/{name}"))).unwrap())
-            .read_to_end(&mut text)
-            .unwrap();
-        let path = fw.dir.path().join(name.trim_end_matches(".gz"));
-        std::fs::write(&path, text).unwrap();
-        args.push(path.to_str().unwrap().to_string());
+        args.push(unpacked(&fw, name).to_str().unwrap().to_string());
     }
     let run = fw.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(run.code, 0, "{}", run.stderr);
     fw
+}
+
+/// A recording of `tests/fixtures/ais-real/`, unpacked into the store's temporary directory.
+pub(crate) fn unpacked(fw: &Fw, name: &str) -> std::path::PathBuf {
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(fixture_path(&format!("ais-real/{name}"))).unwrap())
+        .read_to_end(&mut text)
+        .unwrap();
+    let path = fw.dir.path().join(name.trim_end_matches(".gz"));
+    std::fs::write(&path, text).unwrap();
+    path
 }
 
 /// `report listed --listed-only --include-possible`: what counts as listed.

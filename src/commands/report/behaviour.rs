@@ -97,6 +97,17 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
     // end of the data), and when each transmitter fell silent.
     let mut silences: Vec<Silence> = Vec::new();
     let mut silent_at: FxHashMap<u32, Vec<i64>> = FxHashMap::default();
+    // A transmitter its vessel (by IMO) replaced, another of its MMSIs heard after it
+    // fell silent, has not gone silent: the vessel reflagged.
+    let last_of: FxHashMap<u32, i64> = observed
+        .iter()
+        .filter_map(|o| Some((o.mmsi, o.silences.last().copied()?)))
+        .collect();
+    let replaced = |mmsi: u32, last_ms: i64| {
+        shared.iter().any(|(_, mmsis)| {
+            mmsis.contains(&mmsi) && mmsis.iter().any(|m| *m != mmsi && last_of.get(m).is_some_and(|t| *t > last_ms))
+        })
+    };
     for o in &observed {
         for g in &o.gaps {
             silences.push(Silence {
@@ -107,6 +118,7 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
         }
         if let Some(last) = o.last
             && data_end - last.ts_ms >= o.gap_ms
+            && !replaced(o.mmsi, last.ts_ms)
         {
             silences.push(Silence {
                 mmsi: o.mmsi,
