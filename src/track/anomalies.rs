@@ -141,3 +141,72 @@ fn area_event(members: &[&Anomaly], vessels: Vec<u32>) -> Anomaly {
         vessels,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ais::Fix;
+    use crate::model::port::KM_PER_DEG;
+
+    fn fix(mmsi: u32, minute: i64, north_km: f64) -> FixRow {
+        FixRow::from(Fix {
+            mmsi,
+            ts_ms: minute * 60_000,
+            lat: 56.0 + north_km / KM_PER_DEG,
+            lon: 18.0,
+            sog_kn: None,
+            cog_deg: None,
+            heading_deg: None,
+            nav_status: None,
+            draught_m: None,
+        })
+    }
+
+    #[test]
+    fn one_imo_heard_fifty_nm_apart_in_one_hour_is_a_clash() {
+        let a: Vec<FixRow> = (0..5).map(|h| fix(1, h * 60, 0.0)).collect();
+        let far: Vec<FixRow> = (0..5).map(|h| fix(2, h * 60 + 5, CLASH_KM + 0.1)).collect();
+        let clashes = imo_clashes("9293002", &a, &far);
+        assert_eq!(clashes.len(), 1, "the hours run together");
+        assert_eq!((clashes[0].start_ms, clashes[0].end_ms), (0, (4 * 60 + 5) * 60_000));
+        let near: Vec<FixRow> = (0..5).map(|h| fix(2, h * 60 + 5, CLASH_KM - 0.1)).collect();
+        assert!(imo_clashes("9293002", &a, &near).is_empty());
+        // A reflag: the new MMSI heard only after the old one fell silent.
+        let later: Vec<FixRow> = (5..9).map(|h| fix(2, h * 60, CLASH_KM + 10.0)).collect();
+        assert!(imo_clashes("9293002", &a, &later).is_empty());
+    }
+
+    fn bad(mmsi: u32, minute: i64, north_km: f64) -> Anomaly {
+        let f = fix(mmsi, minute, north_km);
+        Anomaly {
+            kind: Kind::BadFix,
+            mmsi,
+            start_ms: f.ts_ms,
+            end_ms: f.ts_ms,
+            lat: f.lat(),
+            lon: f.lon(),
+            other_mmsi: None,
+            other: None,
+            distance_km: None,
+            vessels: vec![mmsi],
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn three_vessels_within_thirty_nm_in_an_hour_are_one_interference_event() {
+        let three = interference(vec![bad(1, 0, 0.0), bad(2, 10, 30.0), bad(3, 59, 55.0)]);
+        assert_eq!(three.len(), 1);
+        assert_eq!((three[0].kind, three[0].vessels.clone()), (Kind::Interference, vec![1, 2, 3]));
+        // Linked one to the next: the third is 30 nm from the second, not from the first.
+        let two = interference(vec![bad(1, 0, 0.0), bad(2, 10, 0.0)]);
+        assert_eq!(two.len(), 2, "two vessels are their own anomalies");
+        let apart = interference(vec![bad(1, 0, 0.0), bad(2, 10, 30.0), bad(3, 20, 30.0 + INTERFERENCE_KM + 0.1)]);
+        assert_eq!(apart.iter().filter(|a| a.kind == Kind::BadFix).count(), 3);
+        let next_hour = interference(vec![bad(1, 0, 0.0), bad(2, 10, 0.0), bad(3, 60, 0.0)]);
+        assert!(next_hour.iter().all(|a| a.kind == Kind::BadFix));
+        // One vessel's three bad fixes are not three vessels.
+        let one = interference(vec![bad(1, 0, 0.0), bad(1, 10, 0.0), bad(1, 20, 0.0)]);
+        assert_eq!(one.len(), 3);
+    }
+}

@@ -490,3 +490,203 @@ fn on_land(fixes: &[FixRow], seg: &[usize], land: &LandMask, ports: &Gazetteer, 
     }
     flush(&mut run);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ais::Fix;
+    use crate::model::port::Port;
+
+    const MIN: i64 = 60_000;
+
+    fn fix(mmsi: u32, minute: i64, north_km: f64, east_km: f64, sog: Option<f32>, status: Option<u8>) -> FixRow {
+        FixRow::from(Fix {
+            mmsi,
+            ts_ms: minute * MIN,
+            lat: 56.0 + north_km / KM_PER_DEG,
+            lon: 18.0 + east_km / (KM_PER_DEG * 56f64.to_radians().cos()),
+            sog_kn: sog,
+            cog_deg: None,
+            heading_deg: None,
+            nav_status: status,
+            draught_m: None,
+        })
+    }
+
+    /// Idle at the origin every `every` minutes over `minutes`, but in the silences.
+    fn idle(minutes: std::ops::Range<i64>, every: i64, silent: &[(i64, i64)]) -> Vec<FixRow> {
+        minutes
+            .step_by(usize::try_from(every).unwrap())
+            .filter(|m| !silent.iter().any(|(a, b)| m > a && m < b))
+            .map(|m| fix(1, m, 0.0, 0.0, Some(0.1), None))
+            .collect()
+    }
+
+    fn far_port() -> Gazetteer {
+        Gazetteer::new(vec![Port::point("XXFAR", "Far", 50.0, 10.0, 3.0)])
+    }
+
+    fn observed(fixes: &[FixRow], ports: &Gazetteer) -> Observed {
+        let scope = Scope {
+            ports,
+            land: None,
+            loitering: true,
+            hourly: &|_| false,
+        };
+        observe(fixes, &Params::DEFAULT, &scope)
+    }
+
+    #[test]
+    fn a_silence_of_exactly_the_threshold_is_a_gap_and_a_minute_less_is_not() {
+        let ports = far_port();
+        let gap = idle(0..600, 1, &[(100, 220)]);
+        assert_eq!(observed(&gap, &ports).gaps.len(), 1, "120 minutes");
+        let short = idle(0..600, 1, &[(100, 219)]);
+        assert!(observed(&short, &ports).gaps.is_empty(), "119 minutes");
+    }
+
+    #[test]
+    fn a_sparse_reporter_needs_six_intervals_and_ten_minutes_is_not_sparse() {
+        let ports = far_port();
+        // Every 30 minutes: 6 x 30 min = 3 h.
+        let at_3h = idle(0..1440, 30, &[(300, 480)]);
+        assert_eq!(observed(&at_3h, &ports).gap_ms, 180 * MIN);
+        assert_eq!(observed(&at_3h, &ports).gaps.len(), 1, "exactly 3 h");
+        let under = idle(0..1440, 30, &[(300, 450)]);
+        assert!(observed(&under, &ports).gaps.is_empty(), "2.5 h");
+        // Every 10 minutes is not sparse: the 2-hour threshold holds.
+        assert_eq!(observed(&idle(0..1440, 10, &[]), &ports).gap_ms, 120 * MIN);
+        assert_eq!(observed(&idle(0..1440, 11, &[]), &ports).gap_ms, 120 * MIN, "6 x 11 min is 66 min");
+        assert_eq!(observed(&idle(0..2880, 25, &[]), &ports).gap_ms, 150 * MIN);
+    }
+
+    /// Steady at `kn` east for `hours`, a fix every 5 minutes, from `minute0`.
+    fn moving(kn: f64, minute0: i64, hours: i64, status: Option<u8>) -> Vec<FixRow> {
+        (0..=hours * 12)
+            .map(|k| {
+                #[allow(clippy::cast_precision_loss, reason = "small counts")]
+                let km = kn * KM_PER_NM * (k * 5) as f64 / 60.0;
+                fix(1, minute0 + k * 5, 0.0, km, None, status)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn loitering_is_below_two_knots_of_displacement_for_four_hours() {
+        let ports = far_port();
+        let slow = observed(&moving(1.9, 0, 6, None), &ports);
+        assert_eq!(slow.loiters.len(), 1, "1.9 kn, no speed reported");
+        assert!(!slow.loiters[0].at_anchor);
+        assert!(observed(&moving(2.1, 0, 6, None), &ports).loiters.is_empty(), "2.1 kn");
+        // Exactly four hours from the start of the first hour's window: 5 h of fixes
+        // give a run from 0:00 to 5:00; 3 h 55 min give 3:55 - not enough.
+        let four = observed(&moving(0.5, 0, 4, None), &ports);
+        assert_eq!(four.loiters.len(), 1);
+        assert_eq!(four.loiters[0].end_ms - four.loiters[0].start_ms, 4 * 60 * MIN);
+        let mut under = moving(0.5, 0, 4, None);
+        under.pop();
+        assert!(observed(&under, &ports).loiters.is_empty(), "3 h 55 min");
+    }
+
+    #[test]
+    fn loitering_is_split_by_a_silence_over_two_hours_and_labelled_by_its_status() {
+        let ports = far_port();
+        // Two stays of 3 hours: 2 h 10 min of silence between them splits them, 2 h
+        // exactly does not.
+        let mut split = idle(0..180, 5, &[]);
+        split.extend(idle(305..485, 5, &[]));
+        assert!(observed(&split, &ports).loiters.is_empty());
+        let mut joined = idle(0..180, 5, &[]);
+        joined.extend(idle(295..475, 5, &[]));
+        assert_eq!(observed(&joined, &ports).loiters.len(), 1);
+        let anchored = observed(&moving(0.2, 0, 6, Some(1)), &ports);
+        assert!(anchored.loiters[0].at_anchor);
+    }
+
+    #[test]
+    fn loitering_is_farther_than_ten_km_from_a_port_edge() {
+        // A port whose 3 km circle's edge lies 9.9 km or 10.1 km from the idle vessel.
+        let near = Gazetteer::new(vec![Port::point("XXNEA", "Near", 56.0 + 12.9 / KM_PER_DEG, 18.0, 3.0)]);
+        assert!(observed(&idle(0..600, 5, &[]), &near).loiters.is_empty());
+        let far = Gazetteer::new(vec![Port::point("XXFAR", "Far", 56.0 + 13.1 / KM_PER_DEG, 18.0, 3.0)]);
+        assert_eq!(observed(&idle(0..600, 5, &[]), &far).loiters.len(), 1);
+    }
+
+    /// Two tracks of one MMSI, `apart_km` apart, alternating every minute for `minutes`.
+    fn twin(apart_km: f64, minutes: i64) -> Vec<FixRow> {
+        let mut v: Vec<FixRow> = (0..60).map(|m| fix(1, m, 0.0, 0.0, Some(0.1), None)).collect();
+        v.extend((60..60 + minutes).map(|m| {
+            if m % 2 == 0 {
+                fix(1, m, 0.0, 0.0, Some(0.1), None)
+            } else {
+                fix(1, m, apart_km, 0.0, Some(0.1), None)
+            }
+        }));
+        v.extend((60 + minutes..60 + minutes + 60).map(|m| fix(1, m, 0.0, 0.0, Some(0.1), None)));
+        v
+    }
+
+    fn kinds(o: &Observed) -> Vec<Kind> {
+        o.anomalies.iter().map(|a| a.kind).collect()
+    }
+
+    #[test]
+    fn two_tracks_at_once_for_an_hour_ten_nm_apart_are_a_shared_mmsi() {
+        let ports = far_port();
+        assert_eq!(kinds(&observed(&twin(19.0, 62), &ports)), vec![Kind::SharedMmsi]);
+        assert_eq!(kinds(&observed(&twin(19.0, 40), &ports)), vec![Kind::Teleport], "40 minutes");
+        assert_eq!(kinds(&observed(&twin(17.0, 62), &ports)), vec![Kind::Teleport], "9.2 nm");
+    }
+}
+
+#[cfg(test)]
+mod on_land_tests {
+    use super::*;
+    use crate::model::ais::Fix;
+    use crate::model::port::Port;
+
+    fn at(minute: i64, lat: f64, lon: f64) -> FixRow {
+        FixRow::from(Fix {
+            mmsi: 1,
+            ts_ms: minute * 60_000,
+            lat,
+            lon,
+            sog_kn: Some(5.0),
+            cog_deg: None,
+            heading_deg: None,
+            nav_status: None,
+            draught_m: None,
+        })
+    }
+
+    /// At sea west of Gotland, then `n` fixes `every` minutes apart 5 km inland.
+    fn spoofed(n: i64, every: i64) -> Vec<FixRow> {
+        let mut v: Vec<FixRow> = (0..30).map(|m| at(m, 57.45, 17.60)).collect();
+        v.extend((0..n).map(|k| at(30 + k * every, 57.45, 18.45)));
+        v.extend((0..30).map(|m| at(31 + n * every + m, 57.45, 17.60)));
+        v
+    }
+
+    fn on_land_count(fixes: &[FixRow], land: &LandMask) -> usize {
+        let ports = Gazetteer::new(vec![Port::point("XXFAR", "Far", 50.0, 10.0, 3.0)]);
+        let scope = Scope {
+            ports: &ports,
+            land: Some(land),
+            loitering: false,
+            hourly: &|_| false,
+        };
+        observe(fixes, &Params::DEFAULT, &scope)
+            .anomalies
+            .iter()
+            .filter(|a| a.kind == Kind::OnLand)
+            .count()
+    }
+
+    #[test]
+    fn three_fixes_or_ten_minutes_on_land_after_a_jump() {
+        let land = LandMask::bundled().unwrap();
+        assert_eq!(on_land_count(&spoofed(3, 1), &land), 1, "3 fixes");
+        assert_eq!(on_land_count(&spoofed(2, 1), &land), 0, "2 fixes in a minute");
+        assert_eq!(on_land_count(&spoofed(2, 10), &land), 1, "2 fixes 10 minutes apart");
+    }
+}

@@ -279,3 +279,111 @@ impl<'g> Index<'g> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ais::Fix;
+    use crate::model::port::Port;
+
+    const MIN: i64 = 60_000;
+
+    fn fix(mmsi: u32, minute: i64, north_km: f64) -> FixRow {
+        FixRow::from(Fix {
+            mmsi,
+            ts_ms: minute * MIN,
+            lat: 56.0 + north_km / KM_PER_DEG,
+            lon: 18.0,
+            sog_kn: Some(5.0),
+            cog_deg: None,
+            heading_deg: None,
+            nav_status: None,
+            draught_m: None,
+        })
+    }
+
+    fn far_port() -> Gazetteer {
+        Gazetteer::new(vec![Port::point("XXFAR", "Far", 50.0, 10.0, 3.0)])
+    }
+
+    /// A gap of vessel 1 at the origin from minute 600 to 840.
+    fn silence() -> Silence {
+        Silence {
+            mmsi: 1,
+            gap: Gap {
+                start: fix(1, 600, 0.0),
+                end: Some(fix(1, 840, 0.0)),
+                reappeared: false,
+            },
+            until_ms: 840 * MIN,
+        }
+    }
+
+    fn evidence(others: &[FixRow], silent_at: &[(u32, i64)]) -> Evidence {
+        let silences = [silence()];
+        let index = Index::new(&silences, DEFAULT_NEIGHBOUR_KM);
+        let mut rows = others.to_vec();
+        rows.sort_by_key(|f| (f.mmsi, f.ts_ms));
+        let mut at: FxHashMap<u32, Vec<i64>> = FxHashMap::default();
+        for (m, minute) in silent_at {
+            at.entry(*m).or_default().push(minute * MIN);
+        }
+        index.evidence(index.hear_rows(&rows), &at)[0]
+    }
+
+    #[test]
+    fn a_neighbour_is_within_twenty_km() {
+        let near = evidence(&[fix(2, 700, 19.99)], &[]);
+        assert_eq!((near.at_start, near.at_end), (1, 1));
+        let far = evidence(&[fix(2, 700, 20.01)], &[]);
+        assert_eq!((far.at_start, far.at_end), (0, 0));
+    }
+
+    #[test]
+    fn traffic_is_counted_over_the_six_hours_before() {
+        let e = evidence(&[fix(2, 240, 1.0), fix(3, 239, 1.0), fix(2, 250, 1.0)], &[]);
+        assert_eq!(e.traffic_before, 1, "minute 240 is 6 h before; 239 is not");
+        let g = silence().gap;
+        let three = Evidence {
+            traffic_before: MIN_TRAFFIC,
+            at_start: 1,
+            at_end: 1,
+            ..Evidence::default()
+        };
+        assert_eq!(classify(&g, &three, &far_port()), Class::Unexplained);
+        let two = Evidence {
+            traffic_before: MIN_TRAFFIC - 1,
+            ..three
+        };
+        assert_eq!(classify(&g, &two, &far_port()), Class::Unknown);
+        let silent_end = Evidence { at_end: 0, ..three };
+        assert_eq!(classify(&g, &silent_end, &far_port()), Class::Coverage);
+    }
+
+    #[test]
+    fn an_outage_is_most_of_the_last_hour_falling_silent_within_ten_minutes() {
+        let heard: Vec<FixRow> = (2..=5).map(|m| fix(m, 590, 1.0)).collect();
+        // 3 of 4 fell silent within 10 minutes of minute 600: an outage.
+        let e = evidence(&heard, &[(2, 590), (3, 610), (4, 605)]);
+        assert_eq!((e.heard_last_hour, e.fell_silent), (4, 3));
+        assert!(e.outage());
+        // At 11 minutes it is not together; 2 of 4 is not most.
+        let e = evidence(&heard, &[(2, 590), (3, 611), (4, 605)]);
+        assert_eq!(e.fell_silent, 2);
+        assert!(!e.outage());
+    }
+
+    #[test]
+    fn a_gap_in_one_port_area_is_in_port_and_one_between_two_is_not() {
+        let here = Gazetteer::new(vec![Port::point("XXHER", "Here", 56.0, 18.0, 3.0)]);
+        let g = silence().gap;
+        assert_eq!(classify(&g, &Evidence::default(), &here), Class::InPort);
+        let left = Gap {
+            end: Some(fix(1, 840, 10.0)),
+            ..g
+        };
+        assert_eq!(classify(&left, &Evidence::default(), &here), Class::Unknown);
+        let open = Gap { end: None, ..g };
+        assert_eq!(classify(&open, &Evidence::default(), &here), Class::InPort, "from its start alone");
+    }
+}
