@@ -109,11 +109,7 @@ impl<'a> Context<'a> {
                 by_mmsi.entry(m).or_insert(v);
             }
         }
-        Self {
-            by_mmsi,
-            screen,
-            ports,
-        }
+        Self { by_mmsi, screen, ports }
     }
 
     pub fn vessel(&self, mmsi: u32) -> Option<&'a Vessel> {
@@ -152,7 +148,8 @@ impl<'a> Context<'a> {
 }
 
 fn num(v: Option<f64>, decimals: usize) -> Cell {
-    v.filter(|v| v.is_finite()).map_or(Cell::Null, |v| Cell::Num(v, decimals))
+    v.filter(|v| v.is_finite())
+        .map_or(Cell::Null, |v| Cell::Num(v, decimals))
 }
 
 fn draught(v: Option<f32>) -> Cell {

@@ -507,13 +507,29 @@ fn write_behaviour(b: &EventRows, out: &mut dyn Write) -> io::Result<()> {
         (
             "AIS gaps",
             &b.gaps,
-            &["start_utc", "end_utc", "duration_h", "class", "neighbours_at_start", "neighbours_at_end", "nearest_port"],
+            &[
+                "start_utc",
+                "end_utc",
+                "duration_h",
+                "class",
+                "neighbours_at_start",
+                "neighbours_at_end",
+                "nearest_port",
+            ],
             "none of at least the gap length",
         ),
         (
             "Loitering",
             &b.loitering,
-            &["start_utc", "end_utc", "duration_h", "label", "lat", "lon", "nearest_port"],
+            &[
+                "start_utc",
+                "end_utc",
+                "duration_h",
+                "label",
+                "lat",
+                "lon",
+                "nearest_port",
+            ],
             "none",
         ),
         (

@@ -15,6 +15,9 @@ const MIN: i64 = 60_000;
 const H: i64 = 60 * MIN;
 
 /// Day 1, 00:00 UTC.
+///
+/// # Panics
+/// Never: the date is valid.
 pub fn day1() -> i64 {
     civil_to_ms(2025, 3, 1, 0, 0, 0, 0).expect("a valid date")
 }
@@ -29,7 +32,14 @@ pub const AREA_B: (f64, f64) = (55.5, 16.5);
 
 /// The planted vessels, by MMSI (names say what each plants).
 pub mod mmsi {
-    pub const CROWD: [u32; 6] = [230_000_001, 230_000_002, 230_000_003, 230_000_004, 230_000_005, 230_000_006];
+    pub const CROWD: [u32; 6] = [
+        230_000_001,
+        230_000_002,
+        230_000_003,
+        230_000_004,
+        230_000_005,
+        230_000_006,
+    ];
     /// Silent 04:00-08:00 while the crowd reports: `unexplained`.
     pub const LONE: u32 = 230_000_010;
     /// Five vessels silenced together 10:00-13:00 by an outage, and one that is not.
@@ -125,7 +135,11 @@ fn shuttle(centre: (f64, f64), half_km: f64, kn: f64) -> impl Fn(i64) -> Sample 
         let km = kn * 1.852 * t as f64 / H as f64;
         let period = 4.0 * half_km;
         let x = km.rem_euclid(period);
-        let east = if x < 2.0 * half_km { x - half_km } else { 3.0 * half_km - x };
+        let east = if x < 2.0 * half_km {
+            x - half_km
+        } else {
+            3.0 * half_km - x
+        };
         let (lat, lon) = offset(centre, 0.0, east);
         at_sea(lat, lon, kn)
     }
@@ -182,12 +196,20 @@ impl Vessel {
 /// The scenario's files: (name, DMA CSV bytes), day 1 and day 2 (to 12:00). Every
 /// vessel reports on into day 2 but SPLIT (last heard at 09:57 on day 1) and the old
 /// MMSI of REFLAG.
+#[allow(
+    clippy::too_many_lines,
+    reason = "the scenario reads top to bottom, each vessel under the comment that says what it plants"
+)]
 pub fn files() -> Vec<(String, Vec<u8>)> {
     let d = day1();
     let end1 = d + 24 * H;
     let end2 = end1 + 12 * H;
     let h = |x: f64| {
-        #[allow(clippy::cast_possible_truncation, reason = "hours of the scenario")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_precision_loss,
+            reason = "hours of the scenario"
+        )]
         let ms = (x * H as f64) as i64;
         d + ms
     };
@@ -206,12 +228,22 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
     add(v);
 
     for (k, m) in mmsi::OUTAGE.iter().enumerate() {
-        let mut v = Vessel::new(*m, 310_020 + u32::try_from(k).unwrap_or(0), &format!("OUTAGE {}", k + 1));
+        let mut v = Vessel::new(
+            *m,
+            310_020 + u32::try_from(k).unwrap_or(0),
+            &format!("OUTAGE {}", k + 1),
+        );
         #[allow(clippy::cast_precision_loss, reason = "five vessels")]
         let phase = k as f64;
         // All fall silent after their reports at 10:00 (a minute apart), heard again at 13:00.
         let from = d + i64::try_from(k).unwrap_or(0) * MIN;
-        v.report(from, end2, 2, &[(h(10.0) + 2 * MIN, h(13.0))], &circle(AREA_B, 3.0 + phase, 4.0, phase));
+        v.report(
+            from,
+            end2,
+            2,
+            &[(h(10.0) + 2 * MIN, h(13.0))],
+            &circle(AREA_B, 3.0 + phase, 4.0, phase),
+        );
         add(v);
     }
     let mut v = Vessel::new(mmsi::SURVIVOR, 310_026, "SURVIVOR");
@@ -262,7 +294,13 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
     let drift_at = (56.5, 19.5);
     let drift_km = 0.3 * 1.852 * 8.0 * std::f64::consts::FRAC_1_SQRT_2;
     let drift_end = offset(drift_at, drift_km, drift_km);
-    let away = circle_from(offset(drift_end, -8.0, 0.0), 8.0, 10.0, h(10.0), std::f64::consts::FRAC_PI_2);
+    let away = circle_from(
+        offset(drift_end, -8.0, 0.0),
+        8.0,
+        10.0,
+        h(10.0),
+        std::f64::consts::FRAC_PI_2,
+    );
     v.report(d, end2, 5, &[], &|t| {
         #[allow(clippy::cast_precision_loss, reason = "minutes of a day")]
         let hours = |a: i64, b: i64| (b - a) as f64 / H as f64;
@@ -339,7 +377,9 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
     let mut v = Vessel::new(mmsi::REAPPEAR, 310_130, "COMEBACK");
     let first = circle((55.6, 19.0), 5.0, 8.0, 0.0);
     let later = circle((58.0, 20.0), 5.0, 8.0, 0.0);
-    v.report(d, end2, 2, &[(h(9.0), h(12.0))], &|t| if t <= h(9.0) { first(t) } else { later(t) });
+    v.report(d, end2, 2, &[(h(9.0), h(12.0))], &|t| {
+        if t <= h(9.0) { first(t) } else { later(t) }
+    });
     add(v);
 
     let mut v = Vessel::new(mmsi::SHARED, 310_140, "TWIN");
@@ -347,7 +387,11 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
     let two = circle(offset((55.7, 18.6), 80.0, -40.0), 3.0, 5.0, 0.0);
     v.report(d, end2, 2, &[], &|t| {
         let odd = (t / (2 * MIN)) % 2 == 1;
-        if odd && t >= h(6.0) && t < h(9.0) { two(t) } else { one(t) }
+        if odd && t >= h(6.0) && t < h(9.0) {
+            two(t)
+        } else {
+            one(t)
+        }
     });
     add(v);
 
@@ -379,7 +423,11 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
     add(v);
 
     for (k, m) in mmsi::JAMMED.iter().enumerate() {
-        let mut v = Vessel::new(*m, 310_180 + u32::try_from(k).unwrap_or(0), &format!("JAMMED {}", k + 1));
+        let mut v = Vessel::new(
+            *m,
+            310_180 + u32::try_from(k).unwrap_or(0),
+            &format!("JAMMED {}", k + 1),
+        );
         #[allow(clippy::cast_precision_loss, reason = "four vessels")]
         let phase = k as f64;
         let centre = offset((55.2, 15.8), 4.0 * phase, 3.0 * phase);

@@ -70,7 +70,11 @@ pub fn interference(anomalies: Vec<Anomaly>) -> Vec<Anomaly> {
     let mut start = 0;
     while start < affected.len() {
         let hour = affected[start].start_ms.div_euclid(H);
-        let end = start + affected[start..].iter().take_while(|a| a.start_ms.div_euclid(H) == hour).count();
+        let end = start
+            + affected[start..]
+                .iter()
+                .take_while(|a| a.start_ms.div_euclid(H) == hour)
+                .count();
         let hour_events = &affected[start..end];
         let mut group = vec![usize::MAX; hour_events.len()];
         for g in 0..hour_events.len() {
@@ -108,7 +112,7 @@ pub fn interference(anomalies: Vec<Anomaly>) -> Vec<Anomaly> {
         }
         start = end;
     }
-    kept.sort_by(|a, b| (a.mmsi, a.start_ms, a.kind).cmp(&(b.mmsi, b.start_ms, b.kind)));
+    kept.sort_by_key(|a| (a.mmsi, a.start_ms, a.kind));
     kept
 }
 
@@ -197,11 +201,18 @@ mod tests {
     fn three_vessels_within_thirty_nm_in_an_hour_are_one_interference_event() {
         let three = interference(vec![bad(1, 0, 0.0), bad(2, 10, 30.0), bad(3, 59, 55.0)]);
         assert_eq!(three.len(), 1);
-        assert_eq!((three[0].kind, three[0].vessels.clone()), (Kind::Interference, vec![1, 2, 3]));
+        assert_eq!(
+            (three[0].kind, three[0].vessels.clone()),
+            (Kind::Interference, vec![1, 2, 3])
+        );
         // Linked one to the next: the third is 30 nm from the second, not from the first.
         let two = interference(vec![bad(1, 0, 0.0), bad(2, 10, 0.0)]);
         assert_eq!(two.len(), 2, "two vessels are their own anomalies");
-        let apart = interference(vec![bad(1, 0, 0.0), bad(2, 10, 30.0), bad(3, 20, 30.0 + INTERFERENCE_KM + 0.1)]);
+        let apart = interference(vec![
+            bad(1, 0, 0.0),
+            bad(2, 10, 30.0),
+            bad(3, 20, 30.0 + INTERFERENCE_KM + 0.1),
+        ]);
         assert_eq!(apart.iter().filter(|a| a.kind == Kind::BadFix).count(), 3);
         let next_hour = interference(vec![bad(1, 0, 0.0), bad(2, 10, 0.0), bad(3, 60, 0.0)]);
         assert!(next_hour.iter().all(|a| a.kind == Kind::BadFix));

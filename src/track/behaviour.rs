@@ -261,7 +261,12 @@ pub fn observe(fixes: &[FixRow], params: &Params, scope: &Scope<'_>) -> Observed
         let mut a = Anomaly::at(Kind::BadFix, &fixes[b], detail);
         if let Some(&p) = before {
             a.other = Some((fixes[p].lat(), fixes[p].lon()));
-            a.distance_km = Some(distance_km(fixes[p].lat(), fixes[p].lon(), fixes[b].lat(), fixes[b].lon()));
+            a.distance_km = Some(distance_km(
+                fixes[p].lat(),
+                fixes[p].lon(),
+                fixes[b].lat(),
+                fixes[b].lon(),
+            ));
         }
         seen.anomalies.push(a);
     }
@@ -279,7 +284,7 @@ pub fn observe(fixes: &[FixRow], params: &Params, scope: &Scope<'_>) -> Observed
         }
         seen.hourly.sort_by_key(|f| f.ts_ms);
     }
-    seen.anomalies.sort_by(|a, b| (a.start_ms, a.kind).cmp(&(b.start_ms, b.kind)));
+    seen.anomalies.sort_by_key(|a| (a.start_ms, a.kind));
     seen
 }
 
@@ -325,7 +330,10 @@ fn jumps(fixes: &[FixRow], track: &Track, seen: &mut Observed) {
             continue;
         };
         let (a, b) = (&fixes[from], &fixes[seg.first()]);
-        let Some(old) = track.segments[..s].iter().find(|o| o.fixes.binary_search(&from).is_ok()) else {
+        let Some(old) = track.segments[..s]
+            .iter()
+            .find(|o| o.fixes.binary_search(&from).is_ok())
+        else {
             continue;
         };
         let km = distance_km(a.lat(), a.lon(), b.lat(), b.lon());
@@ -367,7 +375,7 @@ fn jumps(fixes: &[FixRow], track: &Track, seen: &mut Observed) {
 /// latitude (within 0.1% of the great circle below 100 km, and an order of magnitude
 /// cheaper, which counts at a fix of every vessel of a day).
 fn leg_km(a: &FixRow, b: &FixRow) -> f64 {
-    let kx = KM_PER_DEG * ((a.lat() + b.lat()) / 2.0).to_radians().cos();
+    let kx = KM_PER_DEG * f64::midpoint(a.lat(), b.lat()).to_radians().cos();
     let (dx, dy) = ((b.lon() - a.lon()) * kx, (b.lat() - a.lat()) * KM_PER_DEG);
     (dx * dx + dy * dy).sqrt()
 }
@@ -395,7 +403,7 @@ fn loitering(fixes: &[FixRow], seg: &[usize], params: &Params, ports: &Gazetteer
         }
         let back = &fixes[seg[j]];
         let dt = f.ts_ms - back.ts_ms;
-        let speed = (j < k && dt >= DISPLACEMENT_WINDOW_MS && dt <= LOITER_SILENCE_MS + DISPLACEMENT_WINDOW_MS)
+        let speed = (j < k && (DISPLACEMENT_WINDOW_MS..=LOITER_SILENCE_MS + DISPLACEMENT_WINDOW_MS).contains(&dt))
             .then(|| leg_km(back, f) / KM_PER_NM / ms_hours(dt));
         let slow = speed.is_some_and(|s| s < params.loiter_max_kn) && {
             let stale = checked.is_none_or(|(lat, lon, _)| {
@@ -430,11 +438,11 @@ fn loiter(fixes: &[FixRow], run: &[usize], mean_speed_kn: f64) -> Loiter {
         .map(|&i| distance_km(lat, lon, fixes[i].lat(), fixes[i].lon()))
         .fold(0.0, f64::max);
     let anchored = run.iter().filter(|&&i| fixes[i].status() == Some(1)).count();
-    let (first, last) = (&fixes[run[0]], &fixes[run[run.len() - 1]]);
+    let (head, tail) = (&fixes[run[0]], &fixes[run[run.len() - 1]]);
     Loiter {
-        mmsi: first.mmsi,
-        start_ms: first.ts_ms,
-        end_ms: last.ts_ms,
+        mmsi: head.mmsi,
+        start_ms: head.ts_ms,
+        end_ms: tail.ts_ms,
         lat,
         lon,
         radius_km,
@@ -471,15 +479,17 @@ fn on_land(fixes: &[FixRow], seg: &[usize], land: &LandMask, ports: &Gazetteer, 
     };
     // A vessel at a berth reports the same place over and over: it is looked up again
     // once it moved about 20 m.
-    let mut last: Option<(i32, i32, bool)> = None;
+    let mut checked: Option<(i32, i32, bool)> = None;
     for &i in seg {
         let f = &fixes[i];
-        let inland = match last {
-            Some((lat, lon, inland)) if (lat - f.lat_e7).abs() < 2000 && (lon - f.lon_e7).abs() < 2000 => inland,
+        let inland = match checked {
+            Some((lat_e7, lon_e7, inland)) if (lat_e7 - f.lat_e7).abs() < 2000 && (lon_e7 - f.lon_e7).abs() < 2000 => {
+                inland
+            }
             _ => {
-                let inland = land.inland_beyond(f.lat(), f.lon(), INLAND_M)
-                    && ports.locate(f.lat(), f.lon(), 0.0).is_none();
-                last = Some((f.lat_e7, f.lon_e7, inland));
+                let inland =
+                    land.inland_beyond(f.lat(), f.lon(), INLAND_M) && ports.locate(f.lat(), f.lon(), 0.0).is_none();
+                checked = Some((f.lat_e7, f.lon_e7, inland));
                 inland
             }
         };
@@ -556,7 +566,11 @@ mod tests {
         assert!(observed(&under, &ports).gaps.is_empty(), "2.5 h");
         // Every 10 minutes is not sparse: the 2-hour threshold holds.
         assert_eq!(observed(&idle(0..1440, 10, &[]), &ports).gap_ms, 120 * MIN);
-        assert_eq!(observed(&idle(0..1440, 11, &[]), &ports).gap_ms, 120 * MIN, "6 x 11 min is 66 min");
+        assert_eq!(
+            observed(&idle(0..1440, 11, &[]), &ports).gap_ms,
+            120 * MIN,
+            "6 x 11 min is 66 min"
+        );
         assert_eq!(observed(&idle(0..2880, 25, &[]), &ports).gap_ms, 150 * MIN);
     }
 
@@ -634,8 +648,16 @@ mod tests {
     fn two_tracks_at_once_for_an_hour_ten_nm_apart_are_a_shared_mmsi() {
         let ports = far_port();
         assert_eq!(kinds(&observed(&twin(19.0, 62), &ports)), vec![Kind::SharedMmsi]);
-        assert_eq!(kinds(&observed(&twin(19.0, 40), &ports)), vec![Kind::Teleport], "40 minutes");
-        assert_eq!(kinds(&observed(&twin(17.0, 62), &ports)), vec![Kind::Teleport], "9.2 nm");
+        assert_eq!(
+            kinds(&observed(&twin(19.0, 40), &ports)),
+            vec![Kind::Teleport],
+            "40 minutes"
+        );
+        assert_eq!(
+            kinds(&observed(&twin(17.0, 62), &ports)),
+            vec![Kind::Teleport],
+            "9.2 nm"
+        );
     }
 }
 

@@ -79,7 +79,7 @@ pub fn reachable(a: &FixRow, b: &FixRow, v_max_kn: f64) -> bool {
     if (dlat + dlon) * KM_PER_DEG <= budget {
         return true;
     }
-    let dx = dlon * KM_PER_DEG * cos_deg((a.lat() + b.lat()) / 2.0);
+    let dx = dlon * KM_PER_DEG * cos_deg(f64::midpoint(a.lat(), b.lat()));
     let dy = dlat * KM_PER_DEG;
     let flat = (dx * dx + dy * dy).sqrt();
     if flat < 100.0 {
@@ -95,10 +95,13 @@ pub fn reachable(a: &FixRow, b: &FixRow, v_max_kn: f64) -> bool {
 
 /// The cosine of a latitude from a table of every 0.01 degree (within 2e-6).
 fn cos_deg(lat: f64) -> f64 {
-    static TABLE: std::sync::LazyLock<Vec<f64>> = std::sync::LazyLock::new(|| {
-        (0..=9000).map(|k| (f64::from(k) / 100.0).to_radians().cos()).collect()
-    });
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped to the table")]
+    static TABLE: std::sync::LazyLock<Vec<f64>> =
+        std::sync::LazyLock::new(|| (0..=9000).map(|k| (f64::from(k) / 100.0).to_radians().cos()).collect());
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to the table"
+    )]
     let k = (lat.abs() * 100.0).round().min(9000.0) as usize;
     TABLE[k]
 }
@@ -187,9 +190,11 @@ pub fn clean(fixes: &[FixRow], min_gap_ms: i64) -> Track {
         }
         let ts = fixes[i].ts_ms;
         // Another track of this MMSI, heard recently, that this fix continues.
-        let other = (segments.len().saturating_sub(RECENT_TRACKS)..segments.len()).rev().find(|&s| {
-            s != current && ts - fixes[segments[s].last()].ts_ms <= TRACK_MEMORY_MS && ok(segments[s].last(), i)
-        });
+        let other = (segments.len().saturating_sub(RECENT_TRACKS)..segments.len())
+            .rev()
+            .find(|&s| {
+                s != current && ts - fixes[segments[s].last()].ts_ms <= TRACK_MEMORY_MS && ok(segments[s].last(), i)
+            });
         if let Some(s) = other {
             segments[s].fixes.push(i);
             current = s;
@@ -266,21 +271,35 @@ mod tests {
 
     /// Ten knots east, a fix a minute.
     fn steaming(minutes: std::ops::Range<i64>) -> Vec<FixRow> {
-        minutes.map(|m| at(m, m as f64 * 10.0 * KM_PER_NM / 60.0, 10.0)).collect()
+        minutes
+            .map(|m| at(m, f64::from(u32::try_from(m).unwrap()) * 10.0 * KM_PER_NM / 60.0, 10.0))
+            .collect()
     }
 
     #[test]
     fn the_top_speed_is_its_own_within_bounds() {
-        assert_eq!(v_max_kn(&steaming(0..10)), DEFAULT_V_MAX_KN, "too few reports");
+        assert!(
+            (v_max_kn(&steaming(0..10)) - DEFAULT_V_MAX_KN).abs() < 1e-9,
+            "too few reports"
+        );
         let few_fast: Vec<FixRow> = (0..5).map(|m| at(m, 0.0, 22.0)).collect();
-        assert!((v_max_kn(&few_fast) - 26.4).abs() < 1e-4, "too few, but faster than the default");
-        assert!((v_max_kn(&steaming(0..100)) - 16.0).abs() < 1e-9, "1.5 x 10 kn, raised to 16");
+        assert!(
+            (v_max_kn(&few_fast) - 26.4).abs() < 1e-4,
+            "too few, but faster than the default"
+        );
+        assert!(
+            (v_max_kn(&steaming(0..100)) - 16.0).abs() < 1e-9,
+            "1.5 x 10 kn, raised to 16"
+        );
         let fast: Vec<FixRow> = (0..100).map(|m| at(m, 0.0, 18.0)).collect();
         assert!((v_max_kn(&fast) - 27.0).abs() < 1e-4);
         let faster: Vec<FixRow> = (0..100).map(|m| at(m, 0.0, 25.0)).collect();
         assert!((v_max_kn(&faster) - 30.0).abs() < 1e-9, "capped");
         let fast_craft: Vec<FixRow> = (0..100).map(|m| at(m, 0.0, 38.0)).collect();
-        assert!((v_max_kn(&fast_craft) - 45.6).abs() < 1e-4, "its own speed, with a margin");
+        assert!(
+            (v_max_kn(&fast_craft) - 45.6).abs() < 1e-4,
+            "its own speed, with a margin"
+        );
     }
 
     #[test]
@@ -298,7 +317,11 @@ mod tests {
         for km in [0.1, 1.0, 2.3 * KM_PER_NM - 0.01, 2.3 * KM_PER_NM + 0.01, 50.0, 150.0] {
             for minutes in [0, 1, 6, 60, 600] {
                 let b = at(minutes, km, 0.0);
-                assert_eq!(reachable(&a, &b, 20.0), excess_km(&a, &b, 20.0) <= 0.0, "{km} km in {minutes} min");
+                assert_eq!(
+                    reachable(&a, &b, 20.0),
+                    excess_km(&a, &b, 20.0) <= 0.0,
+                    "{km} km in {minutes} min"
+                );
             }
         }
     }
@@ -316,14 +339,14 @@ mod tests {
     #[test]
     fn a_jump_the_track_continues_from_is_a_teleport() {
         let mut fixes = steaming(0..10);
-        fixes.extend((10..20).map(|m| at(m, 200.0 + m as f64 * 0.3, 10.0)));
+        fixes.extend((10..20).map(|m| at(m, 200.0 + f64::from(u32::try_from(m).unwrap()) * 0.3, 10.0)));
         let t = clean(&fixes, GAP);
         assert!(t.bad.is_empty());
         assert_eq!(t.segments.len(), 2);
         assert_eq!(t.segments[1].start, Start::Teleport { from: 9 });
         // The same after three hours of silence is a reappearance.
         let mut fixes = steaming(0..10);
-        fixes.extend((190..200).map(|m| at(m, 300.0 + m as f64 * 0.3, 10.0)));
+        fixes.extend((190..200).map(|m| at(m, 300.0 + f64::from(u32::try_from(m).unwrap()) * 0.3, 10.0)));
         let t = clean(&fixes, GAP);
         assert_eq!(t.segments[1].start, Start::Reappearance { from: 9 });
     }

@@ -171,7 +171,10 @@ impl<'g> Index<'g> {
 
     #[allow(clippy::cast_possible_truncation, reason = "degrees over a cell size fit i32")]
     fn cell(&self, lat: f64, lon: f64) -> (i32, i32) {
-        ((lat / self.cell_deg).floor() as i32, (lon / self.cell_deg).floor() as i32)
+        (
+            (lat / self.cell_deg).floor() as i32,
+            (lon / self.cell_deg).floor() as i32,
+        )
     }
 
     fn add(&mut self, probe: Probe, from_ms: i64, to_ms: i64) {
@@ -231,10 +234,7 @@ impl<'g> Index<'g> {
 
     /// A rule over the fixes of some vessels, for [`Index::evidence`].
     pub fn hear_rows(&self, rows: &[FixRow]) -> Vec<(u32, u8, u32)> {
-        self.hear(rows)
-            .into_iter()
-            .map(|(p, h, m)| (p, h as u8, m))
-            .collect()
+        self.hear(rows).into_iter().map(|(p, h, m)| (p, h as u8, m)).collect()
     }
 
     /// The evidence of every gap from what the fixes were heard as, and `silent_at`: the
@@ -384,6 +384,10 @@ mod tests {
         };
         assert_eq!(classify(&left, &Evidence::default(), &here), Class::Unknown);
         let open = Gap { end: None, ..g };
-        assert_eq!(classify(&open, &Evidence::default(), &here), Class::InPort, "from its start alone");
+        assert_eq!(
+            classify(&open, &Evidence::default(), &here),
+            Class::InPort,
+            "from its start alone"
+        );
     }
 }

@@ -60,12 +60,20 @@ pub struct LandMask {
     pub polygons: usize,
 }
 
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped to the grid")]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "clamped to the grid"
+)]
 fn row_of(lat: f64) -> usize {
     (((lat + 90.0) / CELL_DEG).floor().max(0.0) as usize).min(ROWS - 1)
 }
 
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped to the grid")]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "clamped to the grid"
+)]
 fn col_of(lon: f64) -> usize {
     (((lon + 180.0) / CELL_DEG).floor().max(0.0) as usize).min(COLS - 1)
 }
@@ -232,7 +240,14 @@ impl LandMask {
             for c in col.saturating_sub(1)..=(col + 1).min(COLS - 1) {
                 for &e in self.edges.get(&cell_id(r, c)).map_or(&[][..], Vec::as_slice) {
                     let bound = nearest.unwrap_or(within_km);
-                    if let Some(d) = segment_km(lat, lon, kx, self.coords[e as usize], self.coords[e as usize + 1], bound) {
+                    if let Some(d) = segment_km(
+                        lat,
+                        lon,
+                        kx,
+                        self.coords[e as usize],
+                        self.coords[e as usize + 1],
+                        bound,
+                    ) {
                         nearest = Some(d);
                     }
                 }
@@ -279,7 +294,10 @@ fn parse_waterways(text: &str) -> Result<Vec<Waterway>, LandError> {
         let [_, width, path] = fields[..] else {
             return Err(bad("expected name,half_width_km,path".into()));
         };
-        let half_width_km: f64 = width.trim().parse().map_err(|_| bad(format!("'{width}' is not a width")))?;
+        let half_width_km: f64 = width
+            .trim()
+            .parse()
+            .map_err(|_| bad(format!("'{width}' is not a width")))?;
         let line: Vec<Coord<f64>> = path
             .split(';')
             .map(|pt| {
@@ -327,7 +345,10 @@ mod tests {
 
     #[test]
     fn a_mask_that_is_not_one_is_an_error() {
-        assert!(matches!(LandMask::from_bytes(b"PK\x03\x04", ""), Err(LandError::Format)));
+        assert!(matches!(
+            LandMask::from_bytes(b"PK\x03\x04", ""),
+            Err(LandError::Format)
+        ));
         let mut short = MAGIC.to_vec();
         short.extend(5u32.to_le_bytes());
         assert!(matches!(LandMask::from_bytes(&short, ""), Err(LandError::Short)));

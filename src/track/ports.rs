@@ -281,13 +281,14 @@ impl Gazetteer {
                 }
             };
             let ring = |ring: &serde_json::Value| -> geo::LineString<f64> {
-                ring.as_array()
-                    .map(|pts| {
+                ring.as_array().map_or_else(
+                    || geo::LineString::new(Vec::new()),
+                    |pts| {
                         pts.iter()
                             .filter_map(|pt| Some((pt.get(0)?.as_f64()?, pt.get(1)?.as_f64()?)))
                             .collect()
-                    })
-                    .unwrap_or_else(|| geo::LineString::new(Vec::new()))
+                    },
+                )
             };
             let rings: Vec<geo::Polygon<f64>> = polygons
                 .iter()

@@ -57,7 +57,13 @@ fn every_planted_gap_comes_out_with_its_class_and_nothing_else_does() {
     let (fw, ports) = scenario(1);
     let rows = report(&fw, &ports, &["gaps"]);
     let line = |mmsi: u32, start: &str, end: &str, class: &str, open: bool| {
-        (m(mmsi), start.to_string(), end.to_string(), class.to_string(), open.to_string())
+        (
+            m(mmsi),
+            start.to_string(),
+            end.to_string(),
+            class.to_string(),
+            open.to_string(),
+        )
     };
     let mut expected = vec![
         // Silent while the crowd around it reports.
@@ -78,20 +84,33 @@ fn every_planted_gap_comes_out_with_its_class_and_nothing_else_does() {
     // The receiver outage: the five silenced together (within two minutes) are coverage
     // gaps, though the one vessel that kept reporting was heard during them.
     for (k, v) in mmsi::OUTAGE.iter().enumerate() {
-        let (start, end) = if k % 2 == 0 { ("10:02", "13:00") } else { ("10:01", "13:01") };
+        let (start, end) = if k % 2 == 0 {
+            ("10:02", "13:00")
+        } else {
+            ("10:01", "13:01")
+        };
         expected.push(line(*v, start, end, "coverage", false));
     }
     expected.sort();
     let mut got = gap_lines(&rows);
     got.sort();
     assert_eq!(got, expected);
-    let lone = rows.iter().find(|r| r["mmsi"] == m(mmsi::LONE)).unwrap();
-    assert_eq!((lone["duration_h"].as_str(), lone["neighbours_at_start"].as_str()), ("4.0", "9"));
-    assert_eq!(lone["vessel_name"], "LONE RANGER");
+    let lone_row = rows.iter().find(|r| r["mmsi"] == m(mmsi::LONE)).unwrap();
+    assert_eq!(
+        (
+            lone_row["duration_h"].as_str(),
+            lone_row["neighbours_at_start"].as_str()
+        ),
+        ("4.0", "9")
+    );
+    assert_eq!(lone_row["vessel_name"], "LONE RANGER");
     // The old MMSI of a reflag, silent from the new one's first fix on, is no open gap.
     assert!(!rows.iter().any(|r| r["mmsi"] == m(mmsi::REFLAG[0])));
     let outage = rows.iter().find(|r| r["mmsi"] == m(mmsi::OUTAGE[0])).unwrap();
-    assert_eq!(outage["neighbours_at_start"], "1", "the survivor was heard: the outage rule decides");
+    assert_eq!(
+        outage["neighbours_at_start"], "1",
+        "the survivor was heard: the outage rule decides"
+    );
 }
 
 #[test]
@@ -99,13 +118,20 @@ fn an_open_gap_keeps_its_id_when_more_data_closes_it_across_midnight() {
     let (fw, ports) = scenario(1);
     let before = report(&fw, &ports, &["gaps", "--vessel", &m(mmsi::OPEN)]);
     assert_eq!(before.len(), 1);
-    assert_eq!((before[0]["open"].as_str(), before[0]["end_utc"].as_str()), ("true", ""));
+    assert_eq!(
+        (before[0]["open"].as_str(), before[0]["end_utc"].as_str()),
+        ("true", "")
+    );
     let (fw, ports) = scenario(2);
     let after = report(&fw, &ports, &["gaps", "--vessel", &m(mmsi::OPEN)]);
     assert_eq!(after.len(), 1);
     assert_eq!(after[0]["event_id"], before[0]["event_id"]);
     assert_eq!(
-        (after[0]["open"].as_str(), after[0]["end_utc"].as_str(), after[0]["duration_h"].as_str()),
+        (
+            after[0]["open"].as_str(),
+            after[0]["end_utc"].as_str(),
+            after[0]["duration_h"].as_str()
+        ),
         ("false", "2025-03-02T06:00:00Z", "12.0")
     );
 }
@@ -156,7 +182,8 @@ fn loitering_is_drifting_or_at_anchor_and_the_decoys_are_not() {
             (m(mmsi::ANCHOR), "05:48", "12:12", "at_anchor", "6.4"),
         ]
     );
-    assert!(every(&rows, |r| r["nearest_port"].is_empty() || r["distance_to_port_km"].parse::<f64>().unwrap() > 10.0));
+    assert!(every(&rows, |r| r["nearest_port"].is_empty()
+        || r["distance_to_port_km"].parse::<f64>().unwrap() > 10.0));
 }
 
 #[test]
@@ -188,7 +215,10 @@ fn every_anomaly_kind_is_found_once_and_a_reflag_is_none() {
     assert_eq!(by_kind("on_land")["start_utc"], "2025-03-01T15:00:00Z");
     assert_eq!(by_kind("bad_fix")["start_utc"], "2025-03-01T09:00:00Z");
     let reappear = by_kind("impossible_reappearance");
-    assert_eq!((reappear["start_utc"].as_str(), reappear["end_utc"].as_str()), ("2025-03-01T09:00:00Z", "2025-03-01T12:00:00Z"));
+    assert_eq!(
+        (reappear["start_utc"].as_str(), reappear["end_utc"].as_str()),
+        ("2025-03-01T09:00:00Z", "2025-03-01T12:00:00Z")
+    );
     assert!(reappear["distance_km"].parse::<f64>().unwrap() > 250.0);
 }
 
@@ -207,7 +237,10 @@ fn the_filters_keep_what_they_name() {
     assert!(every(&since, |r| r["start_utc"].as_str() >= "2025-03-01T12:00:00Z"));
     assert_eq!(since.len(), 3, "SPARSE, BERTH, OPEN");
     let until = report(&fw, &ports, &["gaps", "--until", "2025-03-01T05:00:00Z"]);
-    assert_eq!(gap_lines(&until).iter().map(|g| g.0.clone()).collect::<Vec<_>>(), vec![m(mmsi::LONE), m(mmsi::SPLIT)]);
+    assert_eq!(
+        gap_lines(&until).iter().map(|g| g.0.clone()).collect::<Vec<_>>(),
+        vec![m(mmsi::LONE), m(mmsi::SPLIT)]
+    );
     // A vessel named by its IMO: the gap of LONE RANGER.
     let imo = report(&fw, &ports, &["gaps", "--vessel", "LONE RANGER"])[0]["imo"].clone();
     assert_eq!(report(&fw, &ports, &["gaps", "--vessel", &imo]).len(), 1);
@@ -217,9 +250,14 @@ fn the_filters_keep_what_they_name() {
     fw.import_file(&list, "watch", "2025-02-01");
     let listed = report(&fw, &ports, &["gaps", "--listed-only"]);
     assert_eq!(listed.len(), 1);
-    assert_eq!((listed[0]["mmsi"].clone(), listed[0]["listed_at_start"].as_str()), (m(mmsi::LONE), "watch"));
+    assert_eq!(
+        (listed[0]["mmsi"].clone(), listed[0]["listed_at_start"].as_str()),
+        (m(mmsi::LONE), "watch")
+    );
     // JSON has the CSV's keys, with typed values.
-    let json = fw.run(&["report", "gaps", "--vessel", &imo, "--ports", &ports, "--format", "json"]);
+    let json = fw.run(&[
+        "report", "gaps", "--vessel", &imo, "--ports", &ports, "--format", "json",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(v[0]["duration_h"], serde_json::json!(4.0));
     assert_eq!(v[0]["open"], serde_json::json!(false));
@@ -243,7 +281,13 @@ fn report_vessel_shows_its_gaps_loitering_and_anomalies() {
     assert_eq!(kinds, vec!["teleport", "on_land"]);
     assert_eq!(v[0]["gaps"], serde_json::json!([]));
     let table = fw.run(&["report", "vessel", &m(mmsi::LONE), "--format", "table"]);
-    assert!(table.stdout.contains("AIS gaps\n  2025-03-01T04:00:00Z  2025-03-01T08:00:00Z  4.0 h  unexplained"), "{}", table.stdout);
+    assert!(
+        table
+            .stdout
+            .contains("AIS gaps\n  2025-03-01T04:00:00Z  2025-03-01T08:00:00Z  4.0 h  unexplained"),
+        "{}",
+        table.stdout
+    );
 }
 
 #[test]
@@ -291,7 +335,10 @@ fn the_real_recordings_show_no_gap_or_loitering_and_their_few_anomalies() {
             let run = fw.run(&["report", r, "--input", path.to_str().unwrap(), "--format", "csv"]);
             assert_eq!(run.code, 0, "{}", run.stderr);
             if r == "anomalies" {
-                anomalies.push_str(&format!("# {name}\n{}", run.stdout));
+                anomalies.push_str("# ");
+                anomalies.push_str(name);
+                anomalies.push('\n');
+                anomalies.push_str(&run.stdout);
             } else {
                 assert_eq!(run.stdout.lines().count(), 1, "{name} {r}: {}", run.stdout);
             }

@@ -62,11 +62,14 @@ pub struct Events {
     pub data_end_ms: Option<i64>,
 }
 
+/// The transmitters of one IMO (vessels with more than one MMSI).
+type Shared<'v> = Vec<(&'v str, Vec<u32>)>;
+
 /// The events of every vessel in `tracks`; `vessels` tell which MMSIs share an IMO.
 pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::Result<Events> {
     let all = |_: u32| true;
     // The transmitters of one IMO: their hourly positions are kept, for clashes.
-    let shared: Vec<(&str, Vec<u32>)> = vessels
+    let shared: Shared<'_> = vessels
         .iter()
         .filter_map(|v| Some((v.imo()?, v.mmsis())))
         .filter(|(_, m)| m.len() > 1)
@@ -91,24 +94,62 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
     let Some(data_end) = observed.iter().filter_map(|o| o.silences.last().copied()).max() else {
         return Ok(Events::default());
     };
-    let min_gap = want.params.min_gap_ms();
+    let (silences, silent_at) = silences(&observed, &shared, data_end, want.params.min_gap_ms());
+    let index = Index::new(&silences, want.neighbour_km);
+    let heard: Vec<(u32, u8, u32)> = if silences.is_empty() {
+        Vec::new()
+    } else {
+        tracks
+            .each(&all, &|rows| index.hear_rows(rows))?
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    let evidence = index.evidence(heard, &silent_at);
+    let gaps = silences
+        .iter()
+        .zip(evidence)
+        .map(|(s, evidence)| ClassedGap {
+            mmsi: s.mmsi,
+            gap: s.gap,
+            until_ms: s.until_ms,
+            class: classify(&s.gap, &evidence, want.ports),
+            evidence,
+        })
+        .collect();
+    let (loiters, anomalies) = the_rest(observed, &shared, want.anomalies);
+    Ok(Events {
+        gaps,
+        loiters,
+        anomalies,
+        data_end_ms: Some(data_end),
+    })
+}
 
-    // Every gap, open ones included (an MMSI whose last fix is a gap's length before the
-    // end of the data), and when each transmitter fell silent.
+/// Every gap, open ones included (an MMSI whose last fix is a gap's length before the
+/// end of the data, unless its vessel went on under another MMSI: a reflag), and when
+/// each transmitter fell silent.
+fn silences(
+    observed: &[Observed],
+    shared: &Shared<'_>,
+    data_end: i64,
+    min_gap: i64,
+) -> (Vec<Silence>, FxHashMap<u32, Vec<i64>>) {
     let mut silences: Vec<Silence> = Vec::new();
     let mut silent_at: FxHashMap<u32, Vec<i64>> = FxHashMap::default();
-    // A transmitter its vessel (by IMO) replaced, another of its MMSIs heard after it
-    // fell silent, has not gone silent: the vessel reflagged.
     let last_of: FxHashMap<u32, i64> = observed
         .iter()
         .filter_map(|o| Some((o.mmsi, o.silences.last().copied()?)))
         .collect();
     let replaced = |mmsi: u32, last_ms: i64| {
         shared.iter().any(|(_, mmsis)| {
-            mmsis.contains(&mmsi) && mmsis.iter().any(|m| *m != mmsi && last_of.get(m).is_some_and(|t| *t > last_ms))
+            mmsis.contains(&mmsi)
+                && mmsis
+                    .iter()
+                    .any(|m| *m != mmsi && last_of.get(m).is_some_and(|t| *t > last_ms))
         })
     };
-    for o in &observed {
+    for o in observed {
         for g in &o.gaps {
             silences.push(Silence {
                 mmsi: o.mmsi,
@@ -136,25 +177,12 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
         }
         silent_at.insert(o.mmsi, times);
     }
-    let index = Index::new(&silences, want.neighbour_km);
-    let heard: Vec<(u32, u8, u32)> = if silences.is_empty() {
-        Vec::new()
-    } else {
-        tracks.each(&all, &|rows| index.hear_rows(rows))?.into_iter().flatten().collect()
-    };
-    let evidence = index.evidence(heard, &silent_at);
-    let gaps = silences
-        .iter()
-        .zip(evidence)
-        .map(|(s, evidence)| ClassedGap {
-            mmsi: s.mmsi,
-            gap: s.gap,
-            until_ms: s.until_ms,
-            class: classify(&s.gap, &evidence, want.ports),
-            evidence,
-        })
-        .collect();
+    (silences, silent_at)
+}
 
+/// The loitering, and the anomalies with those that take two transmitters (one IMO on
+/// two MMSIs) or several vessels (interference areas) when `anomalies` are wanted.
+fn the_rest(observed: Vec<Observed>, shared: &Shared<'_>, anomalies_wanted: bool) -> (Vec<Loiter>, Vec<Anomaly>) {
     let mut anomalies: Vec<Anomaly> = Vec::new();
     let mut loiters: Vec<Loiter> = Vec::new();
     let mut hourly_fixes: FxHashMap<u32, Vec<crate::model::ais::FixRow>> = FxHashMap::default();
@@ -165,25 +193,18 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
             hourly_fixes.insert(o.mmsi, o.hourly);
         }
     }
-    if want.anomalies {
-        for (imo, mmsis) in &shared {
-            for (k, a) in mmsis.iter().enumerate() {
-                for b in &mmsis[k + 1..] {
-                    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-                    if let (Some(fa), Some(fb)) = (hourly_fixes.get(lo), hourly_fixes.get(hi)) {
-                        anomalies.extend(imo_clashes(imo, fa, fb));
-                    }
+    if !anomalies_wanted {
+        return (loiters, Vec::new());
+    }
+    for (imo, mmsis) in shared {
+        for (k, a) in mmsis.iter().enumerate() {
+            for b in &mmsis[k + 1..] {
+                let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+                if let (Some(fa), Some(fb)) = (hourly_fixes.get(lo), hourly_fixes.get(hi)) {
+                    anomalies.extend(imo_clashes(imo, fa, fb));
                 }
             }
         }
-        anomalies = interference(anomalies);
-    } else {
-        anomalies.clear();
     }
-    Ok(Events {
-        gaps,
-        loiters,
-        anomalies,
-        data_end_ms: Some(data_end),
-    })
+    (loiters, interference(anomalies))
 }

@@ -58,12 +58,17 @@ fn positive(flag: &str, v: f64) -> anyhow::Result<f64> {
 
 /// The land mask of `--land` and `--waterways`, or the bundled ones.
 pub fn land_mask(args: &AnomalyArgs) -> anyhow::Result<LandMask> {
-    let read = |p: &std::path::Path| {
-        std::fs::read(p).map_err(|e| UserError::new(format!("cannot read {}: {e}", p.display())))
-    };
-    let mask = read_mask(args.land.as_deref().map(read).transpose()?, args.waterways.as_deref().map(read).transpose()?);
+    let read =
+        |p: &std::path::Path| std::fs::read(p).map_err(|e| UserError::new(format!("cannot read {}: {e}", p.display())));
+    let mask = read_mask(
+        args.land.as_deref().map(read).transpose()?,
+        args.waterways.as_deref().map(read).transpose()?,
+    );
     mask.map_err(|e| {
-        let which = args.land.as_ref().map_or_else(|| "the bundled land mask".to_string(), |p| p.display().to_string());
+        let which = args
+            .land
+            .as_ref()
+            .map_or_else(|| "the bundled land mask".to_string(), |p| p.display().to_string());
         UserError::new(format!("{which}: {e}"))
             .hint("a mask is made with tools/build_landmask.py")
             .into()
@@ -102,9 +107,11 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
         }
         Report::Anomalies(_) => {
             if filters.port.is_some() || filters.country.is_some() {
-                return Err(UserError::new("anomalies have no port: --port and --country do not apply")
-                    .hint("gaps and loitering name their nearest port")
-                    .into());
+                return Err(
+                    UserError::new("anomalies have no port: --port and --country do not apply")
+                        .hint("gaps and loitering name their nearest port")
+                        .into(),
+                );
             }
         }
     }
@@ -175,7 +182,10 @@ fn select(
         cx.nearest_port(lat, lon).is_some_and(|(locode, _)| {
             let p = ports.get(locode);
             filters.port.as_ref().is_none_or(|want| want == locode)
-                && filters.country.as_ref().is_none_or(|c| p.is_some_and(|p| &p.country == c))
+                && filters
+                    .country
+                    .as_ref()
+                    .is_none_or(|c| p.is_some_and(|p| &p.country == c))
         })
     };
     match report {

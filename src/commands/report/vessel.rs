@@ -11,13 +11,13 @@ use crate::error::{Outcome, UserError};
 use crate::matching::screen::DEFAULT_MIN_SCORE;
 use crate::matching::{Query, Screen, Strength};
 use crate::report::calls;
+use crate::report::events::{Context, anomaly_rows, gap_rows, loiter_rows};
+use crate::report::vessel::EventRows;
 use crate::report::vessel::{CallLine, Possible, profile, to_json, write_table};
 use crate::report::{Cell, Format, Rows};
 use crate::settings::Filters;
 use crate::settings::Settings;
 use crate::store::data::DataStore;
-use crate::report::events::{Context, anomaly_rows, gap_rows, loiter_rows};
-use crate::report::vessel::EventRows;
 use crate::track::behaviour::Params as Behaviour;
 use crate::track::gaps::DEFAULT_NEIGHBOUR_KM;
 use crate::track::land::LandMask;
@@ -40,31 +40,13 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
     let vessels: Vec<_> = loaded.vessels.iter().filter(|v| vessel_matches(v, &q)).collect();
     let store = DataStore::open(&settings.data_dir)?;
     let ports = gazetteer::gazetteer(None, None)?;
-    let found = if vessels.is_empty() {
-        Events::default()
+    let (found, calls) = if vessels.is_empty() {
+        (Events::default(), Vec::new())
     } else {
-        let tracks = Tracks::from_store(&store, &Filters::default(), Reach::Window, &|_| true)?;
-        let land = LandMask::bundled().map_err(|e| UserError::new(format!("the bundled land mask: {e}")))?;
-        let want = Want {
-            params: Behaviour::DEFAULT,
-            neighbour_km: DEFAULT_NEIGHBOUR_KM,
-            ports: &ports,
-            loitering: true,
-            land: Some(&land),
-            anomalies: true,
-        };
-        events(&tracks, &loaded.vessels, &want)?
+        let mmsis: Vec<u32> = vessels.iter().flat_map(|v| v.mmsis()).collect();
+        detected(&store, &loaded, &mmsis, &ports)?
     };
     let cx = Context::new(&loaded.vessels, &screen, &ports);
-    let calls = if vessels.is_empty() {
-        Vec::new()
-    } else {
-        let wanted: Vec<u32> = vessels.iter().flat_map(|v| v.mmsis()).collect();
-        let keep = |m: u32| wanted.contains(&m);
-        let tracks = Tracks::from_store(&store, &Filters::default(), Reach::Window, &keep)?;
-        let detected = tracks.port_calls(&ports, &Params::default(), &keep)?;
-        calls::collect(detected, store.port_call_records()?, &ports, &loaded.vessels)
-    };
     let mut profiles = Vec::new();
     for v in &vessels {
         let joined = screen.join_vessel(&facts(v), true);
@@ -170,4 +152,29 @@ fn behaviour_of(found: &Events, mmsis: &[u32], cx: &Context<'_>) -> EventRows {
             cx,
         ),
     }
+}
+
+/// The behaviour events of the store's positions (all vessels: the evidence of a gap is
+/// the others'), and the port calls of the vessels' MMSIs, from one reading.
+fn detected(
+    store: &DataStore,
+    loaded: &Loaded,
+    mmsis: &[u32],
+    ports: &crate::track::ports::Gazetteer,
+) -> anyhow::Result<(Events, Vec<calls::CallRow>)> {
+    let tracks = Tracks::from_store(store, &Filters::default(), Reach::Window, &|_| true)?;
+    let land = LandMask::bundled().map_err(|e| UserError::new(format!("the bundled land mask: {e}")))?;
+    let want = Want {
+        params: Behaviour::DEFAULT,
+        neighbour_km: DEFAULT_NEIGHBOUR_KM,
+        ports,
+        loitering: true,
+        land: Some(&land),
+        anomalies: true,
+    };
+    let found = events(&tracks, &loaded.vessels, &want)?;
+    let keep = |m: u32| mmsis.contains(&m);
+    let detected = tracks.port_calls(ports, &Params::default(), &keep)?;
+    let calls = calls::collect(detected, store.port_call_records()?, ports, &loaded.vessels);
+    Ok((found, calls))
 }
