@@ -328,7 +328,7 @@ and a flag change, never an anomaly.
 Examples:
   fleetwatch report anomalies --since 2025-05-01 --format csv > anomalies.csv
   fleetwatch report anomalies --vessel 273279840
-  fleetwatch report anomalies --input aisdk-2025-05-15.csv --land my-land.fwl.gz")]
+  fleetwatch report anomalies --input aisdk-2025-05-15.csv")]
     Anomalies(AnomalyArgs),
     /// Name changes per vessel
     #[command(

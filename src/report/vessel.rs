@@ -516,7 +516,7 @@ fn write_behaviour(b: &EventRows, out: &mut dyn Write) -> io::Result<()> {
                 "neighbours_at_end",
                 "nearest_port",
             ],
-            "none of at least the gap length",
+            "none",
         ),
         (
             "Loitering",
