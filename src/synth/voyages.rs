@@ -3,7 +3,8 @@
 //! of India), loading or discharging, with the situations that fool a naive detector —
 //! waits at anchor outside the port, fast transits past a port, loitering at sea, stops
 //! shorter than the minimum, long AIS silences during a berth stay, single outlying
-//! fixes. The truth lists the real calls.
+//! fixes; and, for the behaviour reports, 8 hours dark at sea 45 km off a port. The
+//! truth lists the real calls.
 
 use super::Rng;
 use crate::model::ais::{Fix, Fixes};
@@ -176,7 +177,13 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
                     track.sail_to(alat, alon, 13.0);
                     track.sail_to(sea_lat, sea_lon, 13.0);
                 }
-                _ => {}
+                _ => {
+                    // Out to sea, dark for 8 hours there (heard before and after), back.
+                    let (dlat, dlon) = offset(port, 45.0, seaward);
+                    track.sail_to(dlat, dlon, 12.0);
+                    track.stay(9.0, Some((0.5, 8.5)));
+                    track.sail_to(sea_lat, sea_lon, 12.0);
+                }
             }
             // The call: in to the berth, stay, out.
             let call_start = track.out.len();
