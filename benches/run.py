@@ -1,7 +1,7 @@
 """The benchmark suite: fleetwatch and DuckDB side by side, on the same generated files,
 in the same run. One command (from the repository root):
 
-    python3 benches/run.py [--quick] [--work DIR] [--runs N]
+    python3 benches/run.py [--quick] [--work DIR] [--runs N] [--only behaviour]
 
 It builds fleetwatch (release), installs its peer (the `duckdb` Python package, into
 DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`,
@@ -16,6 +16,10 @@ DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`
       then one day of that week, and the day of (a), from CSV to port calls: through
       the store (ingest, then the report), and straight from the file
       (`report port-calls --input`; DuckDB: the same SQL over `read_csv`);
+  (e) behaviour: `report gaps`, `report loitering` and `report anomalies` on the stored
+      week of voyages (with planted dark periods and loitering) and on the day of (a);
+      DuckDB runs the gap rule with its neighbour evidence in SQL
+      (benches/gaps_duckdb.py), and the two gap lists are compared field for field;
   (c) check: cold-start latency of one name query (DuckDB: a Python process that
       imports duckdb and filters the same list file by name);
   (d) screening: 100,000 names against all bundled lists (DuckDB: jaro_winkler
@@ -86,6 +90,66 @@ def agreement(fw_csv, duck_csv):
     return f"{len(fw):,} calls vs DuckDB's {len(dk):,}, {len(fw & dk):,} the same field for field"
 
 
+def gap_agreement(fw_csv, duck_csv):
+    """How fleetwatch's gaps (its CSV report) and DuckDB's (gaps_duckdb.py's OUT.csv)
+    compare, field for field (MMSI, start, end, class, neighbours at both ends)."""
+    import datetime
+
+    def utc(ms):
+        if ms == "":
+            return ""
+        return datetime.datetime.fromtimestamp(int(ms) / 1000, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    fw = {(int(r["mmsi"]), r["start_utc"], r["end_utc"], r["class"], r["neighbours_at_start"], r["neighbours_at_end"])
+          for r in csv.DictReader(io.StringIO(fw_csv))}
+    dk = set()
+    with open(duck_csv) as f:
+        for line in f:
+            m, t1, t2, cls, a, b = line.rstrip("\n").split(",")
+            dk.add((int(m), utc(t1), utc(t2), cls, a, b))
+    classes = {}
+    for g in fw:
+        classes[g[3]] = classes.get(g[3], 0) + 1
+    shown = ", ".join(f"{k} {v:,}" for k, v in sorted(classes.items()))
+    if fw == dk:
+        return f"both find the same {len(fw):,} gaps, field for field ({shown})"
+    return f"{len(fw):,} gaps vs DuckDB's {len(dk):,}, {len(fw & dk):,} the same field for field ({shown})"
+
+
+def behaviour_rows(fw, py, store, name, runs, work):
+    """Table rows: the three behaviour reports on a store; DuckDB beside `report gaps`."""
+    out = []
+    counted = {}
+
+    def fw_gaps():
+        wall, text = timed([fw, "--data-dir", store, "report", "gaps", "--format", "csv"], stdout=subprocess.PIPE)
+        counted["out"] = text
+        return wall
+
+    duck_out = os.path.join(work, "duck-gaps.csv")
+
+    def duck_gaps():
+        return timed([py, "benches/gaps_duckdb.py", store, "data/ports.csv", "2", duck_out])[0]
+
+    t_fw, t_dk = best_pair(runs, fw_gaps, duck_gaps)
+    m_fw = peak_mb([fw, "--data-dir", store, "report", "gaps", "--format", "csv"])
+    m_dk = peak_mb([py, "benches/gaps_duckdb.py", store, "data/ports.csv", "2", duck_out])
+    out.append((f"(e) report gaps on {name}", t_fw, t_dk,
+                f"{gap_agreement(counted['out'], duck_out)}; peak {m_fw:.0f} MB vs {m_dk:.0f} MB"))
+    for report in ["loitering", "anomalies"]:
+        cmd = [fw, "--data-dir", store, "report", report, "--format", "csv"]
+        found = {}
+
+        def run_once():
+            wall, text = timed(cmd, stdout=subprocess.PIPE)
+            found["n"] = max(len(text.splitlines()) - 1, 0)
+            return wall
+
+        t = best(runs, run_once)
+        out.append((f"(e) report {report} on {name}", t, None, f"{found['n']:,} events; peak {peak_mb(cmd):.0f} MB"))
+    return out
+
+
 def direct_calls_row(name, fw, py, day_csv, runs, empty):
     """A table row: port calls straight from a CSV file, fleetwatch (`--input`, no store)
     and DuckDB (the rule over `read_csv`) in turn; `empty` is a data directory without a
@@ -154,6 +218,7 @@ def main():
     ap.add_argument("--work", default="/tmp/fleetwatch-bench", help="where data and results go")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="tiny inputs, for a smoke test")
+    ap.add_argument("--only", choices=["behaviour"], help="only these workloads (the stores are made when missing)")
     args = ap.parse_args()
     work = args.work
     os.makedirs(work, exist_ok=True)
@@ -188,6 +253,17 @@ def main():
             sh([os.path.join(ex, "gen_names"), str(names)], stdout=f)
 
     rows = []
+    if args.only == "behaviour":
+        store = os.path.join(work, "store-day")
+        if not os.path.isdir(store):
+            sh([fw, "--quiet", "--data-dir", store, "ingest", day])
+        vstore = os.path.join(work, "store-voyages")
+        if not os.path.isdir(vstore):
+            sh([fw, "--quiet", "--data-dir", vstore, "ingest"] + voy_files)
+        rows += behaviour_rows(fw, py, vstore, "the stored week of voyages", args.runs, work)
+        rows += behaviour_rows(fw, py, store, "the stored day of (a)", args.runs, work)
+        write_table(rows, args, fw, duck_version, work)
+        return
     day_bytes = os.path.getsize(day)
     with open(day, "rb") as f:
         day_rows = sum(1 for _ in f) - 1
@@ -307,6 +383,10 @@ def main():
     rows.append(direct_calls_row("(b'') the day of (a) straight from the CSV (`report port-calls --input`)",
                                  fw, py, day, args.runs, empty))
 
+    # (e) behaviour: gaps, loitering, anomalies
+    rows += behaviour_rows(fw, py, vstore, "the stored week of voyages", args.runs, work)
+    rows += behaviour_rows(fw, py, store, "the stored day of (a)", args.runs, work)
+
     # (c) check cold start
     def lat(cmd, n=30):
         ts = []
@@ -332,7 +412,11 @@ def main():
     t_dk = best(1, duck_screen)
     rows.append((f"(d) screen {names:,} names against all bundled lists", t_fw, t_dk, "DuckDB: one run"))
 
-    # The table.
+    write_table(rows, args, fw, duck_version, work)
+
+
+def write_table(rows, args, fw, duck_version, work):
+    """Prints the Markdown table of the rows and writes it to WORK/results.md."""
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:

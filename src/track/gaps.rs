@@ -100,6 +100,13 @@ pub fn classify(gap: &Gap, evidence: &Evidence, ports: &Gazetteer) -> Class {
     Class::Unexplained
 }
 
+/// The flat distance in km from a probe to a position near it (`kx`: the probe's km
+/// per degree of longitude).
+fn flat_km(e: &Entry, lat: f64, lon: f64) -> f64 {
+    let (dx, dy) = ((lon - e.lon) * e.kx, (lat - e.lat) * KM_PER_DEG);
+    (dx * dx + dy * dy).sqrt()
+}
+
 /// Which end of which gap a probe stands for.
 #[derive(Debug, Clone, Copy)]
 struct Probe {
@@ -107,6 +114,8 @@ struct Probe {
     at_end: bool,
     lat: f64,
     lon: f64,
+    /// Km per degree of longitude at the probe.
+    kx: f64,
 }
 
 /// What a fix near a probe counts as.
@@ -117,11 +126,26 @@ enum Heard {
     Before1h,
 }
 
+/// A probe as a cell of the index lists it: what a run of fixes is checked against,
+/// without reaching into the probes and the gaps.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    probe: u32,
+    /// The gap's vessel (its own fixes are not its neighbours).
+    mmsi: u32,
+    at_end: bool,
+    start_ms: i64,
+    until_ms: i64,
+    lat: f64,
+    lon: f64,
+    kx: f64,
+}
+
 /// The gaps' ends, by cell and time slot.
 pub struct Index<'g> {
     silences: &'g [Silence],
     probes: Vec<Probe>,
-    cells: FxHashMap<(i32, i32, i64), Vec<u32>>,
+    cells: FxHashMap<(i32, i32, i64), Vec<Entry>>,
     km: f64,
     cell_deg: f64,
 }
@@ -149,6 +173,7 @@ impl<'g> Index<'g> {
                     at_end: false,
                     lat: start.lat(),
                     lon: start.lon(),
+                    kx: KM_PER_DEG * start.lat().to_radians().cos(),
                 },
                 start.ts_ms - TRAFFIC_BEFORE_MS,
                 s.until_ms.min(start.ts_ms + EVIDENCE_SPAN_MS),
@@ -160,6 +185,7 @@ impl<'g> Index<'g> {
                         at_end: true,
                         lat: end.lat(),
                         lon: end.lon(),
+                        kx: KM_PER_DEG * end.lat().to_radians().cos(),
                     },
                     start.ts_ms.max(s.until_ms - EVIDENCE_SPAN_MS),
                     s.until_ms,
@@ -180,6 +206,17 @@ impl<'g> Index<'g> {
     fn add(&mut self, probe: Probe, from_ms: i64, to_ms: i64) {
         #[allow(clippy::cast_possible_truncation, reason = "probes fit u32")]
         let p = self.probes.len() as u32;
+        let s = &self.silences[probe.gap as usize];
+        let entry = Entry {
+            probe: p,
+            mmsi: s.mmsi,
+            at_end: probe.at_end,
+            start_ms: s.gap.start.ts_ms,
+            until_ms: s.until_ms,
+            lat: probe.lat,
+            lon: probe.lon,
+            kx: probe.kx,
+        };
         let dlat = self.km / KM_PER_DEG;
         let dlon = (self.km / (KM_PER_DEG * probe.lat.to_radians().cos().max(0.01))).min(180.0);
         let (r0, c0) = self.cell(probe.lat - dlat, probe.lon - dlon);
@@ -187,49 +224,128 @@ impl<'g> Index<'g> {
         for row in r0..=r1 {
             for col in c0..=c1 {
                 for slot in from_ms.div_euclid(SLOT_MS)..=to_ms.div_euclid(SLOT_MS) {
-                    self.cells.entry((row, col, slot)).or_default().push(p);
+                    self.cells.entry((row, col, slot)).or_default().push(entry);
                 }
             }
         }
         self.probes.push(probe);
     }
 
+    /// What a fix at `ts_ms` counts as for a probe (`None`: nothing). In time order the
+    /// answers run nothing, 6 hours before, the hour before, during, nothing: a run of
+    /// fixes whose first and last answer alike all answer so.
+    fn heard_as(e: &Entry, ts_ms: i64) -> Option<Heard> {
+        let during = if e.at_end {
+            ts_ms >= e.until_ms - EVIDENCE_SPAN_MS
+        } else {
+            ts_ms <= e.start_ms + EVIDENCE_SPAN_MS
+        };
+        if ts_ms > e.start_ms && ts_ms < e.until_ms && during {
+            Some(Heard::During)
+        } else if e.at_end || ts_ms > e.start_ms || ts_ms < e.start_ms - TRAFFIC_BEFORE_MS {
+            None
+        } else if ts_ms >= e.start_ms - OUTAGE_BEFORE_MS {
+            Some(Heard::Before1h)
+        } else {
+            Some(Heard::Before6h)
+        }
+    }
+
+    /// Whether a position is within the neighbour distance of a probe: a flat distance
+    /// first (within 0.2% of the great circle at this range), the great circle when the
+    /// flat one is too near the limit to tell.
+    fn near(&self, e: &Entry, lat: f64, lon: f64) -> bool {
+        let flat = flat_km(e, lat, lon);
+        if flat < self.km * 0.998 {
+            return true;
+        }
+        if flat > self.km * 1.002 {
+            return false;
+        }
+        within_km(e.lat, e.lon, lat, lon, self.km).is_some()
+    }
+
     /// What the fixes of some vessels (sorted by MMSI) were heard as, near which gap
-    /// ends: (probe, heard as, MMSI), each once.
+    /// ends: (probe, heard as, MMSI), each once. A vessel's fixes go by runs in one cell
+    /// and time slot: a run whose box lies wholly inside (or outside) a probe's circle,
+    /// and whose first and last fix are heard alike, is decided at once; the others fix
+    /// by fix, until the probe has heard the vessel.
     fn hear(&self, rows: &[FixRow]) -> Vec<(u32, Heard, u32)> {
-        let mut out: FxHashSet<(u32, Heard, u32)> = FxHashSet::default();
-        for f in rows {
-            let (row, col) = self.cell(f.lat(), f.lon());
-            let Some(probes) = self.cells.get(&(row, col, f.ts_ms.div_euclid(SLOT_MS))) else {
-                continue;
+        let mut out: Vec<(u32, Heard, u32)> = Vec::new();
+        // What each probe has heard of this vessel: a bit per kind, cleared between
+        // vessels through the list of the probes touched.
+        let mut found: Vec<u8> = vec![0; self.probes.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut hear = |p: u32, h: Heard, mmsi: u32, found: &mut Vec<u8>, touched: &mut Vec<u32>| {
+            if found[p as usize] == 0 {
+                touched.push(p);
+            }
+            found[p as usize] |= 1 << (h as u8);
+            out.push((p, h, mmsi));
+        };
+        let has = |found: &[u8], p: u32, h: Heard| found[p as usize] & (1 << (h as u8)) != 0;
+        for vessel in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
+            for p in touched.drain(..) {
+                found[p as usize] = 0;
+            }
+            let mmsi = vessel[0].mmsi;
+            let key = |f: &FixRow| {
+                let (row, col) = self.cell(f.lat(), f.lon());
+                (row, col, f.ts_ms.div_euclid(SLOT_MS))
             };
-            for &p in probes {
-                let probe = &self.probes[p as usize];
-                let s = &self.silences[probe.gap as usize];
-                if s.mmsi == f.mmsi {
+            let mut i = 0;
+            while i < vessel.len() {
+                let k = key(&vessel[i]);
+                let j = i + vessel[i..].iter().take_while(|f| key(f) == k).count();
+                let run = &vessel[i..j];
+                i = j;
+                let Some(probes) = self.cells.get(&k) else {
                     continue;
+                };
+                let (mut lat0, mut lat1, mut lon0, mut lon1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+                for f in run {
+                    (lat0, lat1) = (lat0.min(f.lat()), lat1.max(f.lat()));
+                    (lon0, lon1) = (lon0.min(f.lon()), lon1.max(f.lon()));
                 }
-                let start = s.gap.start.ts_ms;
-                let during = if probe.at_end {
-                    f.ts_ms >= s.until_ms - EVIDENCE_SPAN_MS
-                } else {
-                    f.ts_ms <= start + EVIDENCE_SPAN_MS
-                };
-                let heard = if f.ts_ms > start && f.ts_ms < s.until_ms && during {
-                    Heard::During
-                } else if probe.at_end || f.ts_ms > start || f.ts_ms < start - TRAFFIC_BEFORE_MS {
-                    continue;
-                } else if f.ts_ms >= start - OUTAGE_BEFORE_MS {
-                    Heard::Before1h
-                } else {
-                    Heard::Before6h
-                };
-                if within_km(probe.lat, probe.lon, f.lat(), f.lon(), self.km).is_some() {
-                    out.insert((p, heard, f.mmsi));
+                let (t0, t1) = (run[0].ts_ms, run[run.len() - 1].ts_ms);
+                for e in probes {
+                    if e.mmsi == mmsi {
+                        continue;
+                    }
+                    let (h0, h1) = (Self::heard_as(e, t0), Self::heard_as(e, t1));
+                    if h0.is_none() && h1.is_none() {
+                        continue;
+                    }
+                    let p = e.probe;
+                    if h0 == h1 && h0.is_some_and(|h| has(&found, p, h)) {
+                        continue;
+                    }
+                    // The box's nearest and farthest points from the probe.
+                    let nearest = flat_km(e, e.lat.clamp(lat0, lat1), e.lon.clamp(lon0, lon1));
+                    if nearest > self.km * 1.002 + 0.05 {
+                        continue;
+                    }
+                    let farthest = [(lat0, lon0), (lat0, lon1), (lat1, lon0), (lat1, lon1)]
+                        .iter()
+                        .map(|&(la, lo)| flat_km(e, la, lo))
+                        .fold(0.0, f64::max);
+                    if let (Some(h), true) = (h0, h0 == h1 && farthest < self.km * 0.998 - 0.05) {
+                        hear(p, h, mmsi, &mut found, &mut touched);
+                        continue;
+                    }
+                    for f in run {
+                        let Some(h) = Self::heard_as(e, f.ts_ms) else {
+                            continue;
+                        };
+                        if !has(&found, p, h) && self.near(e, f.lat(), f.lon()) {
+                            hear(p, h, mmsi, &mut found, &mut touched);
+                        }
+                    }
                 }
             }
         }
-        out.into_iter().collect()
+        drop(hear);
+        out
     }
 
     /// A rule over the fixes of some vessels, for [`Index::evidence`].

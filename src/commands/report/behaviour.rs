@@ -18,6 +18,8 @@ use crate::track::timeline::Vessel;
 /// What to compute.
 pub struct Want<'a> {
     pub params: Params,
+    /// Gaps with their evidence (a second pass over every fix).
+    pub gaps: bool,
     pub neighbour_km: f64,
     pub ports: &'a Gazetteer,
     pub loitering: bool,
@@ -94,7 +96,11 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
     let Some(data_end) = observed.iter().filter_map(|o| o.silences.last().copied()).max() else {
         return Ok(Events::default());
     };
-    let (silences, silent_at) = silences(&observed, &shared, data_end, want.params.min_gap_ms());
+    let (silences, silent_at) = if want.gaps {
+        silences(&observed, &shared, data_end, want.params.min_gap_ms())
+    } else {
+        (Vec::new(), FxHashMap::default())
+    };
     let index = Index::new(&silences, want.neighbour_km);
     let heard: Vec<(u32, u8, u32)> = if silences.is_empty() {
         Vec::new()

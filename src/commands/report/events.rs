@@ -127,6 +127,7 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
     });
     let (land, (tracks, loaded)) = (land?, read?);
     let want = Want {
+        gaps: matches!(report, Report::Gaps(_)),
         params,
         neighbour_km,
         ports: &ports,

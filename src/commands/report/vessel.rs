@@ -165,6 +165,7 @@ fn detected(
     let tracks = Tracks::from_store(store, &Filters::default(), Reach::Window, &|_| true)?;
     let land = LandMask::bundled().map_err(|e| UserError::new(format!("the bundled land mask: {e}")))?;
     let want = Want {
+        gaps: true,
         params: Behaviour::DEFAULT,
         neighbour_km: DEFAULT_NEIGHBOUR_KM,
         ports,
