@@ -418,14 +418,8 @@ pub struct ListedArgs {
 pub struct PortCallArgs {
     #[command(flatten)]
     pub filters: ReportFilters,
-    /// Read positions, identities and port-call records from these files (any format
-    /// ingest reads) instead of the store, for this report only: nothing is stored
-    #[arg(long, value_name = "FILE", num_args = 1..)]
-    pub input: Vec<PathBuf>,
-    /// Ports to use instead of the bundled gazetteer: CSV (locode,name,country,lat,lon,radius_km;
-    /// rows that share a LOCODE are one port) or GeoJSON polygons with locode and name properties
-    #[arg(long, value_name = "FILE")]
-    pub ports: Option<PathBuf>,
+    #[command(flatten)]
+    pub sources: Sources,
     /// One radius for every circle of every port instead of each point's own (polygons keep theirs)
     #[arg(long, value_name = "KM")]
     pub enter_km: Option<f64>,
@@ -446,18 +440,26 @@ pub struct PortCallArgs {
     pub max_gap_h: f64,
 }
 
+/// Where a detecting report reads its positions and ports.
+#[derive(Debug, Args, Clone)]
+pub struct Sources {
+    /// Read positions, identities and port-call records from these files (any format
+    /// ingest reads) instead of the store, for this report only: nothing is stored
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub input: Vec<PathBuf>,
+    /// Ports to use instead of the bundled gazetteer: CSV (locode,name,country,lat,lon,radius_km;
+    /// rows that share a LOCODE are one port) or GeoJSON polygons with locode and name properties
+    #[arg(long, value_name = "FILE")]
+    pub ports: Option<PathBuf>,
+}
+
 /// What every behaviour report reads.
 #[derive(Debug, Args, Clone)]
 pub struct EventArgs {
     #[command(flatten)]
     pub filters: ReportFilters,
-    /// Read positions and identities from these files (any format ingest reads) instead of
-    /// the store, for this report only: nothing is stored
-    #[arg(long, value_name = "FILE", num_args = 1..)]
-    pub input: Vec<PathBuf>,
-    /// Ports to use instead of the bundled gazetteer (as for report port-calls)
-    #[arg(long, value_name = "FILE")]
-    pub ports: Option<PathBuf>,
+    #[command(flatten)]
+    pub sources: Sources,
     /// A silence of at least this long is a gap (and tells a teleport from a reappearance)
     #[arg(long, default_value_t = Behaviour::DEFAULT.min_gap_h, value_name = "HOURS")]
     pub min_gap_h: f64,

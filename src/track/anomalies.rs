@@ -181,20 +181,7 @@ mod tests {
     }
 
     fn bad(mmsi: u32, minute: i64, north_km: f64) -> Anomaly {
-        let f = fix(mmsi, minute, north_km);
-        Anomaly {
-            kind: Kind::BadFix,
-            mmsi,
-            start_ms: f.ts_ms,
-            end_ms: f.ts_ms,
-            lat: f.lat(),
-            lon: f.lon(),
-            other_mmsi: None,
-            other: None,
-            distance_km: None,
-            vessels: vec![mmsi],
-            detail: String::new(),
-        }
+        Anomaly::at(Kind::BadFix, &fix(mmsi, minute, north_km), String::new())
     }
 
     #[test]

@@ -55,8 +55,10 @@ pub const SPARSE_INTERVAL_MS: i64 = 10 * 60_000;
 const LOITER_SILENCE_MS: i64 = 2 * H;
 /// Displacement speed is measured over the hour ending at each fix.
 const DISPLACEMENT_WINDOW_MS: i64 = H;
-/// A slow vessel's distance to the ports is measured again once it moved this far.
-const PORT_RECHECK_KM: f64 = 1.0;
+/// How far around a slow vessel the ports are looked for beyond the loitering distance:
+/// the farther the nearest port's edge is from that distance, the farther the vessel
+/// may move before it is looked up again.
+const PORT_LOOKAHEAD_KM: f64 = 20.0;
 /// `shared_mmsi`: two segments overlap in time this long, this far apart.
 const SHARED_OVERLAP_MS: i64 = H;
 const SHARED_APART_KM: f64 = 10.0 * KM_PER_NM;
@@ -136,7 +138,8 @@ pub struct Anomaly {
 }
 
 impl Anomaly {
-    fn at(kind: Kind, f: &FixRow, detail: String) -> Self {
+    /// An anomaly of one fix.
+    pub fn at(kind: Kind, f: &FixRow, detail: String) -> Self {
         Self {
             kind,
             mmsi: f.mmsi,
@@ -375,7 +378,7 @@ fn jumps(fixes: &[FixRow], track: &Track, seen: &mut Observed) {
 /// latitude (within 0.1% of the great circle below 100 km, and an order of magnitude
 /// cheaper, which counts at a fix of every vessel of a day).
 fn leg_km(a: &FixRow, b: &FixRow) -> f64 {
-    let kx = KM_PER_DEG * f64::midpoint(a.lat(), b.lat()).to_radians().cos();
+    let kx = KM_PER_DEG * clean::cos_deg(f64::midpoint(a.lat(), b.lat()));
     let (dx, dy) = ((b.lon() - a.lon()) * kx, (b.lat() - a.lat()) * KM_PER_DEG);
     (dx * dx + dy * dy).sqrt()
 }
@@ -385,7 +388,9 @@ fn loitering(fixes: &[FixRow], seg: &[usize], params: &Params, ports: &Gazetteer
     let min_ms = hours_ms(params.loiter_min_h);
     let mut j = 0usize; // the fix at or before an hour back
     let mut run: Option<(usize, usize, f64, usize)> = None; // (window start, last, speed sum, fixes)
-    let mut checked: Option<(f64, f64, bool)> = None; // last position checked against the ports
+    // The last position looked up against the ports: whether it was far enough, and how
+    // far the vessel can move from it before the answer may change.
+    let mut checked: Option<(f64, f64, bool, f64)> = None;
     let close = |run: Option<(usize, usize, f64, usize)>, out: &mut Vec<Loiter>| {
         let Some((from, to, sum, n)) = run else { return };
         if fixes[seg[to]].ts_ms - fixes[seg[from]].ts_ms >= min_ms {
@@ -406,12 +411,14 @@ fn loitering(fixes: &[FixRow], seg: &[usize], params: &Params, ports: &Gazetteer
         let speed = (j < k && (DISPLACEMENT_WINDOW_MS..=LOITER_SILENCE_MS + DISPLACEMENT_WINDOW_MS).contains(&dt))
             .then(|| leg_km(back, f) / KM_PER_NM / ms_hours(dt));
         let slow = speed.is_some_and(|s| s < params.loiter_max_kn) && {
-            let stale = checked.is_none_or(|(lat, lon, _)| {
-                (lat - f.lat()).abs() * KM_PER_DEG + (lon - f.lon()).abs() * KM_PER_DEG > PORT_RECHECK_KM
+            let stale = checked.is_none_or(|(lat, lon, _, slack)| {
+                (lat - f.lat()).abs() * KM_PER_DEG + (lon - f.lon()).abs() * KM_PER_DEG > slack
             });
             if stale {
-                let far = ports.nearest_edge(f.lat(), f.lon(), params.loiter_port_km).is_none();
-                checked = Some((f.lat(), f.lon(), far));
+                let limit = params.loiter_port_km;
+                let edge = ports.nearest_edge(f.lat(), f.lon(), limit + PORT_LOOKAHEAD_KM);
+                let d = edge.map_or(limit + PORT_LOOKAHEAD_KM, |e| e.1);
+                checked = Some((f.lat(), f.lon(), d > limit, (d - limit).abs()));
             }
             checked.is_some_and(|c| c.2)
         };

@@ -51,12 +51,18 @@ pub fn v_max_kn(fixes: &[FixRow]) -> f64 {
     (1.5 * p99).clamp(V_MAX_RANGE_KN.0, V_MAX_RANGE_KN.1)
 }
 
+/// How far a vessel at `v_max_kn` could have sailed between two fixes, with the
+/// allowance: `v_max * dt + 0.3 nm`, in km.
+fn budget_km(a: &FixRow, b: &FixRow, v_max_kn: f64) -> f64 {
+    #[allow(clippy::cast_precision_loss, reason = "milliseconds between two fixes")]
+    let dt_h = (b.ts_ms - a.ts_ms).abs() as f64 / 3_600_000.0;
+    v_max_kn * KM_PER_NM * dt_h + SLACK_KM
+}
+
 /// How far beyond what it could have sailed a vessel at `v_max_kn` went from `a` to
 /// `b`, in km: `d - (v_max * dt + 0.3 nm)`; positive is impossible.
 pub fn excess_km(a: &FixRow, b: &FixRow, v_max_kn: f64) -> f64 {
-    #[allow(clippy::cast_precision_loss, reason = "milliseconds between two fixes")]
-    let dt_h = (b.ts_ms - a.ts_ms).abs() as f64 / 3_600_000.0;
-    let budget = v_max_kn * KM_PER_NM * dt_h + SLACK_KM;
+    let budget = budget_km(a, b, v_max_kn);
     // The path along a meridian then a parallel is never shorter than the great
     // circle: within the budget by it, no trigonometry is needed.
     let (dlat, dlon) = ((b.lat() - a.lat()).abs(), (b.lon() - a.lon()).abs());
@@ -72,9 +78,7 @@ pub fn excess_km(a: &FixRow, b: &FixRow, v_max_kn: f64) -> f64 {
 /// 100 km; the great circle itself when the leg is longer or the flat answer is within
 /// 0.2% of the limit).
 pub fn reachable(a: &FixRow, b: &FixRow, v_max_kn: f64) -> bool {
-    #[allow(clippy::cast_precision_loss, reason = "milliseconds between two fixes")]
-    let dt_h = (b.ts_ms - a.ts_ms).abs() as f64 / 3_600_000.0;
-    let budget = v_max_kn * KM_PER_NM * dt_h + SLACK_KM;
+    let budget = budget_km(a, b, v_max_kn);
     let (dlat, dlon) = ((b.lat() - a.lat()).abs(), (b.lon() - a.lon()).abs());
     if (dlat + dlon) * KM_PER_DEG <= budget {
         return true;
@@ -94,7 +98,7 @@ pub fn reachable(a: &FixRow, b: &FixRow, v_max_kn: f64) -> bool {
 }
 
 /// The cosine of a latitude from a table of every 0.01 degree (within 2e-6).
-fn cos_deg(lat: f64) -> f64 {
+pub fn cos_deg(lat: f64) -> f64 {
     static TABLE: std::sync::LazyLock<Vec<f64>> =
         std::sync::LazyLock::new(|| (0..=9000).map(|k| (f64::from(k) / 100.0).to_radians().cos()).collect());
     #[allow(

@@ -293,13 +293,13 @@ impl<'g> Index<'g> {
                 let (row, col) = self.cell(f.lat(), f.lon());
                 (row, col, f.ts_ms.div_euclid(SLOT_MS))
             };
-            let mut i = 0;
-            while i < vessel.len() {
-                let k = key(&vessel[i]);
-                let j = i + vessel[i..].iter().take_while(|f| key(f) == k).count();
-                let run = &vessel[i..j];
-                i = j;
-                let Some(probes) = self.cells.get(&k) else {
+            let mut from = 0;
+            while from < vessel.len() {
+                let here = key(&vessel[from]);
+                let to = from + vessel[from..].iter().take_while(|f| key(f) == here).count();
+                let run = &vessel[from..to];
+                from = to;
+                let Some(probes) = self.cells.get(&here) else {
                     continue;
                 };
                 let (mut lat0, mut lat1, mut lon0, mut lon1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
@@ -344,7 +344,6 @@ impl<'g> Index<'g> {
                 }
             }
         }
-        drop(hear);
         out
     }
 

@@ -115,7 +115,7 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
             }
         }
     }
-    let ports = gazetteer::gazetteer(common.ports.as_deref(), None)?;
+    let ports = gazetteer::gazetteer(common.sources.ports.as_deref(), None)?;
     // The land mask is read beside the positions (it takes a core for half a second).
     let (land, read) = std::thread::scope(|scope| {
         let land = scope.spawn(|| match report {
@@ -150,12 +150,12 @@ fn read_tracks(
     filters: &Filters,
     err: &mut dyn Write,
 ) -> anyhow::Result<(Tracks, Loaded)> {
-    if common.input.is_empty() {
+    if common.sources.input.is_empty() {
         let store = DataStore::open(&settings.data_dir)?;
         let tracks = Tracks::from_store(&store, filters, Reach::WindowToEnd, &|_| true)?;
         Ok((tracks, Loaded::open(settings)?))
     } else {
-        let inputs = read_inputs(settings, &common.input, err)?;
+        let inputs = read_inputs(settings, &common.sources.input, err)?;
         let loaded = Loaded::with_spans(settings, &inputs.spans)?;
         Ok((Tracks::from_rows(inputs.positions, inputs.staging), loaded))
     }

@@ -44,12 +44,12 @@ pub fn run(
     if args.enter_km.is_some_and(|r| r <= 0.0) {
         return Err(UserError::new("--enter-km must be positive").into());
     }
-    let ports = gazetteer::gazetteer(args.ports.as_deref(), args.enter_km)?;
+    let ports = gazetteer::gazetteer(args.sources.ports.as_deref(), args.enter_km)?;
     // From the store, or (--input) from files read for this report alone.
-    let (inputs, loaded) = if args.input.is_empty() {
+    let (inputs, loaded) = if args.sources.input.is_empty() {
         (None, Loaded::open(settings)?)
     } else {
-        let inputs = read_inputs(settings, &args.input, err)?;
+        let inputs = read_inputs(settings, &args.sources.input, err)?;
         let loaded = Loaded::with_spans(settings, &inputs.spans)?;
         (Some(inputs), loaded)
     };
