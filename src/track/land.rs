@@ -17,6 +17,7 @@ use std::io::Read;
 use geo::{Coord, Distance, Euclidean, Intersects, Line, Point};
 use rustc_hash::FxHashMap;
 
+use super::clean::cos_deg;
 use crate::model::port::KM_PER_DEG;
 
 /// The bundled mask.
@@ -234,7 +235,7 @@ impl LandMask {
     /// (no farther than the cells around it reach), in km.
     fn coast_within_km(&self, lat: f64, lon: f64, within_km: f64) -> Option<f64> {
         let (row, col) = (row_of(lat), col_of(lon));
-        let kx = KM_PER_DEG * lat.to_radians().cos();
+        let kx = KM_PER_DEG * cos_deg(lat);
         let mut nearest: Option<f64> = None;
         for r in row.saturating_sub(1)..=(row + 1).min(ROWS - 1) {
             for c in col.saturating_sub(1)..=(col + 1).min(COLS - 1) {
@@ -257,7 +258,7 @@ impl LandMask {
     }
 
     fn in_waterway(&self, lat: f64, lon: f64) -> bool {
-        let kx = KM_PER_DEG * lat.to_radians().cos();
+        let kx = KM_PER_DEG * cos_deg(lat);
         self.waterways.iter().any(|w| {
             w.line
                 .windows(2)
