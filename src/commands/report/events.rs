@@ -75,15 +75,13 @@ pub fn land_mask(args: &AnomalyArgs) -> anyhow::Result<LandMask> {
     })
 }
 
+/// The mask and waterways given (as bytes), the bundled ones for those not.
 fn read_mask(land: Option<Vec<u8>>, waterways: Option<Vec<u8>>) -> Result<LandMask, crate::track::land::LandError> {
     let waterways = waterways.map(|w| String::from_utf8_lossy(&w).into_owned());
-    match (land, waterways) {
-        (None, None) => LandMask::bundled(),
-        (land, waterways) => LandMask::from_bytes(
-            land.as_deref().unwrap_or(crate::track::land::BUNDLED),
-            waterways.as_deref().unwrap_or(crate::track::land::BUNDLED_WATERWAYS),
-        ),
-    }
+    LandMask::from_bytes(
+        land.as_deref().unwrap_or(crate::track::land::BUNDLED),
+        waterways.as_deref().unwrap_or(crate::track::land::BUNDLED_WATERWAYS),
+    )
 }
 
 fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
