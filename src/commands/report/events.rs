@@ -60,10 +60,11 @@ fn positive(flag: &str, v: f64) -> anyhow::Result<f64> {
 pub fn land_mask(args: &AnomalyArgs) -> anyhow::Result<LandMask> {
     let read =
         |p: &std::path::Path| std::fs::read(p).map_err(|e| UserError::new(format!("cannot read {}: {e}", p.display())));
-    let mask = read_mask(
+    let (land, waterways) = (
         args.land.as_deref().map(read).transpose()?,
         args.waterways.as_deref().map(read).transpose()?,
     );
+    let mask = read_mask(land.as_deref(), waterways.as_deref());
     mask.map_err(|e| {
         let which = args
             .land
@@ -76,10 +77,10 @@ pub fn land_mask(args: &AnomalyArgs) -> anyhow::Result<LandMask> {
 }
 
 /// The mask and waterways given (as bytes), the bundled ones for those not.
-fn read_mask(land: Option<Vec<u8>>, waterways: Option<Vec<u8>>) -> Result<LandMask, crate::track::land::LandError> {
-    let waterways = waterways.map(|w| String::from_utf8_lossy(&w).into_owned());
+fn read_mask(land: Option<&[u8]>, waterways: Option<&[u8]>) -> Result<LandMask, crate::track::land::LandError> {
+    let waterways = waterways.map(|w| String::from_utf8_lossy(w).into_owned());
     LandMask::from_bytes(
-        land.as_deref().unwrap_or(crate::track::land::BUNDLED),
+        land.unwrap_or(crate::track::land::BUNDLED),
         waterways.as_deref().unwrap_or(crate::track::land::BUNDLED_WATERWAYS),
     )
 }
