@@ -117,10 +117,14 @@ impl Port {
     /// How far a point is from the edge of the area: 0 inside it.
     pub fn edge_distance_km(&self, lat: f64, lon: f64) -> f64 {
         match &self.area {
-            Area::Circles(circles) => circles
-                .iter()
-                .map(|c| (distance_km(lat, lon, c.lat, c.lon) - c.radius_km).max(0.0))
-                .fold(f64::INFINITY, f64::min),
+            Area::Circles(circles) => circles.iter().fold(f64::INFINITY, |best, c| {
+                // The difference in latitude alone bounds the distance from below: a
+                // circle that cannot be nearer costs no trigonometry.
+                if (c.lat - lat).abs() * KM_PER_DEG - c.radius_km >= best {
+                    return best;
+                }
+                best.min((distance_km(lat, lon, c.lat, c.lon) - c.radius_km).max(0.0))
+            }),
             Area::Polygons(polygons) => polygons
                 .iter()
                 .map(|p| {
