@@ -15,10 +15,9 @@ const BUNDLED: &str = include_str!("../../data/ports.csv");
 /// Kilometres per degree of latitude.
 const KM_PER_DEG: f64 = 111.195;
 
-/// One circle of a port in the tree, by the box its radius reaches.
 struct Indexed {
-    /// The box of (lon, lat) degrees the circle covers.
-    reach: AABB<[f64; 2]>,
+    /// (lon, lat) degrees.
+    point: [f64; 2],
     index: usize,
 }
 
@@ -26,22 +25,16 @@ impl RTreeObject for Indexed {
     type Envelope = AABB<[f64; 2]>;
 
     fn envelope(&self) -> Self::Envelope {
-        self.reach
+        AABB::from_point(self.point)
     }
-}
-
-/// The box of (lon, lat) degrees around a point that holds everything within `km` of it.
-fn degree_box(lat: f64, lon: f64, km: f64) -> AABB<[f64; 2]> {
-    let dlat = km / KM_PER_DEG;
-    let widest = (lat.abs() + dlat).min(89.9).to_radians().cos();
-    let dlon = (km / (KM_PER_DEG * widest)).min(180.0);
-    AABB::from_corners([lon - dlon, lat - dlat], [lon + dlon, lat + dlat])
 }
 
 /// Ports with a spatial index.
 pub struct Gazetteer {
     ports: Vec<Port>,
     tree: RTree<Indexed>,
+    /// The largest radius of any circle (or polygon port's reach), for the search window.
+    max_radius_km: f64,
     /// The ports whose radius may reach into each cell of a 0.1-degree grid (cells no
     /// port reaches are absent): a fix is placed by a look-up and a few distances.
     near: FxHashMap<u32, std::ops::Range<u32>>,
@@ -143,11 +136,12 @@ impl Gazetteer {
             .enumerate()
             .flat_map(|(index, p)| reach(p).map(move |c| (c, index)))
             .collect();
+        let max_radius_km = reaches.iter().map(|(c, _)| c.radius_km).fold(0.0, f64::max);
         let tree = RTree::bulk_load(
             reaches
                 .iter()
                 .map(|(c, index)| Indexed {
-                    reach: degree_box(c.lat, c.lon, c.radius_km),
+                    point: [c.lon, c.lat],
                     index: *index,
                 })
                 .collect(),
@@ -156,6 +150,7 @@ impl Gazetteer {
         Self {
             ports,
             tree,
+            max_radius_km,
             near,
             near_ports,
         }
@@ -342,10 +337,12 @@ impl Gazetteer {
             let indices = &self.near_ports[candidates.start as usize..candidates.end as usize];
             return self.nearest_holding(indices.iter().map(|i| *i as usize), lat, lon, 0.0);
         }
-        // The circles whose reach meets the point's box of the margin.
-        let window = degree_box(lat, lon, margin_km);
+        let reach = self.max_radius_km + margin_km;
+        let dlat = reach / KM_PER_DEG;
+        let dlon = (reach / (KM_PER_DEG * lat.to_radians().cos().max(0.01))).min(180.0);
+        let window = AABB::from_corners([lon - dlon, lat - dlat], [lon + dlon, lat + dlat]);
         self.nearest_holding(
-            self.tree.locate_in_envelope_intersecting(&window).map(|c| c.index),
+            self.tree.locate_in_envelope(&window).map(|c| c.index),
             lat,
             lon,
             margin_km,
@@ -375,9 +372,12 @@ impl Gazetteer {
     /// The port whose area's edge is nearest the point, if within `within_km`, with
     /// that distance (0 inside).
     pub fn nearest_edge(&self, lat: f64, lon: f64, within_km: f64) -> Option<(usize, f64)> {
-        let window = degree_box(lat, lon, within_km);
+        let reach = self.max_radius_km + within_km;
+        let dlat = reach / KM_PER_DEG;
+        let dlon = (reach / (KM_PER_DEG * lat.to_radians().cos().max(0.01))).min(180.0);
+        let window = AABB::from_corners([lon - dlon, lat - dlat], [lon + dlon, lat + dlat]);
         let mut best: Option<(usize, f64)> = None;
-        for c in self.tree.locate_in_envelope_intersecting(&window) {
+        for c in self.tree.locate_in_envelope(&window) {
             let edge = self.ports[c.index].edge_distance_km(lat, lon);
             if edge <= within_km && best.is_none_or(|b| (edge, c.index) < (b.1, b.0)) {
                 best = Some((c.index, edge));
