@@ -4,7 +4,7 @@
 //! need other vessels (the coverage evidence of a gap, one IMO on two transmitters,
 //! interference areas) are completed in `gaps` and `anomalies`. No I/O.
 
-use super::clean::{self, KM_PER_NM, Segment, Start, Track};
+use super::clean::{self, KM_PER_NM, Start, Track};
 use super::land::LandMask;
 use super::ports::Gazetteer;
 use crate::model::ais::FixRow;
@@ -72,8 +72,6 @@ const ON_LAND_MS: i64 = 10 * 60_000;
 pub struct Gap {
     pub start: FixRow,
     pub end: Option<FixRow>,
-    /// It ended in a reappearance farther than the vessel could have sailed.
-    pub reappeared: bool,
 }
 
 /// A run of slow displacement at sea.
@@ -212,14 +210,8 @@ pub fn observe(fixes: &[FixRow], params: &Params, scope: &Scope<'_>) -> Observed
     jumps(fixes, &track, &mut seen);
     // A gap is a silence of the transmitter: between two accepted fixes next to each
     // other in time, whichever track each belongs to (one MMSI carrying two tracks is
-    // not silent while either reports). One that ends a jump away is a reappearance.
+    // not silent while either reports).
     let segment_of = track.segment_of(fixes.len());
-    let reappears: Vec<usize> = track
-        .segments
-        .iter()
-        .filter(|s| matches!(s.start, Start::Reappearance { .. }))
-        .map(Segment::first)
-        .collect();
     let mut prev: Option<usize> = None;
     for i in (0..fixes.len()).filter(|&i| segment_of[i].is_some()) {
         if let Some(p) = prev
@@ -228,7 +220,6 @@ pub fn observe(fixes: &[FixRow], params: &Params, scope: &Scope<'_>) -> Observed
             seen.gaps.push(Gap {
                 start: fixes[p],
                 end: Some(fixes[i]),
-                reappeared: reappears.contains(&i),
             });
         }
         prev = Some(i);
@@ -464,48 +455,39 @@ fn loiter(fixes: &[FixRow], run: &[usize], mean_speed_kn: f64) -> Loiter {
 /// the mask) that a segment begins with, when it holds at least 3 fixes or lasts 10
 /// minutes.
 fn on_land(fixes: &[FixRow], seg: &[usize], land: &LandMask, ports: &Gazetteer, out: &mut Vec<Anomaly>) {
-    let mut run: Vec<usize> = Vec::new();
-    let mut flush = |run: &mut Vec<usize>| {
-        if let (Some(&a), Some(&b)) = (run.first(), run.last())
-            && (run.len() >= ON_LAND_FIXES || fixes[b].ts_ms - fixes[a].ts_ms >= ON_LAND_MS)
-        {
-            let (fa, fb) = (&fixes[a], &fixes[b]);
-            let inland = run
-                .iter()
-                .filter_map(|&i| land.inland_m(fixes[i].lat(), fixes[i].lon()))
-                .fold(0.0, f64::max);
-            let mut x = Anomaly::at(
-                Kind::OnLand,
-                fa,
-                format!("{} fixes up to {:.1} km inland", run.len(), inland / 1000.0),
-            );
-            x.end_ms = fb.ts_ms;
-            out.push(x);
-        }
-        run.clear();
-    };
     // A vessel at a berth reports the same place over and over: it is looked up again
     // once it moved about 20 m.
     let mut checked: Option<(i32, i32, bool)> = None;
-    for &i in seg {
-        let f = &fixes[i];
-        let inland = match checked {
-            Some((lat_e7, lon_e7, inland)) if (lat_e7 - f.lat_e7).abs() < 2000 && (lon_e7 - f.lon_e7).abs() < 2000 => {
-                inland
-            }
-            _ => {
-                let inland =
-                    land.inland_beyond(f.lat(), f.lon(), INLAND_M) && ports.locate(f.lat(), f.lon(), 0.0).is_none();
-                checked = Some((f.lat_e7, f.lon_e7, inland));
-                inland
-            }
-        };
-        if !inland {
-            break;
+    let inland = |f: &FixRow, checked: &mut Option<(i32, i32, bool)>| match *checked {
+        Some((lat_e7, lon_e7, inland)) if (lat_e7 - f.lat_e7).abs() < 2000 && (lon_e7 - f.lon_e7).abs() < 2000 => {
+            inland
         }
-        run.push(i);
+        _ => {
+            let inland =
+                land.inland_beyond(f.lat(), f.lon(), INLAND_M) && ports.locate(f.lat(), f.lon(), 0.0).is_none();
+            *checked = Some((f.lat_e7, f.lon_e7, inland));
+            inland
+        }
+    };
+    let n = seg.iter().take_while(|&&i| inland(&fixes[i], &mut checked)).count();
+    let run = &seg[..n];
+    let (Some(&a), Some(&b)) = (run.first(), run.last()) else {
+        return;
+    };
+    if run.len() < ON_LAND_FIXES && fixes[b].ts_ms - fixes[a].ts_ms < ON_LAND_MS {
+        return;
     }
-    flush(&mut run);
+    let deepest = run
+        .iter()
+        .filter_map(|&i| land.inland_m(fixes[i].lat(), fixes[i].lon()))
+        .fold(0.0, f64::max);
+    let mut x = Anomaly::at(
+        Kind::OnLand,
+        &fixes[a],
+        format!("{} fixes up to {:.1} km inland", run.len(), deepest / 1000.0),
+    );
+    x.end_ms = fixes[b].ts_ms;
+    out.push(x);
 }
 
 #[cfg(test)]

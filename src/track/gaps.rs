@@ -112,15 +112,11 @@ fn flat_km(e: &Entry, lat: f64, lon: f64) -> f64 {
 struct Probe {
     gap: u32,
     at_end: bool,
-    lat: f64,
-    lon: f64,
-    /// Km per degree of longitude at the probe.
-    kx: f64,
 }
 
 /// What a fix near a probe counts as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Heard {
+pub enum Heard {
     During,
     Before6h,
     Before1h,
@@ -168,25 +164,15 @@ impl<'g> Index<'g> {
             let g = g as u32;
             let start = &s.gap.start;
             index.add(
-                Probe {
-                    gap: g,
-                    at_end: false,
-                    lat: start.lat(),
-                    lon: start.lon(),
-                    kx: KM_PER_DEG * start.lat().to_radians().cos(),
-                },
+                Probe { gap: g, at_end: false },
+                (start.lat(), start.lon()),
                 start.ts_ms - TRAFFIC_BEFORE_MS,
                 s.until_ms.min(start.ts_ms + EVIDENCE_SPAN_MS),
             );
             if let Some(end) = &s.gap.end {
                 index.add(
-                    Probe {
-                        gap: g,
-                        at_end: true,
-                        lat: end.lat(),
-                        lon: end.lon(),
-                        kx: KM_PER_DEG * end.lat().to_radians().cos(),
-                    },
+                    Probe { gap: g, at_end: true },
+                    (end.lat(), end.lon()),
                     start.ts_ms.max(s.until_ms - EVIDENCE_SPAN_MS),
                     s.until_ms,
                 );
@@ -203,7 +189,7 @@ impl<'g> Index<'g> {
         )
     }
 
-    fn add(&mut self, probe: Probe, from_ms: i64, to_ms: i64) {
+    fn add(&mut self, probe: Probe, (lat, lon): (f64, f64), from_ms: i64, to_ms: i64) {
         #[allow(clippy::cast_possible_truncation, reason = "probes fit u32")]
         let p = self.probes.len() as u32;
         let s = &self.silences[probe.gap as usize];
@@ -213,14 +199,14 @@ impl<'g> Index<'g> {
             at_end: probe.at_end,
             start_ms: s.gap.start.ts_ms,
             until_ms: s.until_ms,
-            lat: probe.lat,
-            lon: probe.lon,
-            kx: probe.kx,
+            lat,
+            lon,
+            kx: KM_PER_DEG * lat.to_radians().cos(),
         };
         let dlat = self.km / KM_PER_DEG;
-        let dlon = (self.km / (KM_PER_DEG * probe.lat.to_radians().cos().max(0.01))).min(180.0);
-        let (r0, c0) = self.cell(probe.lat - dlat, probe.lon - dlon);
-        let (r1, c1) = self.cell(probe.lat + dlat, probe.lon + dlon);
+        let dlon = (self.km / (KM_PER_DEG * lat.to_radians().cos().max(0.01))).min(180.0);
+        let (r0, c0) = self.cell(lat - dlat, lon - dlon);
+        let (r1, c1) = self.cell(lat + dlat, lon + dlon);
         for row in r0..=r1 {
             for col in c0..=c1 {
                 for slot in from_ms.div_euclid(SLOT_MS)..=to_ms.div_euclid(SLOT_MS) {
@@ -270,7 +256,7 @@ impl<'g> Index<'g> {
     /// and time slot: a run whose box lies wholly inside (or outside) a probe's circle,
     /// and whose first and last fix are heard alike, is decided at once; the others fix
     /// by fix, until the probe has heard the vessel.
-    fn hear(&self, rows: &[FixRow]) -> Vec<(u32, Heard, u32)> {
+    pub fn hear(&self, rows: &[FixRow]) -> Vec<(u32, Heard, u32)> {
         let mut out: Vec<(u32, Heard, u32)> = Vec::new();
         // What each probe has heard of this vessel: a bit per kind, cleared between
         // vessels through the list of the probes touched.
@@ -347,14 +333,9 @@ impl<'g> Index<'g> {
         out
     }
 
-    /// A rule over the fixes of some vessels, for [`Index::evidence`].
-    pub fn hear_rows(&self, rows: &[FixRow]) -> Vec<(u32, u8, u32)> {
-        self.hear(rows).into_iter().map(|(p, h, m)| (p, h as u8, m)).collect()
-    }
-
     /// The evidence of every gap from what the fixes were heard as, and `silent_at`: the
     /// times other vessels fell silent (by MMSI, sorted).
-    pub fn evidence(&self, heard: Vec<(u32, u8, u32)>, silent_at: &FxHashMap<u32, Vec<i64>>) -> Vec<Evidence> {
+    pub fn evidence(&self, heard: Vec<(u32, Heard, u32)>, silent_at: &FxHashMap<u32, Vec<i64>>) -> Vec<Evidence> {
         let mut heard = heard;
         heard.sort_unstable();
         heard.dedup();
@@ -366,11 +347,11 @@ impl<'g> Index<'g> {
             let probe = &self.probes[p as usize];
             let e = &mut out[probe.gap as usize];
             match h {
-                0 if probe.at_end => e.at_end += 1,
-                0 => e.at_start += 1,
-                _ => {
+                Heard::During if probe.at_end => e.at_end += 1,
+                Heard::During => e.at_start += 1,
+                Heard::Before1h | Heard::Before6h => {
                     before.insert((probe.gap, mmsi));
-                    if h == Heard::Before1h as u8 {
+                    if h == Heard::Before1h {
                         last_hour.insert((probe.gap, mmsi));
                     }
                 }
@@ -428,7 +409,6 @@ mod tests {
             gap: Gap {
                 start: fix(1, 600, 0.0),
                 end: Some(fix(1, 840, 0.0)),
-                reappeared: false,
             },
             until_ms: 840 * MIN,
         }
@@ -443,7 +423,7 @@ mod tests {
         for (m, minute) in silent_at {
             at.entry(*m).or_default().push(minute * MIN);
         }
-        index.evidence(index.hear_rows(&rows), &at)[0]
+        index.evidence(index.hear(&rows), &at)[0]
     }
 
     #[test]

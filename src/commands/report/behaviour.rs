@@ -60,8 +60,6 @@ pub struct Events {
     pub gaps: Vec<ClassedGap>,
     pub loiters: Vec<Loiter>,
     pub anomalies: Vec<Anomaly>,
-    /// The newest fix of the data.
-    pub data_end_ms: Option<i64>,
 }
 
 /// The transmitters of one IMO (vessels with more than one MMSI).
@@ -102,11 +100,11 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
         (Vec::new(), FxHashMap::default())
     };
     let index = Index::new(&silences, want.neighbour_km);
-    let heard: Vec<(u32, u8, u32)> = if silences.is_empty() {
+    let heard = if silences.is_empty() {
         Vec::new()
     } else {
         tracks
-            .each(&all, &|rows| index.hear_rows(rows))?
+            .each(&all, &|rows| index.hear(rows))?
             .into_iter()
             .flatten()
             .collect()
@@ -128,7 +126,6 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
         gaps,
         loiters,
         anomalies,
-        data_end_ms: Some(data_end),
     })
 }
 
@@ -169,11 +166,7 @@ fn silences(
         {
             silences.push(Silence {
                 mmsi: o.mmsi,
-                gap: Gap {
-                    start: last,
-                    end: None,
-                    reappeared: false,
-                },
+                gap: Gap { start: last, end: None },
                 until_ms: data_end,
             });
         }

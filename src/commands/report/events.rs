@@ -188,18 +188,16 @@ fn select(
                     .is_none_or(|c| p.is_some_and(|p| &p.country == c))
         })
     };
+    // An event of one vessel that starts at `ts` at (lat, lon).
+    let one_vessel_ok = |mmsi: u32, ts: i64, lat: f64, lon: f64| {
+        filters.in_window(ts) && vessel_ok(mmsi) && listed_ok(mmsi, ts) && port_ok(lat, lon)
+    };
     match report {
         Report::Gaps(_) => {
             let lines = found
                 .gaps
                 .into_iter()
-                .filter(|g| {
-                    let s = &g.gap.start;
-                    filters.in_window(s.ts_ms)
-                        && vessel_ok(g.mmsi)
-                        && listed_ok(g.mmsi, s.ts_ms)
-                        && port_ok(s.lat(), s.lon())
-                })
+                .filter(|g| one_vessel_ok(g.mmsi, g.gap.start.ts_ms, g.gap.start.lat(), g.gap.start.lon()))
                 .map(|g| g.line())
                 .collect();
             gap_rows(lines, cx)
@@ -208,12 +206,7 @@ fn select(
             let kept = found
                 .loiters
                 .into_iter()
-                .filter(|l| {
-                    filters.in_window(l.start_ms)
-                        && vessel_ok(l.mmsi)
-                        && listed_ok(l.mmsi, l.start_ms)
-                        && port_ok(l.lat, l.lon)
-                })
+                .filter(|l| one_vessel_ok(l.mmsi, l.start_ms, l.lat, l.lon))
                 .collect();
             loiter_rows(kept, cx)
         }
