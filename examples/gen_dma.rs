@@ -9,6 +9,8 @@
 //! writes tankers shuttling between oil ports with calls, waits at anchor and transits
 //! (the port-call scenario of the tests, at scale), one file per day.
 //!
+//! `cargo run --release --example gen_dma -- encounters OUT_DIR` writes the encounter
+//! scenario (`fleetwatch::synth::encounters`) and its ports file.
 //! `cargo run --release --example gen_dma -- behaviour OUT_DIR` writes the behaviour
 //! scenario of the tests (two days, and `ports.csv`), to look at.
 //!
@@ -87,6 +89,14 @@ fn main() {
             std::fs::write(out.join(name), bytes).expect("write");
         }
         std::fs::write(out.join("ports.csv"), fleetwatch::synth::behaviour::PORTS_CSV).expect("write");
+        return;
+    }
+    if args.first().is_some_and(|a| a == "encounters") {
+        let out = std::path::PathBuf::from(args.get(1).map_or("/tmp/encounters", String::as_str));
+        std::fs::create_dir_all(&out).expect("output directory");
+        let (name, bytes) = fleetwatch::synth::encounters::file();
+        std::fs::write(out.join(name), bytes).expect("write");
+        std::fs::write(out.join("ports.csv"), fleetwatch::synth::encounters::PORTS_CSV).expect("write");
         return;
     }
     let voyage_mode = args.first().is_some_and(|a| a == "voyages");

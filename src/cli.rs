@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::ListFormat;
 use crate::track::behaviour::Params as Behaviour;
+use crate::track::encounters::Params as Encounters;
 use crate::track::portcalls::Params;
 
 const EXAMPLES: &str = "\
@@ -330,6 +331,33 @@ Examples:
   fleetwatch report anomalies --vessel 273279840
   fleetwatch report anomalies --input aisdk-2025-05-15.csv")]
     Anomalies(AnomalyArgs),
+    /// Ship-to-ship encounters: two vessels together, slow, for hours, with the draughts that say whether cargo may have moved
+    #[command(after_help = "\
+Columns: event_id, mmsi_a, imo_a, name_a, mmsi_b, imo_b, name_b, start_utc, end_utc,
+duration_h, lat, lon, median_distance_m, min_distance_m, median_speed_kn, class, setting,
+nearest_port, distance_to_port_km, silent_a, silent_b, draught_change_a_m,
+draught_change_b_m, transfer_like, listed_a, listed_b. Sorted by start_utc, mmsi_a, mmsi_b;
+a is the vessel with the lower MMSI.
+
+Both tracks are put on a 10-minute grid (interpolated across silences of up to an hour,
+never beyond a fix). Two vessels are together at a grid time when they are within
+--max-distance-m, both at or below --max-speed-kn (their displacement over the grid, not
+the speed they report) and moving at most 1 kn relative to each other. An encounter is a
+run of such times lasting --min-duration-h; runs of one pair less than 4 hours apart are
+one encounter, and silent_a/silent_b say that a vessel fell silent for over an hour inside
+it. class: alongside when the median distance is at most 150 m, else close. setting: port
+when the median position lies in a port area (adjacent berths: left out unless
+--include-port), else sea. draught_change_*_m: each vessel's last draught before to its
+first after; transfer_like: one rose and the other fell by 0.3 m or more. listed_*: the
+lists that had the vessel listed (by IMO or MMSI) on the day it began.
+An encounter shows two vessels were close for hours; it does not show what, if anything,
+passed between them.
+
+Examples:
+  fleetwatch report encounters --listed-only --since 2025-05-01
+  fleetwatch report encounters --vessel 9293002 --format json
+  fleetwatch report encounters --input aisdk-2025-05-15.csv --max-distance-m 300")]
+    Encounters(EncounterArgs),
     /// Name changes per vessel
     #[command(
         after_help = "Columns: imo, mmsi, old_name, new_name, last_seen_old_utc, first_seen_new_utc, source\n\
@@ -501,6 +529,26 @@ pub struct AnomalyArgs {
     /// name,half_width_km,path with the path as "lon lat;lon lat;...")
     #[arg(long, value_name = "FILE")]
     pub waterways: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct EncounterArgs {
+    #[command(flatten)]
+    pub filters: ReportFilters,
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Together within this distance
+    #[arg(long, default_value_t = Encounters::DEFAULT.max_distance_m, value_name = "METRES")]
+    pub max_distance_m: f64,
+    /// Both at or below this speed
+    #[arg(long, default_value_t = Encounters::DEFAULT.max_speed_kn, value_name = "KN")]
+    pub max_speed_kn: f64,
+    /// Shortest run together
+    #[arg(long, default_value_t = Encounters::DEFAULT.min_duration_h, value_name = "HOURS")]
+    pub min_duration_h: f64,
+    /// Also report encounters in port areas (vessels at adjacent berths)
+    #[arg(long)]
+    pub include_port: bool,
 }
 
 /// Filters every report takes.

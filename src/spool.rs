@@ -419,13 +419,8 @@ impl Positions {
     /// Every row (grouped by day and bucket, not in file order).
     pub fn into_fixes(self) -> std::io::Result<Fixes> {
         let mut rows = Vec::with_capacity(self.len());
-        let all = Slice {
-            buckets: 0..BUCKETS,
-            mmsis: 0..=u32::MAX,
-            rows: 0,
-        };
         for day in self.days.into_values() {
-            rows.extend(day.gather(&all)?);
+            rows.extend(day.gather(&Slice::all())?);
         }
         Ok(Fixes { rows })
     }
@@ -441,6 +436,15 @@ pub struct Slice {
 }
 
 impl Slice {
+    /// Every row of a day.
+    pub fn all() -> Self {
+        Self {
+            buckets: 0..BUCKETS,
+            mmsis: 0..=u32::MAX,
+            rows: 0,
+        }
+    }
+
     fn whole(&self) -> bool {
         self.mmsis == (0..=u32::MAX)
     }

@@ -1,4 +1,5 @@
-//! Rows of the behaviour reports (`report gaps`, `report loitering`, `report anomalies`)
+//! Rows of the behaviour reports (`report gaps`, `report loitering`, `report anomalies`,
+//! `report encounters`)
 //! under the contract's columns: each event joined with its vessel, its nearest port
 //! and the lists that had the vessel listed on its first day, with a stable `event_id`
 //! (a hash of its kind, vessel(s) and start, so that an event keeps its id as more data
@@ -12,6 +13,7 @@ use crate::model::ais::{FixRow, rfc3339};
 use crate::model::mmsi;
 use crate::track::behaviour::{Anomaly, Loiter, ms_hours};
 use crate::track::clean::KM_PER_NM;
+use crate::track::encounters::Encounter;
 use crate::track::gaps::Class;
 use crate::track::ports::Gazetteer;
 use crate::track::timeline::{Vessel, mid_flag};
@@ -78,6 +80,35 @@ pub const ANOMALY_COLUMNS: &[&str] = &[
     "distance_km",
     "vessels",
     "detail",
+];
+
+pub const ENCOUNTER_COLUMNS: &[&str] = &[
+    "event_id",
+    "mmsi_a",
+    "imo_a",
+    "name_a",
+    "mmsi_b",
+    "imo_b",
+    "name_b",
+    "start_utc",
+    "end_utc",
+    "duration_h",
+    "lat",
+    "lon",
+    "median_distance_m",
+    "min_distance_m",
+    "median_speed_kn",
+    "class",
+    "setting",
+    "nearest_port",
+    "distance_to_port_km",
+    "silent_a",
+    "silent_b",
+    "draught_change_a_m",
+    "draught_change_b_m",
+    "transfer_like",
+    "listed_a",
+    "listed_b",
 ];
 
 /// How far around an event its nearest port is looked for.
@@ -287,6 +318,55 @@ pub fn anomaly_rows(mut anomalies: Vec<Anomaly>, cx: &Context<'_>) -> Rows {
             num(a.distance_km, 1),
             Cell::Str(vessels.join(";")),
             Cell::Str(a.detail.clone()),
+        ]);
+    }
+    rows
+}
+
+pub fn encounter_id(e: &Encounter) -> String {
+    event_id("encounter", &[e.a, e.b], e.start_ms)
+}
+
+/// A change in decimetres, in metres.
+fn change_m(dm: Option<i32>) -> Cell {
+    num(dm.map(|d| f64::from(d) / 10.0), 1)
+}
+
+/// Encounters sorted by start, then `a`, then `b`.
+pub fn encounter_rows(mut encounters: Vec<Encounter>, cx: &Context<'_>) -> Rows {
+    encounters.sort_by_key(|e| (e.start_ms, e.a, e.b));
+    let mut rows = Rows::new(ENCOUNTER_COLUMNS);
+    for e in &encounters {
+        let [imo_a, mmsi_a, name_a] = cx.who(e.a, e.start_ms);
+        let [imo_b, mmsi_b, name_b] = cx.who(e.b, e.start_ms);
+        let port = cx.nearest_port(e.lat, e.lon);
+        rows.push(vec![
+            Cell::Str(encounter_id(e)),
+            mmsi_a,
+            imo_a,
+            name_a,
+            mmsi_b,
+            imo_b,
+            name_b,
+            Cell::Str(rfc3339(e.start_ms)),
+            Cell::Str(rfc3339(e.end_ms)),
+            Cell::Num(ms_hours(e.end_ms - e.start_ms), 1),
+            coord(e.lat),
+            coord(e.lon),
+            Cell::Num(e.median_distance_m, 0),
+            Cell::Num(e.min_distance_m, 0),
+            Cell::Num(e.median_speed_kn, 2),
+            Cell::from(if e.alongside() { "alongside" } else { "close" }),
+            Cell::from(if e.port.is_some() { "port" } else { "sea" }),
+            Cell::opt(port.map(|p| p.0)),
+            num(port.map(|p| p.1), 1),
+            Cell::Bool(e.silent_a),
+            Cell::Bool(e.silent_b),
+            change_m(e.draught_change_a_dm),
+            change_m(e.draught_change_b_dm),
+            Cell::Bool(e.transfer_like()),
+            Cell::Str(cx.listed_at(e.a, e.start_ms).join(";")),
+            Cell::Str(cx.listed_at(e.b, e.start_ms).join(";")),
         ]);
     }
     rows

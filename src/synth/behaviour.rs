@@ -81,14 +81,14 @@ pub mod mmsi {
 
 /// A fix as the scenario plants it.
 #[derive(Debug, Clone, Copy)]
-struct Sample {
-    lat: f64,
-    lon: f64,
-    sog: Option<f64>,
-    status: &'static str,
+pub(super) struct Sample {
+    pub(super) lat: f64,
+    pub(super) lon: f64,
+    pub(super) sog: Option<f64>,
+    pub(super) status: &'static str,
 }
 
-fn at_sea(lat: f64, lon: f64, kn: f64) -> Sample {
+pub(super) fn at_sea(lat: f64, lon: f64, kn: f64) -> Sample {
     Sample {
         lat,
         lon,
@@ -98,7 +98,7 @@ fn at_sea(lat: f64, lon: f64, kn: f64) -> Sample {
 }
 
 /// A point `east_km` and `north_km` from `(lat, lon)`.
-fn offset((lat, lon): (f64, f64), north_km: f64, east_km: f64) -> (f64, f64) {
+pub(super) fn offset((lat, lon): (f64, f64), north_km: f64, east_km: f64) -> (f64, f64) {
     (
         lat + north_km / KM_PER_DEG,
         lon + east_km / (KM_PER_DEG * lat.to_radians().cos()),
@@ -146,30 +146,43 @@ fn shuttle(centre: (f64, f64), half_km: f64, kn: f64) -> impl Fn(i64) -> Sample 
 }
 
 /// One vessel's identity and reports.
-struct Vessel {
+pub(super) struct Vessel {
     mmsi: u32,
     imo: String,
     name: String,
+    /// The draught it reports from each time on (9.5 m before the first).
+    pub(super) draughts: Vec<(i64, f64)>,
     rows: Vec<(i64, String)>,
 }
 
 impl Vessel {
-    fn new(mmsi: u32, imo_six: u32, name: &str) -> Self {
+    pub(super) fn new(mmsi: u32, imo_six: u32, name: &str) -> Self {
         let six = format!("{imo_six:06}");
+        Self::with_imo(mmsi, &format!("{six}{}", check_digit(&six)), name)
+    }
+
+    pub(super) fn with_imo(mmsi: u32, imo: &str, name: &str) -> Self {
         Self {
             mmsi,
-            imo: format!("{six}{}", check_digit(&six)),
+            imo: imo.to_string(),
             name: name.to_string(),
+            draughts: Vec::new(),
             rows: Vec::new(),
         }
     }
 
     fn emit(&mut self, t: i64, s: Sample) {
         let sog = s.sog.map_or_else(String::new, |v| format!("{v:.1}"));
+        let draught = self
+            .draughts
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= t)
+            .map_or(9.5, |d| d.1);
         let mut line = String::new();
         let _ = writeln!(
             line,
-            "{},Class A,{},{:.6},{:.6},{},0.0,{sog},90.0,90,{},,{},Tanker,,30,180,GPS,9.5,,,AIS,150,30,15,15",
+            "{},Class A,{},{:.6},{:.6},{},0.0,{sog},90.0,90,{},,{},Tanker,,30,180,GPS,{draught:.1},,,AIS,150,30,15,15",
             dma_time(t),
             self.mmsi,
             s.lat,
@@ -182,7 +195,7 @@ impl Vessel {
     }
 
     /// Reports every `every` minutes from `from` to `to` (exclusive) but in `silent`.
-    fn report(&mut self, from: i64, to: i64, every: i64, silent: &[(i64, i64)], at: &dyn Fn(i64) -> Sample) {
+    pub(super) fn report(&mut self, from: i64, to: i64, every: i64, silent: &[(i64, i64)], at: &dyn Fn(i64) -> Sample) {
         let mut t = from;
         while t < to {
             if !silent.iter().any(|(a, b)| t > *a && t < *b) {
@@ -191,6 +204,20 @@ impl Vessel {
             t += every * MIN;
         }
     }
+}
+
+/// Every report of the fleet as (time, MMSI, CSV line), in time then MMSI order (as a
+/// receiver's feed gives them).
+pub(super) fn by_time(fleet: Vec<Vessel>) -> Vec<(i64, u32, String)> {
+    let mut rows: Vec<(i64, u32, String)> = fleet
+        .into_iter()
+        .flat_map(|v| {
+            let mmsi = v.mmsi;
+            v.rows.into_iter().map(move |(t, line)| (t, mmsi, line))
+        })
+        .collect();
+    rows.sort_by_key(|r| (r.0, r.1));
+    rows
 }
 
 /// The scenario's files: (name, DMA CSV bytes), day 1 and day 2 (to 12:00). Every
@@ -445,14 +472,7 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
         add(v);
     }
 
-    let mut rows: Vec<(i64, u32, String)> = fleet
-        .into_iter()
-        .flat_map(|v| {
-            let mmsi = v.mmsi;
-            v.rows.into_iter().map(move |(t, line)| (t, mmsi, line))
-        })
-        .collect();
-    rows.sort_by_key(|r| (r.0, r.1));
+    let rows = by_time(fleet);
     [("aisdk-2025-03-01.csv", d, end1), ("aisdk-2025-03-02.csv", end1, end2)]
         .into_iter()
         .map(|(name, from, to)| {

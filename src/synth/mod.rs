@@ -5,6 +5,7 @@
 //! rows. Tests and benchmarks use it; the same seed always gives the same bytes.
 
 pub mod behaviour;
+pub mod encounters;
 pub mod jaguar;
 pub mod voyages;
 

@@ -4,6 +4,7 @@
 pub mod anomalies;
 pub mod behaviour;
 pub mod clean;
+pub mod encounters;
 pub mod gaps;
 pub mod land;
 pub mod portcalls;

@@ -129,8 +129,13 @@ impl Tracks {
 /// Where positions wait for detection: memory up to a budget, then a temporary
 /// directory (all in memory when none can be made).
 pub fn detection_staging() -> Staging {
+    staging(DETECT_BUFFER_MIB)
+}
+
+/// Rows in memory up to `budget_mib`, then in a temporary directory.
+pub fn staging(budget_mib: usize) -> Staging {
     // The staging removes its directory when dropped.
     let dir = tempfile::Builder::new().prefix("fleetwatch-").tempdir().ok();
-    dir.and_then(|d| Staging::in_dir(&d.keep(), (DETECT_BUFFER_MIB << 20) / FixRow::BYTES).ok())
+    dir.and_then(|d| Staging::in_dir(&d.keep(), (budget_mib << 20) / FixRow::BYTES).ok())
         .unwrap_or_else(Staging::in_memory)
 }

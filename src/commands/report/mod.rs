@@ -4,6 +4,7 @@
 pub mod behaviour;
 pub mod changes;
 pub mod detect;
+pub mod encounters;
 pub mod events;
 pub mod flags;
 pub mod gazetteer;
@@ -46,6 +47,7 @@ pub fn run(
         ReportCommand::Gaps(args) => events::gaps(settings, args, out, err),
         ReportCommand::Loitering(args) => events::loitering(settings, args, out, err),
         ReportCommand::Anomalies(args) => events::anomalies(settings, args, out, err),
+        ReportCommand::Encounters(args) => encounters::run(settings, args, out, err),
         ReportCommand::Changes { filters, list } => changes::run(settings, filters, list.as_deref(), out),
     }
 }

@@ -1,0 +1,149 @@
+//! `fleetwatch report encounters`: two vessels together at sea, from the stored
+//! positions (or `--input` files read for the report alone). Each vessel's cleaned
+//! track goes on the grid on every core, its slow points waiting in a spool by UTC day
+//! (bounded memory over any window); each day's points are then paired grid time by
+//! grid time, and the runs of every pair made encounters.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use anyhow::Context as _;
+
+use super::detect::{Reach, Tracks, staging};
+use super::inputs::read_inputs;
+use super::{Loaded, gazetteer, vessel_matches};
+use crate::cli::EncounterArgs;
+use crate::error::{Outcome, UserError};
+use crate::matching::Screen;
+use crate::model::ais::FixRow;
+use crate::report::events::{Context, encounter_rows};
+use crate::settings::{Filters, Settings};
+use crate::spool::Slice;
+use crate::store::data::DataStore;
+use crate::track::behaviour::Params as Behaviour;
+use crate::track::clean;
+use crate::track::encounters::{Cells, Encounter, GridPoint, Notes, Params, encounters, grid, pair_up};
+use crate::track::ports::Gazetteer;
+
+/// Grid points held in memory before they wait on disk, in MiB.
+const GRID_BUFFER_MIB: usize = 128;
+
+pub fn run(
+    settings: &Settings,
+    args: &EncounterArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let filters = Filters::resolve(&args.filters)?;
+    let params = params(args)?;
+    let ports = gazetteer::gazetteer(args.sources.ports.as_deref(), None)?;
+    let (tracks, loaded) = if args.sources.input.is_empty() {
+        let store = DataStore::open(&settings.data_dir)?;
+        let tracks = Tracks::from_store(&store, &filters, Reach::Window, &|_| true)?;
+        (tracks, Loaded::open(settings)?)
+    } else {
+        let inputs = read_inputs(settings, &args.sources.input, err)?;
+        let loaded = Loaded::with_spans(settings, &inputs.spans)?;
+        (Tracks::from_rows(inputs.positions, inputs.staging), loaded)
+    };
+    let found = find(&tracks, &params, &ports)?;
+    let screen = Screen::new(&loaded.lists);
+    let cx = Context::new(&loaded.vessels, &screen, &ports);
+    let vessel_ok = |mmsi: u32| {
+        filters.vessel.as_ref().is_none_or(|q| {
+            cx.vessel(mmsi).is_some_and(|v| vessel_matches(v, q))
+                || matches!(q, crate::matching::Query::Mmsi(m) if crate::model::mmsi::digits(mmsi) == m.as_str())
+        })
+    };
+    let listed_ok = |mmsi: u32, ts: i64| !cx.listed_at(mmsi, ts).is_empty();
+    let port_ok = |e: &Encounter| {
+        if filters.port.is_none() && filters.country.is_none() {
+            return true;
+        }
+        cx.nearest_port(e.lat, e.lon).is_some_and(|(locode, _)| {
+            filters.port.as_ref().is_none_or(|want| want == locode)
+                && filters
+                    .country
+                    .as_ref()
+                    .is_none_or(|c| ports.get(locode).is_some_and(|p| &p.country == c))
+        })
+    };
+    let kept = found
+        .into_iter()
+        .filter(|e| args.include_port || e.port.is_none())
+        .filter(|e| filters.in_window(e.start_ms) && (vessel_ok(e.a) || vessel_ok(e.b)) && port_ok(e))
+        .filter(|e| !filters.listed_only || listed_ok(e.a, e.start_ms) || listed_ok(e.b, e.start_ms))
+        .collect();
+    encounter_rows(kept, &cx).write(settings.format, out)?;
+    Ok(Outcome::Success)
+}
+
+/// The rule's parameters from the flags.
+fn params(args: &EncounterArgs) -> anyhow::Result<Params> {
+    let positive = |flag: &str, v: f64| {
+        if v.is_finite() && v > 0.0 {
+            Ok(v)
+        } else {
+            Err(UserError::new(format!("{flag} must be a positive number, not {v}")))
+        }
+    };
+    Ok(Params {
+        max_distance_m: positive("--max-distance-m", args.max_distance_m)?,
+        max_speed_kn: positive("--max-speed-kn", args.max_speed_kn)?,
+        min_duration_h: positive("--min-duration-h", args.min_duration_h)?,
+    })
+}
+
+/// Every encounter of the tracks (in port or not), each completed with what the two
+/// vessels' own fixes add.
+pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer) -> anyhow::Result<Vec<Encounter>> {
+    let points_staging = staging(GRID_BUFFER_MIB);
+    let spool = Mutex::new(points_staging.spool());
+    let min_gap = Behaviour::DEFAULT.min_gap_ms();
+    let notes: Vec<Notes> = tracks
+        .each(&|_| true, &|rows| {
+            let mut points: Vec<GridPoint> = Vec::new();
+            let notes: Vec<Notes> = rows
+                .chunk_by(|a, b| a.mmsi == b.mmsi)
+                .map(|fixes| {
+                    let track = clean::clean(fixes, min_gap);
+                    grid(fixes, &track, params.max_speed_kn, &mut points);
+                    Notes::of(fixes, &track)
+                })
+                .collect();
+            let mut spool = spool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for p in &points {
+                spool.push(p.to_row());
+            }
+            notes
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
+    let days = spool
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .finish()
+        .context("cannot stage the grid points")?;
+    let mut together = Vec::new();
+    let mut cells = Cells::new(params.max_distance_m);
+    let mut points: Vec<GridPoint> = Vec::new();
+    for (_, day) in days.into_days() {
+        let mut rows: Vec<FixRow> = day
+            .gather(&Slice::all())
+            .context("cannot read the staged grid points")?;
+        rows.sort_unstable_by_key(|r| (r.ts_ms, r.mmsi, r.heading_deg));
+        points.clear();
+        points.extend(rows.iter().map(GridPoint::from_row));
+        drop(rows);
+        for at_once in points.chunk_by(|a, b| a.ts_ms == b.ts_ms) {
+            pair_up(at_once, params, &mut cells, &mut together);
+        }
+    }
+    let notes_of = |mmsi: u32| notes.binary_search_by_key(&mmsi, |n| n.mmsi).ok().map(|k| &notes[k]);
+    let mut found = encounters(together, params);
+    for e in &mut found {
+        e.complete(notes_of(e.a), notes_of(e.b), ports);
+    }
+    Ok(found)
+}

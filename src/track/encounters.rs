@@ -1,0 +1,527 @@
+//! Encounters: two vessels together at sea, from their cleaned tracks. Each segment is
+//! put on a 10-minute grid (interpolated only across silences of up to an hour, never
+//! beyond a real fix) with its velocity there; the slow points of one grid time are
+//! paired through cells no narrower than the distance, each point looking in its own
+//! cell and the eight around it (a pair astride a cell edge is a pair), so the cost
+//! grows with the vessels near each other, not with the square of the fleet; the times
+//! a pair was together become runs, and runs less than 4 h apart one encounter. What a
+//! vessel's own fixes add to an encounter (its silences, its draught before and after)
+//! is kept in [`Notes`]. No I/O.
+
+use rustc_hash::FxHashMap;
+
+use super::clean::{KM_PER_NM, Track, cos_deg};
+use super::ports::Gazetteer;
+use crate::model::ais::FixRow;
+use crate::model::port::{KM_PER_DEG, distance_km};
+
+const H: i64 = 3_600_000;
+/// The grid's step.
+pub const GRID_MS: i64 = 10 * 60_000;
+/// A track is interpolated across silences of up to this long, no longer.
+pub const INTERPOLATE_MS: i64 = H;
+/// Runs of one pair less than this apart are one encounter.
+pub const MERGE_MS: i64 = 4 * H;
+/// Two vessels together move at most this fast relative to each other.
+pub const MAX_RELATIVE_KN: f64 = 1.0;
+/// An encounter whose median distance is at most this is `alongside`.
+pub const ALONGSIDE_M: f64 = 150.0;
+/// A draught change of at least this (in decimetres, the resolution AIS sends) counts
+/// towards `transfer_like`.
+pub const TRANSFER_DM: i32 = 3;
+
+/// The rule's parameters (defaults per the specification).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Together within this distance.
+    pub max_distance_m: f64,
+    /// Both at or below this speed.
+    pub max_speed_kn: f64,
+    /// A run lasts at least this long.
+    pub min_duration_h: f64,
+}
+
+impl Params {
+    pub const DEFAULT: Self = Self {
+        max_distance_m: 500.0,
+        max_speed_kn: 3.0,
+        min_duration_h: 2.0,
+    };
+}
+
+/// A vessel's place and velocity at a grid time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GridPoint {
+    pub mmsi: u32,
+    /// The segment of the vessel's track it lies on.
+    pub segment: u16,
+    pub ts_ms: i64,
+    pub lat: f64,
+    pub lon: f64,
+    /// Velocity east and north, knots.
+    pub east_kn: f64,
+    pub north_kn: f64,
+}
+
+/// Thousandths of a knot, the resolution a grid point keeps its velocity in.
+const MILLIKNOTS: f64 = 1000.0;
+
+impl GridPoint {
+    pub fn speed_kn(&self) -> f64 {
+        self.east_kn.hypot(self.north_kn)
+    }
+
+    /// The point as a fix row, to wait in a day spool: coordinates as a fix keeps them,
+    /// the velocity in thousandths of a knot in the speed and course fields, the segment
+    /// in the heading field. Only [`GridPoint::from_row`] reads such a row.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "slow points: velocities within +-32 kn, stored as i16 bits"
+    )]
+    pub fn to_row(&self) -> FixRow {
+        let milli = |v: f64| (v * MILLIKNOTS).round().clamp(-32_767.0, 32_767.0) as i16 as u16;
+        let e7 = |deg: f64| (deg * 1e7).round() as i32;
+        FixRow {
+            ts_ms: self.ts_ms,
+            mmsi: self.mmsi,
+            lat_e7: e7(self.lat),
+            lon_e7: e7(self.lon),
+            sog_dkn: milli(self.east_kn),
+            cog_ddeg: milli(self.north_kn),
+            heading_deg: self.segment,
+            ..FixRow::default()
+        }
+    }
+
+    /// The point [`GridPoint::to_row`] made.
+    #[allow(clippy::cast_possible_wrap, reason = "i16 bits stored as u16")]
+    pub fn from_row(r: &FixRow) -> Self {
+        let milli = |v: u16| f64::from(v as i16) / MILLIKNOTS;
+        Self {
+            mmsi: r.mmsi,
+            segment: r.heading_deg,
+            ts_ms: r.ts_ms,
+            lat: r.lat(),
+            lon: r.lon(),
+            east_kn: milli(r.sog_dkn),
+            north_kn: milli(r.cog_ddeg),
+        }
+    }
+}
+
+/// `b - a` in degrees of longitude, the short way round.
+fn dlon_deg(a: f64, b: f64) -> f64 {
+    let d = b - a;
+    if d > 180.0 {
+        d - 360.0
+    } else if d < -180.0 {
+        d + 360.0
+    } else {
+        d
+    }
+}
+
+/// The velocity (east, north, knots) of moving from `a` to `b` in `dt_ms`.
+#[allow(clippy::cast_precision_loss, reason = "milliseconds between grid times")]
+fn velocity(a: (f64, f64), b: (f64, f64), dt_ms: i64) -> (f64, f64) {
+    let hours = dt_ms as f64 / H as f64;
+    let east = dlon_deg(a.1, b.1) * KM_PER_DEG * cos_deg(f64::midpoint(a.0, b.0));
+    let north = (b.0 - a.0) * KM_PER_DEG;
+    (east / KM_PER_NM / hours, north / KM_PER_NM / hours)
+}
+
+/// The grid points of a vessel's cleaned track at or below `max_speed_kn`, added to
+/// `out` in segment and time order. A position at a grid time is interpolated between
+/// the fixes around it when they are at most an hour apart (a fix on the grid time is
+/// itself); the velocity there is the displacement between the grid times around it
+/// (over 20 minutes, or 10 at the edge of a run), or the reported speed and course for
+/// a lone grid point (none reported: no point, its speed is unknown).
+pub fn grid(fixes: &[FixRow], track: &Track, max_speed_kn: f64, out: &mut Vec<GridPoint>) {
+    // (grid time, lat, lon, the reported velocity of a fix on the grid time)
+    type Place = (i64, f64, f64, Option<(f64, f64)>);
+    let mut places: Vec<Place> = Vec::new();
+    for (s, seg) in track.segments.iter().enumerate() {
+        places.clear();
+        let on_grid = |f: &FixRow| {
+            let reported = f.sog_kn().zip(f.cog_deg()).map(|(sog, cog)| {
+                let (sin, cos) = f64::from(cog).to_radians().sin_cos();
+                (f64::from(sog) * sin, f64::from(sog) * cos)
+            });
+            (f.ts_ms, f.lat(), f.lon(), reported)
+        };
+        for w in seg.fixes.windows(2) {
+            let (a, b) = (&fixes[w[0]], &fixes[w[1]]);
+            let mut t = a.ts_ms.div_euclid(GRID_MS) * GRID_MS;
+            if t < a.ts_ms {
+                t += GRID_MS;
+            }
+            if b.ts_ms - a.ts_ms > INTERPOLATE_MS {
+                if t == a.ts_ms {
+                    places.push(on_grid(a));
+                }
+                continue;
+            }
+            while t < b.ts_ms {
+                if t == a.ts_ms {
+                    places.push(on_grid(a));
+                } else {
+                    #[allow(clippy::cast_precision_loss, reason = "milliseconds within an hour")]
+                    let f = (t - a.ts_ms) as f64 / (b.ts_ms - a.ts_ms) as f64;
+                    let mut lon = a.lon() + f * dlon_deg(a.lon(), b.lon());
+                    if lon >= 180.0 {
+                        lon -= 360.0;
+                    } else if lon < -180.0 {
+                        lon += 360.0;
+                    }
+                    places.push((t, a.lat() + f * (b.lat() - a.lat()), lon, None));
+                }
+                t += GRID_MS;
+            }
+        }
+        let last = &fixes[seg.last()];
+        if last.ts_ms.rem_euclid(GRID_MS) == 0 {
+            places.push(on_grid(last));
+        }
+        #[allow(clippy::cast_possible_truncation, reason = "segments of one vessel's window fit u16")]
+        let segment = s.min(usize::from(u16::MAX)) as u16;
+        for (k, &(ts, lat, lon, reported)) in places.iter().enumerate() {
+            let before = k.checked_sub(1).map(|j| places[j]).filter(|p| p.0 == ts - GRID_MS);
+            let after = places.get(k + 1).copied().filter(|p| p.0 == ts + GRID_MS);
+            let (east_kn, north_kn) = match (before, after) {
+                (Some(p), Some(n)) => velocity((p.1, p.2), (n.1, n.2), 2 * GRID_MS),
+                (Some(p), None) => velocity((p.1, p.2), (lat, lon), GRID_MS),
+                (None, Some(n)) => velocity((lat, lon), (n.1, n.2), GRID_MS),
+                (None, None) => match reported {
+                    Some(v) => v,
+                    None => continue,
+                },
+            };
+            let point = GridPoint {
+                mmsi: last.mmsi,
+                segment,
+                ts_ms: ts,
+                lat,
+                lon,
+                east_kn,
+                north_kn,
+            };
+            if point.speed_kn() <= max_speed_kn {
+                out.push(point);
+            }
+        }
+    }
+}
+
+/// Two vessels together at one grid time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Together {
+    pub ts_ms: i64,
+    pub distance_m: f64,
+    /// The mean of the two vessels' speeds.
+    pub speed_kn: f64,
+    /// The midpoint.
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// A pair of tracks: (MMSI, segment) of each, `a` the lower MMSI.
+pub type Pair = (u32, u16, u32, u16);
+
+/// The cells one grid time's points are put in: rows of latitude as tall as the
+/// distance, each cut into columns at least that wide at every latitude of the row and
+/// the rows beside it (so a neighbour is always in the next column of any of the
+/// three rows), the columns tiling the whole circle (a pair astride the antimeridian
+/// is in neighbouring columns).
+pub struct Cells {
+    cell_deg: f64,
+    /// (cell, point) of one grid time, sorted.
+    keyed: Vec<((i32, u32), u32)>,
+    columns_of: FxHashMap<i32, u32>,
+}
+
+impl Cells {
+    pub fn new(max_distance_m: f64) -> Self {
+        Self {
+            // A degree of latitude is at least KM_PER_DEG along the great circle.
+            cell_deg: max_distance_m / 1000.0 / KM_PER_DEG * (1.0 + 1e-6),
+            keyed: Vec::new(),
+            columns_of: FxHashMap::default(),
+        }
+    }
+
+    #[allow(clippy::cast_possible_truncation, reason = "rows of latitude fit i32")]
+    fn row(&self, lat: f64) -> i32 {
+        (lat / self.cell_deg).floor() as i32
+    }
+
+    /// How many columns row `row` has.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "at most 360 / cell width columns"
+    )]
+    fn columns(&mut self, row: i32) -> u32 {
+        let cell_deg = self.cell_deg;
+        *self.columns_of.entry(row).or_insert_with(|| {
+            let edge = (f64::from(row.unsigned_abs()) + 2.0) * cell_deg;
+            let width = cell_deg / edge.min(89.9).to_radians().cos();
+            ((360.0 / width).floor() as u32).max(1)
+        })
+    }
+
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a longitude's column, wrapped"
+    )]
+    fn column(lon: f64, columns: u32) -> u32 {
+        let c = ((lon + 180.0) / 360.0 * f64::from(columns)).floor() as i64;
+        c.rem_euclid(i64::from(columns)) as u32
+    }
+
+    /// The points in a cell.
+    fn in_cell(&self, cell: (i32, u32)) -> impl Iterator<Item = u32> + '_ {
+        let from = self.keyed.partition_point(|(k, _)| *k < cell);
+        self.keyed[from..]
+            .iter()
+            .take_while(move |(k, _)| *k == cell)
+            .map(|(_, i)| *i)
+    }
+}
+
+/// The pairs together among `points` (one grid time's, at most one point per MMSI and
+/// segment), added to `out`.
+pub fn pair_up(points: &[GridPoint], params: &Params, cells: &mut Cells, out: &mut Vec<(Pair, Together)>) {
+    cells.keyed.clear();
+    for (i, p) in points.iter().enumerate() {
+        let row = cells.row(p.lat);
+        let n = cells.columns(row);
+        #[allow(clippy::cast_possible_truncation, reason = "one grid time's points fit u32")]
+        cells.keyed.push(((row, Cells::column(p.lon, n)), i as u32));
+    }
+    cells.keyed.sort_unstable();
+    let max_km = params.max_distance_m / 1000.0;
+    for a in points {
+        let row = cells.row(a.lat);
+        for r in row - 1..=row + 1 {
+            let n = cells.columns(r);
+            let c = Cells::column(a.lon, n);
+            let mut near = [c, (c + 1) % n, (c + n - 1) % n];
+            let distinct = usize::try_from(n.min(3)).unwrap_or(1);
+            near[..distinct].sort_unstable();
+            for col in &near[..distinct] {
+                for j in cells.in_cell((r, *col)) {
+                    let b = &points[j as usize];
+                    if b.mmsi <= a.mmsi {
+                        continue;
+                    }
+                    if let Some(t) = together(a, b, params, max_km) {
+                        out.push(((a.mmsi, a.segment, b.mmsi, b.segment), t));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether `a` and `b` are together, and how.
+fn together(a: &GridPoint, b: &GridPoint, params: &Params, max_km: f64) -> Option<Together> {
+    if a.speed_kn() > params.max_speed_kn || b.speed_kn() > params.max_speed_kn {
+        return None;
+    }
+    let relative = (a.east_kn - b.east_kn).hypot(a.north_kn - b.north_kn);
+    if relative > MAX_RELATIVE_KN {
+        return None;
+    }
+    let km = distance_km(a.lat, a.lon, b.lat, b.lon);
+    if km > max_km {
+        return None;
+    }
+    let mut lon = a.lon + dlon_deg(a.lon, b.lon) / 2.0;
+    if lon >= 180.0 {
+        lon -= 360.0;
+    }
+    Some(Together {
+        ts_ms: a.ts_ms,
+        distance_m: km * 1000.0,
+        speed_kn: f64::midpoint(a.speed_kn(), b.speed_kn()),
+        lat: f64::midpoint(a.lat, b.lat),
+        lon,
+    })
+}
+
+/// Two tracks together for a while.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encounter {
+    pub a: u32,
+    pub b: u32,
+    /// The first and last grid times they were together.
+    pub start_ms: i64,
+    pub end_ms: i64,
+    /// The median of the midpoints.
+    pub lat: f64,
+    pub lon: f64,
+    pub median_distance_m: f64,
+    pub min_distance_m: f64,
+    pub median_speed_kn: f64,
+    /// Grid times together.
+    pub times: usize,
+    /// Whether either fell silent for over an hour inside it.
+    pub silent_a: bool,
+    pub silent_b: bool,
+    /// Each one's last draught before to its first after, decimetres.
+    pub draught_change_a_dm: Option<i32>,
+    pub draught_change_b_dm: Option<i32>,
+    /// The port area its median position lies in (adjacent berths).
+    pub port: Option<usize>,
+}
+
+impl Encounter {
+    pub fn alongside(&self) -> bool {
+        self.median_distance_m <= ALONGSIDE_M
+    }
+
+    /// What each vessel's own fixes add (their notes, when it has any) and the port
+    /// area it lies in.
+    pub fn complete(&mut self, a: Option<&Notes>, b: Option<&Notes>, ports: &Gazetteer) {
+        let (start, end) = (self.start_ms, self.end_ms);
+        self.silent_a = a.is_some_and(|n| n.silent_during(start, end));
+        self.silent_b = b.is_some_and(|n| n.silent_during(start, end));
+        self.draught_change_a_dm = a.and_then(|n| n.draught_change_dm(start, end));
+        self.draught_change_b_dm = b.and_then(|n| n.draught_change_dm(start, end));
+        self.port = ports.locate(self.lat, self.lon, 0.0).map(|(i, _)| i);
+    }
+
+    pub fn transfer_like(&self) -> bool {
+        transfer_like(self.draught_change_a_dm, self.draught_change_b_dm)
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_unstable_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        f64::midpoint(v[n / 2 - 1], v[n / 2])
+    }
+}
+
+/// The encounters of the times pairs were together: per pair, runs of consecutive grid
+/// times; runs less than 4 hours apart one encounter, kept when one of its runs lasts
+/// `min_duration_h` (its first to its last time); sorted by `a`, `b`, start.
+pub fn encounters(mut together: Vec<(Pair, Together)>, params: &Params) -> Vec<Encounter> {
+    together.sort_unstable_by_key(|(pair, t)| (*pair, t.ts_ms));
+    let min_run = super::behaviour::hours_ms(params.min_duration_h);
+    let mut found = Vec::new();
+    for times in together.chunk_by(|x, y| x.0 == y.0) {
+        let runs: Vec<&[(Pair, Together)]> = times.chunk_by(|x, y| y.1.ts_ms - x.1.ts_ms == GRID_MS).collect();
+        for group in runs.chunk_by(|x, y| y[0].1.ts_ms - x[x.len() - 1].1.ts_ms < MERGE_MS) {
+            if !group.iter().any(|r| r[r.len() - 1].1.ts_ms - r[0].1.ts_ms >= min_run) {
+                continue;
+            }
+            let all: Vec<&Together> = group.iter().flat_map(|r| r.iter().map(|x| &x.1)).collect();
+            let ((a, _, b, _), _) = group[0][0];
+            found.push(Encounter {
+                a,
+                b,
+                start_ms: all[0].ts_ms,
+                end_ms: all[all.len() - 1].ts_ms,
+                lat: median(all.iter().map(|t| t.lat).collect()),
+                lon: median(all.iter().map(|t| t.lon).collect()),
+                median_distance_m: median(all.iter().map(|t| t.distance_m).collect()),
+                min_distance_m: all.iter().map(|t| t.distance_m).fold(f64::INFINITY, f64::min),
+                median_speed_kn: median(all.iter().map(|t| t.speed_kn).collect()),
+                times: all.len(),
+                silent_a: false,
+                silent_b: false,
+                draught_change_a_dm: None,
+                draught_change_b_dm: None,
+                port: None,
+            });
+        }
+    }
+    found.sort_by_key(|e| (e.a, e.b, e.start_ms));
+    found
+}
+
+/// A run of equal reported draughts: its first and last report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DraughtRun {
+    first_ms: i64,
+    last_ms: i64,
+    draught_dm: u16,
+}
+
+/// What a vessel's own fixes add to its encounters: its silences longer than the
+/// interpolation allows, and its reported draughts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Notes {
+    pub mmsi: u32,
+    /// (last fix before, first fix after) of every silence over an hour between
+    /// accepted fixes.
+    silences: Vec<(i64, i64)>,
+    draughts: Vec<DraughtRun>,
+}
+
+impl Notes {
+    /// The notes of one vessel's fixes (sorted by time) and its cleaned track.
+    pub fn of(fixes: &[FixRow], track: &Track) -> Self {
+        let mut accepted: Vec<usize> = track.segments.iter().flat_map(|s| s.fixes.iter().copied()).collect();
+        accepted.sort_unstable();
+        let silences = accepted
+            .windows(2)
+            .map(|w| (fixes[w[0]].ts_ms, fixes[w[1]].ts_ms))
+            .filter(|(a, b)| b - a > INTERPOLATE_MS)
+            .collect();
+        let mut draughts: Vec<DraughtRun> = Vec::new();
+        for f in fixes.iter().filter(|f| f.draught_m().is_some()) {
+            match draughts.last_mut() {
+                Some(run) if run.draught_dm == f.draught_dm => run.last_ms = f.ts_ms,
+                _ => draughts.push(DraughtRun {
+                    first_ms: f.ts_ms,
+                    last_ms: f.ts_ms,
+                    draught_dm: f.draught_dm,
+                }),
+            }
+        }
+        Self {
+            mmsi: fixes.first().map_or(0, |f| f.mmsi),
+            silences,
+            draughts,
+        }
+    }
+
+    /// Whether the vessel fell silent for over an hour between `start_ms` and `end_ms`.
+    pub fn silent_during(&self, start_ms: i64, end_ms: i64) -> bool {
+        self.silences.iter().any(|&(a, b)| a < end_ms && b > start_ms)
+    }
+
+    /// The last draught reported at or before `ts_ms`, in decimetres.
+    fn before(&self, ts_ms: i64) -> Option<u16> {
+        self.draughts
+            .iter()
+            .rev()
+            .find(|r| r.first_ms <= ts_ms)
+            .map(|r| r.draught_dm)
+    }
+
+    /// The first draught reported after `ts_ms`, in decimetres.
+    fn after(&self, ts_ms: i64) -> Option<u16> {
+        self.draughts.iter().find(|r| r.last_ms > ts_ms).map(|r| r.draught_dm)
+    }
+
+    /// The last draught before `start_ms` to the first after `end_ms`, in decimetres.
+    pub fn draught_change_dm(&self, start_ms: i64, end_ms: i64) -> Option<i32> {
+        Some(i32::from(self.after(end_ms)?) - i32::from(self.before(start_ms)?))
+    }
+}
+
+/// Whether one vessel got heavier and the other lighter, each by 0.3 m or more.
+pub fn transfer_like(one_dm: Option<i32>, other_dm: Option<i32>) -> bool {
+    match (one_dm, other_dm) {
+        (Some(a), Some(b)) => (a >= TRANSFER_DM && b <= -TRANSFER_DM) || (a <= -TRANSFER_DM && b >= TRANSFER_DM),
+        _ => false,
+    }
+}
