@@ -135,10 +135,12 @@ fn velocity(a: (f64, f64), b: (f64, f64), dt_ms: i64) -> (f64, f64) {
 /// `out` in segment and time order. A position at a grid time is interpolated between
 /// the fixes around it when they are at most an hour apart (a fix on the grid time is
 /// itself); the velocity there is the displacement between the grid times around it
-/// (over 20 minutes, or 10 at the edge of a run), or the reported speed and course for
-/// a lone grid point (none reported: no point, its speed is unknown).
+/// (over 20 minutes, or 10 at the edge of a run); for a lone grid point, that of the leg
+/// between the fixes around it, or the reported speed and course of a fix on it (none
+/// reported: no point, its speed is unknown).
 pub fn grid(fixes: &[FixRow], track: &Track, max_speed_kn: f64, out: &mut Vec<GridPoint>) {
-    // (grid time, lat, lon, the reported velocity of a fix on the grid time)
+    // (grid time, lat, lon, the velocity of a lone point: the fix's reported one on a
+    // fix, the leg's between fixes)
     type Place = (i64, f64, f64, Option<(f64, f64)>);
     let mut places: Vec<Place> = Vec::new();
     for (s, seg) in track.segments.iter().enumerate() {
@@ -174,7 +176,8 @@ pub fn grid(fixes: &[FixRow], track: &Track, max_speed_kn: f64, out: &mut Vec<Gr
                     } else if lon < -180.0 {
                         lon += 360.0;
                     }
-                    places.push((t, a.lat() + f * (b.lat() - a.lat()), lon, None));
+                    let leg = velocity((a.lat(), a.lon()), (b.lat(), b.lon()), b.ts_ms - a.ts_ms);
+                    places.push((t, a.lat() + f * (b.lat() - a.lat()), lon, Some(leg)));
                 }
                 t += GRID_MS;
             }
@@ -185,14 +188,14 @@ pub fn grid(fixes: &[FixRow], track: &Track, max_speed_kn: f64, out: &mut Vec<Gr
         }
         #[allow(clippy::cast_possible_truncation, reason = "segments of one vessel's window fit u16")]
         let segment = s.min(usize::from(u16::MAX)) as u16;
-        for (k, &(ts, lat, lon, reported)) in places.iter().enumerate() {
+        for (k, &(ts, lat, lon, lone)) in places.iter().enumerate() {
             let before = k.checked_sub(1).map(|j| places[j]).filter(|p| p.0 == ts - GRID_MS);
             let after = places.get(k + 1).copied().filter(|p| p.0 == ts + GRID_MS);
             let (east_kn, north_kn) = match (before, after) {
                 (Some(p), Some(n)) => velocity((p.1, p.2), (n.1, n.2), 2 * GRID_MS),
                 (Some(p), None) => velocity((p.1, p.2), (lat, lon), GRID_MS),
                 (None, Some(n)) => velocity((lat, lon), (n.1, n.2), GRID_MS),
-                (None, None) => match reported {
+                (None, None) => match lone {
                     Some(v) => v,
                     None => continue,
                 },
@@ -523,5 +526,333 @@ pub fn transfer_like(one_dm: Option<i32>, other_dm: Option<i32>) -> bool {
     match (one_dm, other_dm) {
         (Some(a), Some(b)) => (a >= TRANSFER_DM && b <= -TRANSFER_DM) || (a <= -TRANSFER_DM && b >= TRANSFER_DM),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ais::Fix;
+    use crate::model::port::KM_PER_DEG;
+
+    const T0: i64 = 1_750_000_200_000 - 1_750_000_200_000 % GRID_MS;
+
+    fn point(mmsi: u32, lat: f64, lon: f64, east_kn: f64, north_kn: f64) -> GridPoint {
+        GridPoint {
+            mmsi,
+            segment: 0,
+            ts_ms: T0,
+            lat,
+            lon,
+            east_kn,
+            north_kn,
+        }
+    }
+
+    fn pairs(points: &[GridPoint], params: &Params) -> Vec<(Pair, Together)> {
+        let mut out = Vec::new();
+        pair_up(points, params, &mut Cells::new(params.max_distance_m), &mut out);
+        out
+    }
+
+    /// A point `m` metres east of (lat, lon).
+    fn east_of(lat: f64, lon: f64, m: f64) -> f64 {
+        lon + m / 1000.0 / (KM_PER_DEG * lat.to_radians().cos())
+    }
+
+    mod together {
+        use super::*;
+
+        #[test]
+        fn within_the_distance_is_together_and_beyond_it_is_not() {
+            let p = Params::DEFAULT;
+            let near = [
+                point(1, 56.0, 11.0, 0.0, 0.0),
+                point(2, 56.0, east_of(56.0, 11.0, 499.0), 0.0, 0.0),
+            ];
+            let far = [
+                point(1, 56.0, 11.0, 0.0, 0.0),
+                point(2, 56.0, east_of(56.0, 11.0, 502.0), 0.0, 0.0),
+            ];
+            assert_eq!(pairs(&near, &p).len(), 1);
+            assert!(pairs(&far, &p).is_empty());
+            let found = pairs(&near, &p)[0];
+            assert_eq!(found.0, (1, 0, 2, 0));
+            assert!((found.1.distance_m - 499.0).abs() < 1.0, "{found:?}");
+        }
+
+        #[test]
+        fn both_at_or_below_the_speed() {
+            let p = Params::DEFAULT;
+            let lon = east_of(56.0, 11.0, 100.0);
+            assert_eq!(
+                pairs(&[point(1, 56.0, 11.0, 3.0, 0.0), point(2, 56.0, lon, 2.5, 0.0)], &p).len(),
+                1
+            );
+            assert!(pairs(&[point(1, 56.0, 11.0, 3.01, 0.0), point(2, 56.0, lon, 2.5, 0.0)], &p).is_empty());
+        }
+
+        #[test]
+        fn moving_at_most_1_kn_relative_to_each_other() {
+            let p = Params::DEFAULT;
+            let lon = east_of(56.0, 11.0, 100.0);
+            // 1 kn apart, then 1.01 kn.
+            assert_eq!(
+                pairs(&[point(1, 56.0, 11.0, 0.0, 0.5), point(2, 56.0, lon, 0.0, -0.5)], &p).len(),
+                1
+            );
+            assert!(pairs(&[point(1, 56.0, 11.0, 0.0, 0.5), point(2, 56.0, lon, 0.0, -0.51)], &p).is_empty());
+        }
+
+        #[test]
+        fn a_vessel_is_never_its_own_partner() {
+            let p = Params::DEFAULT;
+            let two_tracks = [
+                point(1, 56.0, 11.0, 0.0, 0.0),
+                GridPoint {
+                    segment: 1,
+                    ..point(1, 56.0, 11.0, 0.0, 0.0)
+                },
+            ];
+            assert!(pairs(&two_tracks, &p).is_empty());
+        }
+    }
+
+    mod cells {
+        use super::*;
+
+        /// Every pair 450 m apart at many places across cell edges is found, at every
+        /// latitude, across whole degrees and across the antimeridian.
+        #[test]
+        fn a_pair_astride_any_cell_edge_is_a_pair() {
+            let p = Params::DEFAULT;
+            let mut tried = 0;
+            for lat0 in [0.0, 36.0, 59.99, 70.0, 84.0, -45.0] {
+                for k in 0..400 {
+                    let lat = lat0 + f64::from(k) * 0.000_37;
+                    let lon = 179.99 - f64::from(k) * 0.000_53;
+                    for (dn, de) in [(450.0, 0.0), (0.0, 450.0), (318.0, 318.0), (-318.0, 318.0)] {
+                        let lat_b = lat + dn / 1000.0 / KM_PER_DEG;
+                        let mut lon_b = east_of(lat, lon, de);
+                        if lon_b >= 180.0 {
+                            lon_b -= 360.0;
+                        }
+                        let found = pairs(&[point(1, lat, lon, 0.0, 0.0), point(2, lat_b, lon_b, 0.0, 0.0)], &p);
+                        assert_eq!(found.len(), 1, "{lat} {lon} -> {lat_b} {lon_b}");
+                        tried += 1;
+                    }
+                }
+            }
+            assert_eq!(tried, 6 * 400 * 4);
+        }
+
+        #[test]
+        fn a_crowd_pairs_each_couple_once() {
+            let p = Params::DEFAULT;
+            // Ten vessels 90 m apart on a line: the pairs within 500 m, each once.
+            let crowd: Vec<GridPoint> = (0..10u32)
+                .map(|k| point(k + 1, 36.0, east_of(36.0, 23.0, f64::from(k) * 90.0), 0.0, 0.0))
+                .collect();
+            let found = pairs(&crowd, &p);
+            let expected: usize = (0..10u32)
+                .map(|i| (i + 1..10).filter(|j| (j - i) * 90 <= 500).count())
+                .sum();
+            assert_eq!(found.len(), expected);
+            let mut keys: Vec<Pair> = found.iter().map(|f| f.0).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            assert_eq!(keys.len(), expected);
+        }
+    }
+
+    fn at(minutes: i64, distance_m: f64) -> (Pair, Together) {
+        (
+            (1, 0, 2, 0),
+            Together {
+                ts_ms: T0 + minutes * 60_000,
+                distance_m,
+                speed_kn: 0.2,
+                lat: 36.0,
+                lon: 23.0,
+            },
+        )
+    }
+
+    /// Together every 10 minutes from `from` to `to` (minutes, inclusive).
+    fn run(from: i64, to: i64, distance_m: f64) -> Vec<(Pair, Together)> {
+        (from / 10..=to / 10).map(|k| at(k * 10, distance_m)).collect()
+    }
+
+    mod runs {
+        use super::*;
+
+        #[test]
+        fn a_run_lasts_the_minimum_from_its_first_time_to_its_last() {
+            let p = Params::DEFAULT;
+            let found = encounters(run(0, 120, 60.0), &p);
+            assert_eq!(found.len(), 1);
+            assert_eq!((found[0].start_ms, found[0].end_ms), (T0, T0 + 2 * H));
+            assert_eq!(found[0].times, 13);
+            assert!(encounters(run(0, 110, 60.0), &p).is_empty());
+        }
+
+        #[test]
+        fn runs_less_than_4_hours_apart_are_one_encounter() {
+            let p = Params::DEFAULT;
+            let mut times = run(0, 120, 60.0);
+            times.extend(run(120 + 230, 120 + 230 + 60, 80.0));
+            let found = encounters(times, &p);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(found[0].end_ms, T0 + (120 + 230 + 60) * 60_000);
+            // 4 hours apart: two, the short one left out.
+            let mut times = run(0, 120, 60.0);
+            times.extend(run(120 + 240, 120 + 240 + 60, 80.0));
+            let found = encounters(times, &p);
+            assert_eq!(found.len(), 1);
+            assert_eq!(found[0].end_ms, T0 + 2 * H);
+        }
+
+        #[test]
+        fn short_runs_close_together_are_no_encounter() {
+            let mut times = run(0, 60, 60.0);
+            times.extend(run(120, 180, 60.0));
+            assert!(encounters(times, &Params::DEFAULT).is_empty());
+        }
+
+        #[test]
+        fn alongside_at_a_median_of_150_m_and_close_beyond() {
+            let p = Params::DEFAULT;
+            assert!(encounters(run(0, 120, 150.0), &p)[0].alongside());
+            assert!(!encounters(run(0, 120, 151.0), &p)[0].alongside());
+            let mut mixed = run(0, 60, 100.0);
+            mixed.extend(run(70, 120, 400.0));
+            let e = &encounters(mixed, &p)[0];
+            assert_eq!((e.median_distance_m, e.min_distance_m), (100.0, 100.0));
+        }
+    }
+
+    fn fix(ts_ms: i64, lat: f64, lon: f64, draught_m: Option<f32>) -> FixRow {
+        let mut fixes = crate::model::ais::Fixes::default();
+        fixes.push(Fix {
+            mmsi: 7,
+            ts_ms,
+            lat,
+            lon,
+            sog_kn: Some(0.0),
+            cog_deg: Some(0.0),
+            heading_deg: None,
+            nav_status: None,
+            draught_m,
+        });
+        fixes.rows[0]
+    }
+
+    fn grid_of(fixes: &[FixRow]) -> Vec<GridPoint> {
+        let track = crate::track::clean::clean(fixes, 2 * H);
+        let mut out = Vec::new();
+        grid(fixes, &track, 3.0, &mut out);
+        out
+    }
+
+    mod grid_points {
+        use super::*;
+
+        #[test]
+        fn interpolated_across_an_hour_of_silence_and_no_longer() {
+            // 0.3 km north in 60 minutes: on the grid between them; 60 min + 1 s: not.
+            let hour = [
+                fix(T0 + 5 * 60_000, 56.0, 11.0, None),
+                fix(T0 + 65 * 60_000, 56.0027, 11.0, None),
+            ];
+            let times: Vec<i64> = grid_of(&hour).iter().map(|g| (g.ts_ms - T0) / 60_000).collect();
+            assert_eq!(times, vec![10, 20, 30, 40, 50, 60]);
+            let g = grid_of(&hour);
+            assert!((g[0].north_kn - 0.3 / 1.852).abs() < 0.01, "{:?}", g[0]);
+            let longer = [
+                fix(T0 + 5 * 60_000, 56.0, 11.0, None),
+                fix(T0 + 65 * 60_000 + 1000, 56.0027, 11.0, None),
+            ];
+            assert!(grid_of(&longer).is_empty());
+        }
+
+        #[test]
+        fn never_beyond_a_real_fix() {
+            let fixes: Vec<FixRow> = (0..7)
+                .map(|k| fix(T0 + 60_000 + k * 120_000, 56.0, 11.0, None))
+                .collect();
+            let times: Vec<i64> = grid_of(&fixes).iter().map(|g| (g.ts_ms - T0) / 60_000).collect();
+            // Fixes from minute 1 to 13: grid times 10 only.
+            assert_eq!(times, vec![10]);
+        }
+
+        #[test]
+        fn a_fix_on_the_grid_alone_uses_its_reported_speed() {
+            let lone = [fix(T0, 56.0, 11.0, None), fix(T0 + 2 * H, 56.0, 11.0, None)];
+            let g = grid_of(&lone);
+            assert_eq!(g.len(), 2);
+            assert_eq!(g[0].speed_kn(), 0.0);
+        }
+
+        #[test]
+        fn a_point_survives_the_spool_row() {
+            let g = GridPoint {
+                mmsi: 273_100_001,
+                segment: 3,
+                ts_ms: T0,
+                lat: 36.123_456_7,
+                lon: -179.999_999_9,
+                east_kn: -2.345,
+                north_kn: 1.001,
+            };
+            let back = GridPoint::from_row(&g.to_row());
+            assert_eq!((back.mmsi, back.segment, back.ts_ms), (g.mmsi, g.segment, g.ts_ms));
+            assert!((back.lat - g.lat).abs() < 1e-7 && (back.lon - g.lon).abs() < 1e-7);
+            assert!((back.east_kn - g.east_kn).abs() < 1e-9 && (back.north_kn - g.north_kn).abs() < 1e-9);
+        }
+    }
+
+    mod notes {
+        use super::*;
+
+        #[test]
+        fn the_last_draught_before_and_the_first_after() {
+            let m = |k: i64| T0 + k * 60_000;
+            let fixes = [
+                fix(m(0), 56.0, 11.0, Some(12.0)),
+                fix(m(10), 56.0, 11.0, Some(12.0)),
+                fix(m(20), 56.0, 11.0, None),
+                fix(m(30), 56.0, 11.0, Some(14.5)),
+                fix(m(40), 56.0, 11.0, Some(15.0)),
+            ];
+            let track = crate::track::clean::clean(&fixes, 2 * H);
+            let notes = Notes::of(&fixes, &track);
+            assert_eq!(notes.draught_change_dm(m(15), m(25)), Some(25));
+            assert_eq!(notes.draught_change_dm(m(10), m(30)), Some(30));
+            assert_eq!(notes.draught_change_dm(m(0), m(40)), None, "nothing reported after");
+            assert_eq!(notes.draught_change_dm(m(0) - 1, m(5)), None, "nothing reported before");
+        }
+
+        #[test]
+        fn silent_when_a_silence_over_an_hour_lies_inside() {
+            let fixes = [
+                fix(T0, 56.0, 11.0, None),
+                fix(T0 + H, 56.0, 11.0, None),
+                fix(T0 + 2 * H + 1, 56.0, 11.0, None),
+            ];
+            let track = crate::track::clean::clean(&fixes, 2 * H);
+            let notes = Notes::of(&fixes, &track);
+            assert!(!notes.silent_during(T0, T0 + H));
+            assert!(notes.silent_during(T0 + H, T0 + 2 * H + 1));
+            assert!(notes.silent_during(T0, T0 + 3 * H));
+        }
+
+        #[test]
+        fn transfer_like_when_one_rose_and_the_other_fell_by_0_3_m() {
+            assert!(transfer_like(Some(3), Some(-3)));
+            assert!(transfer_like(Some(-30), Some(30)));
+            assert!(!transfer_like(Some(2), Some(-3)));
+            assert!(!transfer_like(Some(3), Some(3)));
+            assert!(!transfer_like(Some(3), None));
+        }
     }
 }

@@ -7,6 +7,7 @@
 mod behaviour;
 mod case_study;
 mod check;
+mod encounters;
 mod http;
 mod ingest;
 mod listed;
