@@ -24,62 +24,18 @@ import time
 
 import duckdb
 
+from duck_clean import HAV, load_clean_fixes
+
 data_dir, ports_csv = sys.argv[1], sys.argv[2]
 threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 out = sys.argv[4] if len(sys.argv) > 4 else None
 
 KM = 20.0
 CELL = KM / 111.195
-HAV = """2 * 6371.0088 * asin(sqrt(pow(sin(radians({b}lat - {a}lat) / 2), 2)
-          + cos(radians({a}lat)) * cos(radians({b}lat)) * pow(sin(radians({b}lon - {a}lon) / 2), 2)))"""
-
 con = duckdb.connect()
 con.execute(f"SET threads = {threads}")
 start = time.perf_counter()
-con.execute(f"""
-CREATE TEMP TABLE ports AS
-SELECT locode, lat, lon, coalesce(radius_km, 3.0) AS r FROM read_csv('{ports_csv}', header = true)
-""")
-con.execute(f"""
-CREATE TEMP TABLE raw AS
-SELECT mmsi, epoch_ms(ts) AS t, lat, lon, sog_kn
-FROM read_parquet('{data_dir}/positions/*/*.parquet', hive_partitioning = true)
-""")
-# The vessel's own top speed, and the bad fixes: impossible to reach and to leave while
-# the fixes before and after agree.
-con.execute("""
-CREATE TEMP TABLE vmax AS
-WITH s AS (SELECT mmsi, sog_kn FROM raw WHERE sog_kn > 1.0 AND sog_kn < 102.2),
-q AS (SELECT mmsi, count(*) AS n, quantile_disc(sog_kn, 0.99) AS p99, max(sog_kn) AS top FROM s GROUP BY mmsi)
-SELECT mmsi,
-       CASE WHEN n < 20 THEN least(greatest(1.2 * top, 20.0), 30.0)
-            WHEN p99 > 30.0 THEN 1.2 * p99
-            ELSE least(greatest(1.5 * p99, 16.0), 30.0) END AS v
-FROM q
-""")
-con.execute(f"""
-CREATE TEMP TABLE fixes AS
-WITH n AS (
-  SELECT r.mmsi, r.t, r.lat, r.lon, coalesce(v.v, 20.0) AS v,
-         lag(r.t) OVER w AS pt, lag(r.lat) OVER w AS plat, lag(r.lon) OVER w AS plon,
-         lead(r.t) OVER w AS nt, lead(r.lat) OVER w AS nlat, lead(r.lon) OVER w AS nlon
-  FROM raw r LEFT JOIN vmax v USING (mmsi)
-  WINDOW w AS (PARTITION BY r.mmsi ORDER BY r.t)
-),
-x AS (
-  SELECT *,
-    {HAV.format(a='p', b='')} - (v * 1.852 * (t - pt) / 3600000.0 + 0.5556) AS e_in,
-    2 * 6371.0088 * asin(sqrt(pow(sin(radians(nlat - lat) / 2), 2)
-          + cos(radians(lat)) * cos(radians(nlat)) * pow(sin(radians(nlon - lon) / 2), 2)))
-      - (v * 1.852 * (nt - t) / 3600000.0 + 0.5556) AS e_out,
-    2 * 6371.0088 * asin(sqrt(pow(sin(radians(nlat - plat) / 2), 2)
-          + cos(radians(plat)) * cos(radians(nlat)) * pow(sin(radians(nlon - plon) / 2), 2)))
-      - (v * 1.852 * (nt - pt) / 3600000.0 + 0.5556) AS e_around
-  FROM n
-)
-SELECT mmsi, t, lat, lon FROM x
-WHERE NOT (coalesce(e_in > 0, false) AND coalesce(e_out > 0, false) AND coalesce(e_around <= 0, false))
-""")
+load_clean_fixes(con, data_dir, ports_csv)
 con.execute("""
 CREATE TEMP TABLE steps AS
 SELECT mmsi, t, lat, lon, lead(t) OVER w AS t2, lead(lat) OVER w AS lat2, lead(lon) OVER w AS lon2

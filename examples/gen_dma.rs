@@ -2,8 +2,9 @@
 //!
 //! `cargo run --release --example gen_dma -- VESSELS INTERVAL_MIN DAYS OUT_DIR [noise]`
 //! writes vessels wandering the Danish straits (`11000 1 1 /tmp/dma` is about 16
-//! million rows, 2.5 GB, for one day; `noise` plants renames, reflaggings, duplicates
-//! and bad rows).
+//! million rows, 2.5 GB, for one day; two ships in every hundred meet at sea each day,
+//! `fleetwatch::synth::Meeting`; `noise` plants renames, reflaggings, duplicates and bad
+//! rows).
 //!
 //! `cargo run --release --example gen_dma -- voyages VESSELS INTERVAL_MIN DAYS OUT_DIR`
 //! writes tankers shuttling between oil ports with calls, waits at anchor and transits
@@ -134,6 +135,7 @@ fn main() {
         days,
         days_per_file: 1,
         noise: args.get(4).is_some_and(|a| a == "noise"),
+        meetings: true,
         ..Scenario::default()
     };
     let (files, truth) = generate(&scenario);

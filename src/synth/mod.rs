@@ -122,6 +122,9 @@ pub struct Scenario {
     pub days_per_file: i64,
     /// Plant renames, reflaggings and noise (off: clean tracks, for benchmarks of pure speed).
     pub noise: bool,
+    /// Plant ship-to-ship meetings: two ships in every hundred meet at sea each day (see
+    /// [`Meeting`]); the other ships' rows stay as they would be without.
+    pub meetings: bool,
 }
 
 impl Default for Scenario {
@@ -134,12 +137,73 @@ impl Default for Scenario {
             interval_min: 120,
             days_per_file: 30,
             noise: true,
+            meetings: false,
         }
+    }
+}
+
+/// Ships `100 k` and `100 k + 1` meet each day at a point of their own: each sails in
+/// from 80 km away (the first from the west, the second from the north) 00:00-06:00,
+/// lies alongside the other, 80 m apart, 06:00-14:00, and sails off 80 km (east and
+/// south) by 20:00, where it stays. The first reports a draught of 14.0 m and the
+/// second 8.0 m until 13:00, then both 11.0 m: a transfer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Meeting {
+    pub lat: f64,
+    pub lon: f64,
+    /// 0: the first ship of the pair, 1: the second.
+    pub side: u8,
+}
+
+impl Meeting {
+    /// The meeting of ship `i`, if it has one.
+    pub fn of_ship(i: usize) -> Option<Self> {
+        let side = u8::try_from(i % 100).ok().filter(|s| *s < 2)?;
+        #[allow(clippy::cast_precision_loss, reason = "pair numbers are small")]
+        let k = (i / 100) as f64;
+        Some(Self {
+            lat: 54.5 + 3.0 * (k * 0.618_034).fract(),
+            lon: 8.5 + 5.0 * (k * 0.414_214).fract(),
+            side,
+        })
+    }
+
+    /// Where the ship is at `ts_ms`, its speed (knots) and draught (metres).
+    pub fn at(&self, ts_ms: i64) -> (f64, f64, f64, f64) {
+        const KM: f64 = 80.0;
+        #[allow(clippy::cast_precision_loss, reason = "milliseconds of a day")]
+        let h = ts_ms.rem_euclid(86_400_000) as f64 / 3_600_000.0;
+        // Unit vectors (north, east) of the way in and the way out.
+        let (inbound, outbound) = if self.side == 0 {
+            ((0.0, -1.0), (0.0, 1.0))
+        } else {
+            ((1.0, 0.0), (-1.0, 0.0))
+        };
+        let (along, away, kn) = if h < 6.0 {
+            (inbound, KM * (6.0 - h) / 6.0, KM / 6.0 / 1.852)
+        } else if h < 14.0 {
+            ((0.0, 0.0), 0.0, 0.1)
+        } else if h < 20.0 {
+            (outbound, KM * (h - 14.0) / 6.0, KM / 6.0 / 1.852)
+        } else {
+            (outbound, KM, 0.1)
+        };
+        let abeam_km = if self.side == 1 { 0.08 } else { 0.0 };
+        let lat = self.lat + along.0 * away / 111.195;
+        let lon = self.lon + (along.1 * away + abeam_km) / (111.195 * self.lat.to_radians().cos());
+        let draught = match (self.side, h < 13.0) {
+            (0, true) => 14.0,
+            (_, true) => 8.0,
+            _ => 11.0,
+        };
+        (lat, lon, kn, draught)
     }
 }
 
 struct Ship {
     imo: String,
+    /// Its meeting at sea, when the scenario plants them.
+    meeting: Option<Meeting>,
     mmsi: u32,
     name: String,
     call_sign: String,
@@ -260,6 +324,7 @@ fn make_ship(i: usize, s: &Scenario, rng: &mut Rng) -> Ship {
     };
     Ship {
         imo: make_imo(rng),
+        meeting: Meeting::of_ship(i).filter(|_| s.meetings),
         mmsi,
         old_name: name.clone(),
         new_name: format!("{} {}", WORDS[(i + 7) % WORDS.len()], word(rng)),
@@ -407,17 +472,21 @@ fn ship_row(
     } else {
         truth.duplicates += 1;
     }
+    // The same draws for a ship that meets another (its rows say where the meeting has it).
+    let (mut sog, cog, heading) = (8.0 + rng.unit() * 6.0, rng.unit() * 359.0, rng.below(360));
+    let mut draught = 8.0 + rng.unit() * 4.0;
+    let (mut lat, mut lon) = (lat, lon);
+    if let Some(m) = ship.meeting.filter(|_| !no_position) {
+        let (mlat, mlon, kn, d) = m.at(ts);
+        (lat, lon, sog, draught) = (format!("{mlat:.6}"), format!("{mlon:.6}"), kn, d);
+    }
     let line = format!(
-        "{},Class A,{},{lat},{lon},Under way using engine,0.0,{:.1},{:.1},{},{},{},{},Tanker,,20,120,GPS,{:.1},PRIMORSK,,AIS,,,,\n",
+        "{},Class A,{},{lat},{lon},Under way using engine,0.0,{sog:.1},{cog:.1},{heading},{},{},{},Tanker,,20,120,GPS,{draught:.1},PRIMORSK,,AIS,,,,\n",
         dma_time(ts),
         ship.mmsi,
-        8.0 + rng.unit() * 6.0,
-        rng.unit() * 359.0,
-        rng.below(360),
         ship.imo,
         ship.call_sign,
         name,
-        8.0 + rng.unit() * 4.0,
     );
     if noise && !no_position && rng.chance(0.003) {
         // The same report twice in a row.

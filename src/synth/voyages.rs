@@ -3,8 +3,9 @@
 //! of India), loading or discharging, with the situations that fool a naive detector —
 //! waits at anchor outside the port, fast transits past a port, loitering at sea, stops
 //! shorter than the minimum, long AIS silences during a berth stay, single outlying
-//! fixes; and, for the behaviour reports, 8 hours dark at sea 45 km off a port. The
-//! truth lists the real calls.
+//! fixes; and, for the behaviour reports, 8 hours dark at sea 45 km off a port and
+//! pairs of tankers meeting at sea for a transfer (one pair per 50 tankers). The truth
+//! lists the real calls.
 
 use super::Rng;
 use crate::model::ais::{Fix, Fixes};
@@ -96,6 +97,47 @@ impl Track<'_> {
             self.report(sog);
         }
     }
+
+    /// One of the situations that are not calls, by the leg's number: a wait at anchor
+    /// 8 km out, loitering at sea, a one-hour stop in port, a fast transit past the port,
+    /// or 8 hours dark at sea 45 km out; `sea` is the port's sea point.
+    fn detour(&mut self, leg: u64, port: &Port, seaward: f64, bearing: f64, (sea_lat, sea_lon): (f64, f64)) {
+        match leg % 5 {
+            1 => {
+                // Wait at anchor 8 km out before going in.
+                let (alat, alon) = offset(port, 8.0, bearing);
+                self.sail_to(alat, alon, 12.0);
+                self.stay(10.0, None);
+            }
+            2 => {
+                // Loiter at sea, away from the ports.
+                let (slat, slon) = offset(port, 16.0, bearing + 15.0);
+                self.sail_to(slat, slon, 12.0);
+                self.stay(20.0, None);
+            }
+            3 => {
+                // A stop of one hour in port: shorter than a call.
+                let (plat, plon) = offset(port, 1.0, bearing);
+                self.sail_to(plat, plon, 10.0);
+                self.stay(1.0, None);
+                let (olat, olon) = offset(port, 25.0, bearing);
+                self.sail_to(olat, olon, 12.0);
+            }
+            4 => {
+                // A fast transit 1.5 km off the port, then back out and in again.
+                let (alat, alon) = offset(port, 1.5, bearing);
+                self.sail_to(alat, alon, 13.0);
+                self.sail_to(sea_lat, sea_lon, 13.0);
+            }
+            _ => {
+                // Out to sea, dark for 8 hours there (heard before and after), back.
+                let (dlat, dlon) = offset(port, 45.0, seaward);
+                self.sail_to(dlat, dlon, 12.0);
+                self.stay(9.0, Some((0.5, 8.5)));
+                self.sail_to(sea_lat, sea_lon, 12.0);
+            }
+        }
+    }
 }
 
 /// A point `km` from a port, in the direction `bearing_deg`.
@@ -116,6 +158,7 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
     let mut fixes = Fixes::default();
     let mut truth = Vec::new();
     let start = 20_089 * 86_400_000; // 2025-01-01
+    let end = start + days * 86_400_000;
     for v in 0..vessels {
         let sea: Vec<(&Port, f64)> = SEAS[v % SEAS.len()]
             .iter()
@@ -139,7 +182,6 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
             rng: &mut rng,
             out: &mut fixes,
         };
-        let end = start + days * 86_400_000;
         let mut next = v % sea.len();
         let mut leg = 0u64;
         while track.t < end - 5 * 86_400_000 {
@@ -150,41 +192,7 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
             let (sea_lat, sea_lon) = offset(port, 20.0, seaward);
             track.sail_to(sea_lat, sea_lon, 12.0);
             // Situations that are not calls, one per leg in turn.
-            match leg % 5 {
-                1 => {
-                    // Wait at anchor 8 km out before going in.
-                    let (alat, alon) = offset(port, 8.0, bearing);
-                    track.sail_to(alat, alon, 12.0);
-                    track.stay(10.0, None);
-                }
-                2 => {
-                    // Loiter at sea, away from the ports.
-                    let (slat, slon) = offset(port, 16.0, bearing + 15.0);
-                    track.sail_to(slat, slon, 12.0);
-                    track.stay(20.0, None);
-                }
-                3 => {
-                    // A stop of one hour in port: shorter than a call.
-                    let (plat, plon) = offset(port, 1.0, bearing);
-                    track.sail_to(plat, plon, 10.0);
-                    track.stay(1.0, None);
-                    let (olat, olon) = offset(port, 25.0, bearing);
-                    track.sail_to(olat, olon, 12.0);
-                }
-                4 => {
-                    // A fast transit 1.5 km off the port, then back out and in again.
-                    let (alat, alon) = offset(port, 1.5, bearing);
-                    track.sail_to(alat, alon, 13.0);
-                    track.sail_to(sea_lat, sea_lon, 13.0);
-                }
-                _ => {
-                    // Out to sea, dark for 8 hours there (heard before and after), back.
-                    let (dlat, dlon) = offset(port, 45.0, seaward);
-                    track.sail_to(dlat, dlon, 12.0);
-                    track.stay(9.0, Some((0.5, 8.5)));
-                    track.sail_to(sea_lat, sea_lon, 12.0);
-                }
-            }
+            track.detour(leg, port, seaward, bearing, (sea_lat, sea_lon));
             // The call: in to the berth, stay, out.
             let call_start = track.out.len();
             let (berth_lat, berth_lon) = offset(port, 0.5 + track.rng.unit(), bearing);
@@ -221,8 +229,66 @@ pub fn generate(seed: u64, vessels: usize, days: i64, interval_min: i64, ports: 
             next = (next + 1) % sea.len();
         }
     }
+    for pair in 0..vessels / 50 {
+        transfer(pair, start, end, interval_min * 60_000, &mut rng, &mut fixes);
+    }
     fixes.sort_dedup();
     (fixes, truth)
+}
+
+/// Open water of each sea, where pairs of tankers meet.
+const STS_SPOTS: &[(f64, f64)] = &[(59.85, 26.3), (44.2, 37.0), (21.5, 68.5)];
+
+/// A ship-to-ship transfer at sea, one pair of tankers (of every 50 vessels): on day
+/// `1 + (pair / 3) % 6`, 2 km apart from the other pairs of its sea, a mother tanker
+/// sails in 40 km at 12 kn from 02:00 and a daughter from 03:00; they lie 80 m apart
+/// (the daughter silent from four hours into its stay, for three) until 18:00, the mother
+/// getting 3 m lighter and the daughter 3 m heavier at 17:00, then each sails 40 km off
+/// and stays there to the end of the data. MMSIs 538100000 + 2 x pair (the mother) and
+/// the next.
+fn transfer(pair: usize, start: i64, end: i64, interval_ms: i64, rng: &mut Rng, out: &mut Fixes) {
+    const H: i64 = 3_600_000;
+    let (lat, lon) = STS_SPOTS[pair % STS_SPOTS.len()];
+    let east = |lon: f64, km: f64| lon + km / (111.195 * lat.to_radians().cos());
+    #[allow(clippy::cast_precision_loss, reason = "a few pairs")]
+    let lon = east(lon, 2.0 * (pair / STS_SPOTS.len()) as f64);
+    let day = 1 + i64::try_from((pair / STS_SPOTS.len()) % 6).unwrap_or(0);
+    let t0 = (start + day * 86_400_000).min(end - 86_400_000);
+    let mmsi = 538_100_000 + 2 * u32::try_from(pair).unwrap_or(0);
+    #[allow(clippy::cast_precision_loss, reason = "hours of the data")]
+    let hours_until = |t: i64, until: i64| (until - t) as f64 / H as f64;
+    for (k, (from, to, off, away, (before, after))) in [
+        ((lat, east(lon, -40.0)), lon, 0.0, (lat, east(lon, 40.0)), (14.5, 11.5)),
+        (
+            (lat + 40.0 / 111.195, lon),
+            east(lon, 0.08),
+            1.0,
+            (lat - 40.0 / 111.195, lon),
+            (8.0, 11.0),
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut track = Track {
+            mmsi: mmsi + u32::try_from(k).unwrap_or(0),
+            #[allow(clippy::cast_possible_truncation, reason = "an hour's offset")]
+            t: t0 + 2 * H + (off * 3_600_000.0) as i64,
+            lat: from.0,
+            lon: from.1,
+            draught: before,
+            interval_ms,
+            rng: &mut *rng,
+            out: &mut *out,
+        };
+        track.sail_to(lat, to, 12.0);
+        let silence = (k == 1).then_some((4.0, 7.0));
+        track.stay(hours_until(track.t, t0 + 17 * H), silence);
+        track.draught = after;
+        track.stay(hours_until(track.t, t0 + 18 * H), None);
+        track.sail_to(away.0, away.1, 12.0);
+        track.stay(hours_until(track.t, end), None);
+    }
 }
 
 /// The fixes as a DMA daily-format CSV (26 columns), in time order.

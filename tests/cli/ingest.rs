@@ -582,6 +582,7 @@ mod scenario {
             interval_min: 10,
             start_day: small.start_day + 30,
             noise: false,
+            meetings: false,
         };
         let (files, truth) = generate(&big);
         let path = fw.dir.path().join("big.csv");

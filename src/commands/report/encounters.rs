@@ -2,12 +2,14 @@
 //! positions (or `--input` files read for the report alone). Each vessel's cleaned
 //! track goes on the grid on every core, its slow points waiting in a spool by UTC day
 //! (bounded memory over any window); each day's points are then paired grid time by
-//! grid time, and the runs of every pair made encounters.
+//! grid time, the runs of every pair made encounters, and the vessels met read again
+//! for their silences and draughts.
 
 use std::io::Write;
 use std::sync::Mutex;
 
 use anyhow::Context as _;
+use rustc_hash::FxHashSet;
 
 use super::detect::{Reach, Tracks, staging};
 use super::inputs::read_inputs;
@@ -96,30 +98,24 @@ fn params(args: &EncounterArgs) -> anyhow::Result<Params> {
 
 /// Every encounter of the tracks (in port or not), each completed with what the two
 /// vessels' own fixes add.
+///
+/// Two passes over the tracks: the first puts every vessel on the grid; the second
+/// reads again only the vessels of the encounters found, for their silences and
+/// draughts (kept for every vessel, they would grow with its reports).
 pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer) -> anyhow::Result<Vec<Encounter>> {
     let points_staging = staging(GRID_BUFFER_MIB);
     let spool = Mutex::new(points_staging.spool());
     let min_gap = Behaviour::DEFAULT.min_gap_ms();
-    let notes: Vec<Notes> = tracks
-        .each(&|_| true, &|rows| {
-            let mut points: Vec<GridPoint> = Vec::new();
-            let notes: Vec<Notes> = rows
-                .chunk_by(|a, b| a.mmsi == b.mmsi)
-                .map(|fixes| {
-                    let track = clean::clean(fixes, min_gap);
-                    grid(fixes, &track, params.max_speed_kn, &mut points);
-                    Notes::of(fixes, &track)
-                })
-                .collect();
-            let mut spool = spool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            for p in &points {
-                spool.push(p.to_row());
-            }
-            notes
-        })?
-        .into_iter()
-        .flatten()
-        .collect();
+    tracks.each(&|_| true, &|rows| {
+        let mut points: Vec<GridPoint> = Vec::new();
+        for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
+            grid(fixes, &clean::clean(fixes, min_gap), params.max_speed_kn, &mut points);
+        }
+        let mut spool = spool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for p in &points {
+            spool.push(p.to_row());
+        }
+    })?;
     let days = spool
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -140,8 +136,23 @@ pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer) -> anyhow::Resu
             pair_up(at_once, params, &mut cells, &mut together);
         }
     }
-    let notes_of = |mmsi: u32| notes.binary_search_by_key(&mmsi, |n| n.mmsi).ok().map(|k| &notes[k]);
     let mut found = encounters(together, params);
+    let met: FxHashSet<u32> = found.iter().flat_map(|e| [e.a, e.b]).collect();
+    let mut notes: Vec<Notes> = if met.is_empty() {
+        Vec::new()
+    } else {
+        tracks
+            .each(&|m| met.contains(&m), &|rows| {
+                rows.chunk_by(|a, b| a.mmsi == b.mmsi)
+                    .map(|fixes| Notes::of(fixes, &clean::clean(fixes, min_gap)))
+                    .collect::<Vec<_>>()
+            })?
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    notes.sort_unstable_by_key(|n| n.mmsi);
+    let notes_of = |mmsi: u32| notes.binary_search_by_key(&mmsi, |n| n.mmsi).ok().map(|k| &notes[k]);
     for e in &mut found {
         e.complete(notes_of(e.a), notes_of(e.b), ports);
     }
