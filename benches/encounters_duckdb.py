@@ -14,8 +14,8 @@ at a grid time when both are at or below 3 kn, within 500 m and at most 1 kn apa
 velocity, found through a self-join of cells no narrower than 500 m (each point looks
 in its own and the eight around it); runs of consecutive grid times, runs of a pair
 less than 4 h apart one encounter, kept when one of its runs lasts 2 h; alongside when
-the median distance is at most 150 m; an encounter whose median position lies in a port
-circle is left out. Not written here: segments at teleports and the antimeridian (the
+the median distance is at most 150 m; grid points in a port circle are not paired, and
+an encounter whose median position lies in one is left out. Not written here: segments at teleports and the antimeridian (the
 benchmark's data has neither).
 """
 import sys
@@ -82,6 +82,22 @@ v AS (
 )
 SELECT mmsi, g, lat, lon, ve, vn, CAST(floor(lat / {CELL}) AS BIGINT) AS cy
 FROM v WHERE ve IS NOT NULL AND vn IS NOT NULL AND sqrt(ve * ve + vn * vn) <= 3.0
+""")
+# Points in a port area are not paired (as fleetwatch without --include-port): the
+# port circles over the 0.1-degree cells they reach, joined to the points' cells.
+con.execute("""
+CREATE TEMP TABLE port_cells AS
+WITH c AS (SELECT *, r / 111.195 AS dlat, r / (111.195 * cos(radians(lat))) AS dlon FROM ports),
+y AS (SELECT *, unnest(range(CAST(floor((lat - dlat) * 10) AS BIGINT), CAST(floor((lat + dlat) * 10) AS BIGINT) + 1)) AS py FROM c)
+SELECT lat, lon, r, py,
+       unnest(range(CAST(floor((lon - dlon) * 10) AS BIGINT), CAST(floor((lon + dlon) * 10) AS BIGINT) + 1)) AS px
+FROM y
+""")
+con.execute(f"""
+DELETE FROM grid WHERE (mmsi, g) IN (
+  SELECT k.mmsi, k.g FROM grid k JOIN port_cells p
+    ON p.py = CAST(floor(k.lat * 10) AS BIGINT) AND p.px = CAST(floor(k.lon * 10) AS BIGINT)
+  WHERE {HAV.format(a='k.', b='p.')} <= p.r)
 """)
 con.execute(f"""
 CREATE TEMP TABLE cells AS

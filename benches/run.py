@@ -1,7 +1,7 @@
 """The benchmark suite: fleetwatch and DuckDB side by side, on the same generated files,
 in the same run. One command (from the repository root):
 
-    python3 benches/run.py [--quick] [--work DIR] [--runs N] [--only behaviour]
+    python3 benches/run.py [--quick] [--work DIR] [--runs N] [--only behaviour|encounters]
 
 It builds fleetwatch (release), installs its peer (the `duckdb` Python package, into
 DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`,
@@ -20,6 +20,8 @@ DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`
       week of voyages (with planted dark periods and loitering) and on the day of (a);
       DuckDB runs the gap rule with its neighbour evidence in SQL
       (benches/gaps_duckdb.py), and the two gap lists are compared field for field;
+      `report encounters` on both, DuckDB running the grid, the cell self-join and the
+      runs in SQL (benches/encounters_duckdb.py), compared field for field;
   (c) check: cold-start latency of one name query (DuckDB: a Python process that
       imports duckdb and filters the same list file by name);
   (d) screening: 100,000 names against all bundled lists (DuckDB: jaro_winkler
@@ -150,6 +152,50 @@ def behaviour_rows(fw, py, store, name, runs, work):
     return out
 
 
+def encounter_agreement(fw_csv, duck_csv):
+    """How fleetwatch's encounters (its CSV report) and DuckDB's (encounters_duckdb.py's
+    OUT.csv) compare, field for field (both MMSIs, start, end, class)."""
+    import datetime
+
+    def utc(ms):
+        return datetime.datetime.fromtimestamp(int(ms) / 1000, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    rows = list(csv.DictReader(io.StringIO(fw_csv)))
+    fw = {(int(r["mmsi_a"]), int(r["mmsi_b"]), r["start_utc"], r["end_utc"], r["class"]) for r in rows}
+    dk = set()
+    with open(duck_csv) as f:
+        for line in f:
+            a, b, t1, t2, cls = line.rstrip("\n").split(",")
+            dk.add((int(a), int(b), utc(t1), utc(t2), cls))
+    shown = (f"{sum(r['class'] == 'alongside' for r in rows):,} alongside, "
+             f"{sum(r['transfer_like'] == 'true' for r in rows):,} transfer-like")
+    if fw == dk:
+        return f"both find the same {len(fw):,} encounters, field for field ({shown})"
+    return f"{len(fw):,} encounters vs DuckDB's {len(dk):,}, {len(fw & dk):,} the same field for field ({shown})"
+
+
+def encounter_rows(fw, py, store, name, runs, work):
+    """A table row: `report encounters` on a store, DuckDB running the rule beside it."""
+    counted = {}
+    cmd = [fw, "--data-dir", store, "report", "encounters", "--format", "csv"]
+
+    def fw_run():
+        wall, text = timed(cmd, stdout=subprocess.PIPE)
+        counted["out"] = text
+        return wall
+
+    duck_out = os.path.join(work, "duck-encounters.csv")
+    duck = [py, "benches/encounters_duckdb.py", store, "data/ports.csv", "2", duck_out]
+
+    def duck_run():
+        return timed(duck)[0]
+
+    t_fw, t_dk = best_pair(runs, fw_run, duck_run)
+    m_fw, m_dk = peak_mb(cmd), peak_mb(duck)
+    return [(f"(e) report encounters on {name}", t_fw, t_dk,
+             f"{encounter_agreement(counted['out'], duck_out)}; peak {m_fw:.0f} MB vs {m_dk:.0f} MB")]
+
+
 def direct_calls_row(name, fw, py, day_csv, runs, empty):
     """A table row: port calls straight from a CSV file, fleetwatch (`--input`, no store)
     and DuckDB (the rule over `read_csv`) in turn; `empty` is a data directory without a
@@ -218,7 +264,8 @@ def main():
     ap.add_argument("--work", default="/tmp/fleetwatch-bench", help="where data and results go")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="tiny inputs, for a smoke test")
-    ap.add_argument("--only", choices=["behaviour"], help="only these workloads (the stores are made when missing)")
+    ap.add_argument("--only", choices=["behaviour", "encounters"],
+                    help="only these workloads (the stores are made when missing)")
     args = ap.parse_args()
     work = args.work
     os.makedirs(work, exist_ok=True)
@@ -253,15 +300,17 @@ def main():
             sh([os.path.join(ex, "gen_names"), str(names)], stdout=f)
 
     rows = []
-    if args.only == "behaviour":
+    if args.only:
         store = os.path.join(work, "store-day")
         if not os.path.isdir(store):
             sh([fw, "--quiet", "--data-dir", store, "ingest", day])
         vstore = os.path.join(work, "store-voyages")
         if not os.path.isdir(vstore):
             sh([fw, "--quiet", "--data-dir", vstore, "ingest"] + voy_files)
-        rows += behaviour_rows(fw, py, vstore, "the stored week of voyages", args.runs, work)
-        rows += behaviour_rows(fw, py, store, "the stored day of (a)", args.runs, work)
+        for s, name in [(vstore, "the stored week of voyages"), (store, "the stored day of (a)")]:
+            if args.only == "behaviour":
+                rows += behaviour_rows(fw, py, s, name, args.runs, work)
+            rows += encounter_rows(fw, py, s, name, args.runs, work)
         write_table(rows, args, fw, duck_version, work)
         return
     day_bytes = os.path.getsize(day)
@@ -385,7 +434,9 @@ def main():
 
     # (e) behaviour: gaps, loitering, anomalies
     rows += behaviour_rows(fw, py, vstore, "the stored week of voyages", args.runs, work)
+    rows += encounter_rows(fw, py, vstore, "the stored week of voyages", args.runs, work)
     rows += behaviour_rows(fw, py, store, "the stored day of (a)", args.runs, work)
+    rows += encounter_rows(fw, py, store, "the stored day of (a)", args.runs, work)
 
     # (c) check cold start
     def lat(cmd, n=30):

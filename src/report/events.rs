@@ -111,6 +111,34 @@ pub const ENCOUNTER_COLUMNS: &[&str] = &[
     "listed_b",
 ];
 
+/// A vessel's encounters as its profile shows them: from its side, with its partner's
+/// identity, listing and port calls around the event.
+pub const PARTNER_COLUMNS: &[&str] = &[
+    "event_id",
+    "start_utc",
+    "end_utc",
+    "duration_h",
+    "lat",
+    "lon",
+    "median_distance_m",
+    "min_distance_m",
+    "class",
+    "setting",
+    "nearest_port",
+    "silent",
+    "draught_change_m",
+    "partner_mmsi",
+    "partner_imo",
+    "partner_name",
+    "partner_flag",
+    "partner_listed",
+    "partner_silent",
+    "partner_draught_change_m",
+    "transfer_like",
+    "partner_call_before",
+    "partner_call_after",
+];
+
 /// How far around an event its nearest port is looked for.
 pub const NEAREST_PORT_KM: f64 = 100.0;
 
@@ -367,6 +395,84 @@ pub fn encounter_rows(mut encounters: Vec<Encounter>, cx: &Context<'_>) -> Rows 
             Cell::Bool(e.transfer_like()),
             Cell::Str(cx.listed_at(e.a, e.start_ms).join(";")),
             Cell::Str(cx.listed_at(e.b, e.start_ms).join(";")),
+        ]);
+    }
+    rows
+}
+
+/// A port call of an encounter's partner: where, arriving and leaving when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerCall {
+    pub locode: String,
+    pub arrival_ms: i64,
+    pub departure_ms: Option<i64>,
+}
+
+/// The encounters of the vessel of `mine` (its MMSIs) from its side, sorted by start;
+/// `calls_of` gives a partner's port calls (by its MMSI).
+pub fn partner_rows(
+    mut encounters: Vec<Encounter>,
+    mine: &[u32],
+    calls_of: &dyn Fn(u32) -> Vec<PartnerCall>,
+    cx: &Context<'_>,
+) -> Rows {
+    encounters.sort_by_key(|e| (e.start_ms, e.a, e.b));
+    let mut rows = Rows::new(PARTNER_COLUMNS);
+    for e in &encounters {
+        let ours_is_a = mine.contains(&e.a);
+        let (partner, silent, partner_silent, change, partner_change) = if ours_is_a {
+            (
+                e.b,
+                e.silent_a,
+                e.silent_b,
+                e.draught_change_a_dm,
+                e.draught_change_b_dm,
+            )
+        } else {
+            (
+                e.a,
+                e.silent_b,
+                e.silent_a,
+                e.draught_change_b_dm,
+                e.draught_change_a_dm,
+            )
+        };
+        let [imo, mmsi, name] = cx.who(partner, e.start_ms);
+        let calls = calls_of(partner);
+        let before = calls
+            .iter()
+            .filter(|c| c.departure_ms.unwrap_or(c.arrival_ms) <= e.start_ms)
+            .max_by_key(|c| c.departure_ms.unwrap_or(c.arrival_ms))
+            .map(|c| format!("{} {}", c.locode, rfc3339(c.departure_ms.unwrap_or(c.arrival_ms))));
+        let after = calls
+            .iter()
+            .filter(|c| c.arrival_ms >= e.end_ms)
+            .min_by_key(|c| c.arrival_ms)
+            .map(|c| format!("{} {}", c.locode, rfc3339(c.arrival_ms)));
+        rows.push(vec![
+            Cell::Str(encounter_id(e)),
+            Cell::Str(rfc3339(e.start_ms)),
+            Cell::Str(rfc3339(e.end_ms)),
+            Cell::Num(ms_hours(e.end_ms - e.start_ms), 1),
+            coord(e.lat),
+            coord(e.lon),
+            Cell::Num(e.median_distance_m, 0),
+            Cell::Num(e.min_distance_m, 0),
+            Cell::from(if e.alongside() { "alongside" } else { "close" }),
+            Cell::from(if e.port.is_some() { "port" } else { "sea" }),
+            Cell::opt(cx.nearest_port(e.lat, e.lon).map(|p| p.0)),
+            Cell::Bool(silent),
+            change_m(change),
+            mmsi,
+            imo,
+            name,
+            Cell::opt(mid_flag(partner)),
+            Cell::Str(cx.listed_at(partner, e.start_ms).join(";")),
+            Cell::Bool(partner_silent),
+            change_m(partner_change),
+            Cell::Bool(e.transfer_like()),
+            Cell::opt(before),
+            Cell::opt(after),
         ]);
     }
     rows

@@ -65,12 +65,13 @@ pub struct Profile<'a> {
 }
 
 /// A vessel's behaviour events, under the columns of `report gaps`, `report loitering`
-/// and `report anomalies`.
+/// and `report anomalies`, and its encounters from its side (`events::PARTNER_COLUMNS`).
 #[derive(Debug, Clone)]
 pub struct EventRows {
     pub gaps: super::Rows,
     pub loitering: super::Rows,
     pub anomalies: super::Rows,
+    pub encounters: super::Rows,
 }
 
 /// Listed hulls that only a name of the vessel matches, nothing in its data
@@ -408,6 +409,7 @@ pub fn to_json(p: &Profile<'_>) -> Value {
         "gaps": p.behaviour.as_ref().map(|b| b.gaps.json_objects()),
         "loitering": p.behaviour.as_ref().map(|b| b.loitering.json_objects()),
         "anomalies": p.behaviour.as_ref().map(|b| b.anomalies.json_objects()),
+        "encounters": p.behaviour.as_ref().map(|b| b.encounters.json_objects()),
         "findings": p.findings.iter().map(|f| json!({"kind": f.kind, "text": f.text, "sources": f.sources})).collect::<Vec<_>>(),
     })
 }
@@ -563,5 +565,82 @@ fn write_behaviour(b: &EventRows, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "  {}", cells.join("  "))?;
         }
     }
-    Ok(())
+    write_encounters(&b.encounters, out)
+}
+
+/// The encounters of a profile, two lines each, and what they do not show.
+fn write_encounters(rows: &super::Rows, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "\nEncounters at sea")?;
+    if rows.rows.is_empty() {
+        writeln!(out, "  none")?;
+        return Ok(());
+    }
+    for i in 0..rows.rows.len() {
+        let v = |c: &str| rows.text(i, c);
+        let partner_id = match (v("partner_imo"), v("partner_flag")) {
+            (imo, flag) if imo.is_empty() && flag.is_empty() => String::new(),
+            (imo, flag) if imo.is_empty() => format!(" (flag {flag})"),
+            (imo, flag) if flag.is_empty() => format!(" (IMO {imo})"),
+            (imo, flag) => format!(" (IMO {imo}, flag {flag})"),
+        };
+        let listed = match v("partner_listed") {
+            l if l.is_empty() => "not listed".to_string(),
+            l => format!("listed: {l}"),
+        };
+        writeln!(
+            out,
+            "  {}  {}  {} h  within {} m (median; {} m at the closest)  {}  {}  with {} {}{partner_id}, {listed}",
+            v("start_utc"),
+            v("end_utc"),
+            v("duration_h"),
+            v("median_distance_m"),
+            v("min_distance_m"),
+            v("class"),
+            v("setting"),
+            v("partner_mmsi"),
+            v("partner_name"),
+        )?;
+        let change = |c: &str| match v(c) {
+            d if d.is_empty() => "unknown".to_string(),
+            d if d.starts_with('-') || d == "0.0" => format!("{d} m"),
+            d => format!("+{d} m"),
+        };
+        let mut notes = vec![format!(
+            "draught {} (partner {}){}",
+            change("draught_change_m"),
+            change("partner_draught_change_m"),
+            if v("transfer_like") == "true" {
+                ", one heavier and the other lighter"
+            } else {
+                ""
+            }
+        )];
+        for (column, text) in [
+            ("silent", "silent over an hour in it"),
+            ("partner_silent", "partner silent over an hour in it"),
+        ] {
+            if v(column) == "true" {
+                notes.push(text.to_string());
+            }
+        }
+        let before = v("partner_call_before");
+        let after = v("partner_call_after");
+        if !before.is_empty() || !after.is_empty() {
+            notes.push(format!(
+                "partner's port call before: {}, after: {}",
+                if before.is_empty() {
+                    "none known"
+                } else {
+                    before.as_str()
+                },
+                if after.is_empty() { "none known" } else { after.as_str() }
+            ));
+        }
+        writeln!(out, "      {}", notes.join("; "))?;
+    }
+    writeln!(
+        out,
+        "  An encounter shows two vessels within that distance of each other, both slow, for those hours, and\n  \
+         the draughts they reported before and after; it does not show that anything passed between them, nor what."
+    )
 }

@@ -330,11 +330,19 @@ pub fn pair_up(points: &[GridPoint], params: &Params, cells: &mut Cells, out: &m
 
 /// Whether `a` and `b` are together, and how.
 fn together(a: &GridPoint, b: &GridPoint, params: &Params, max_km: f64) -> Option<Together> {
-    if a.speed_kn() > params.max_speed_kn || b.speed_kn() > params.max_speed_kn {
+    // Squares first, and a flat distance 1% wide of the limit before the great circle:
+    // most candidates of a crowd are turned away without a root or a sine.
+    let fast = params.max_speed_kn * params.max_speed_kn;
+    let square = |e: f64, n: f64| e * e + n * n;
+    if square(a.east_kn, a.north_kn) > fast || square(b.east_kn, b.north_kn) > fast {
         return None;
     }
-    let relative = (a.east_kn - b.east_kn).hypot(a.north_kn - b.north_kn);
-    if relative > MAX_RELATIVE_KN {
+    if square(a.east_kn - b.east_kn, a.north_kn - b.north_kn) > MAX_RELATIVE_KN * MAX_RELATIVE_KN {
+        return None;
+    }
+    let dy = (b.lat - a.lat) * KM_PER_DEG;
+    let dx = dlon_deg(a.lon, b.lon) * KM_PER_DEG * cos_deg(f64::midpoint(a.lat, b.lat));
+    if square(dx, dy) > max_km * max_km * 1.02 {
         return None;
     }
     let km = distance_km(a.lat, a.lon, b.lat, b.lon);
@@ -411,42 +419,166 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// The encounters of the times pairs were together: per pair, runs of consecutive grid
-/// times; runs less than 4 hours apart one encounter, kept when one of its runs lasts
-/// `min_duration_h` (its first to its last time); sorted by `a`, `b`, start.
-pub fn encounters(mut together: Vec<(Pair, Together)>, params: &Params) -> Vec<Encounter> {
-    together.sort_unstable_by_key(|(pair, t)| (*pair, t.ts_ms));
-    let min_run = super::behaviour::hours_ms(params.min_duration_h);
-    let mut found = Vec::new();
-    for times in together.chunk_by(|x, y| x.0 == y.0) {
-        let runs: Vec<&[(Pair, Together)]> = times.chunk_by(|x, y| y.1.ts_ms - x.1.ts_ms == GRID_MS).collect();
-        for group in runs.chunk_by(|x, y| y[0].1.ts_ms - x[x.len() - 1].1.ts_ms < MERGE_MS) {
-            if !group.iter().any(|r| r[r.len() - 1].1.ts_ms - r[0].1.ts_ms >= min_run) {
-                continue;
-            }
-            let all: Vec<&Together> = group.iter().flat_map(|r| r.iter().map(|x| &x.1)).collect();
-            let ((a, _, b, _), _) = group[0][0];
-            found.push(Encounter {
-                a,
-                b,
-                start_ms: all[0].ts_ms,
-                end_ms: all[all.len() - 1].ts_ms,
-                lat: median(all.iter().map(|t| t.lat).collect()),
-                lon: median(all.iter().map(|t| t.lon).collect()),
-                median_distance_m: median(all.iter().map(|t| t.distance_m).collect()),
-                min_distance_m: all.iter().map(|t| t.distance_m).fold(f64::INFINITY, f64::min),
-                median_speed_kn: median(all.iter().map(|t| t.speed_kn).collect()),
-                times: all.len(),
-                silent_a: false,
-                silent_b: false,
-                draught_change_a_dm: None,
-                draught_change_b_dm: None,
-                port: None,
-            });
+/// One time a pair was together, as an open encounter keeps it (24 bytes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Sample {
+    ts_ms: i64,
+    distance_m: f32,
+    speed_kn: f32,
+    lat_e7: i32,
+    lon_e7: i32,
+}
+
+/// The runs of one pair that may still make one encounter.
+#[derive(Debug, Clone)]
+struct Group {
+    run_start_ms: i64,
+    /// The longest run closed so far.
+    longest_ms: i64,
+    samples: Vec<Sample>,
+}
+
+impl Group {
+    fn last_ms(&self) -> i64 {
+        self.samples.last().map_or(i64::MIN, |s| s.ts_ms)
+    }
+}
+
+/// Encounters made as the times pairs were together come, in time order: per pair,
+/// runs of consecutive grid times; runs less than 4 hours apart one encounter, kept when
+/// one of its runs lasts `min_duration_h` (its first to its last time). Only the pairs
+/// whose last time together is less than 4 hours back are held, so memory follows the
+/// pairs together at once, not the window.
+pub struct Meetings {
+    min_run_ms: i64,
+    open: FxHashMap<Pair, Group>,
+    found: Vec<Encounter>,
+}
+
+impl Meetings {
+    pub fn new(params: &Params) -> Self {
+        Self {
+            min_run_ms: super::behaviour::hours_ms(params.min_duration_h),
+            open: FxHashMap::default(),
+            found: Vec::new(),
         }
     }
-    found.sort_by_key(|e| (e.a, e.b, e.start_ms));
-    found
+
+    /// The times `pair` was together (in time order), after every time added before.
+    pub fn add(&mut self, pair: Pair, times: &[Together]) {
+        let Some(first) = times.first() else { return };
+        let mut group = match self.open.remove(&pair) {
+            Some(g) if first.ts_ms - g.last_ms() < MERGE_MS => g,
+            earlier => {
+                self.close(pair, earlier);
+                Group {
+                    run_start_ms: first.ts_ms,
+                    longest_ms: 0,
+                    samples: Vec::new(),
+                }
+            }
+        };
+        for t in times {
+            let last = group.last_ms();
+            if !group.samples.is_empty() && t.ts_ms - last >= MERGE_MS {
+                self.close(
+                    pair,
+                    Some(std::mem::replace(
+                        &mut group,
+                        Group {
+                            run_start_ms: t.ts_ms,
+                            longest_ms: 0,
+                            samples: Vec::new(),
+                        },
+                    )),
+                );
+            } else if !group.samples.is_empty() && t.ts_ms - last != GRID_MS {
+                group.longest_ms = group.longest_ms.max(last - group.run_start_ms);
+                group.run_start_ms = t.ts_ms;
+            }
+            #[allow(
+                clippy::cast_possible_truncation,
+                reason = "metres, knots and degrees of an encounter"
+            )]
+            group.samples.push(Sample {
+                ts_ms: t.ts_ms,
+                distance_m: t.distance_m as f32,
+                speed_kn: t.speed_kn as f32,
+                lat_e7: (t.lat * 1e7).round() as i32,
+                lon_e7: (t.lon * 1e7).round() as i32,
+            });
+        }
+        self.open.insert(pair, group);
+    }
+
+    /// Closes the encounters that no time from `now_ms` on can join.
+    pub fn close_before(&mut self, now_ms: i64) {
+        let ended: Vec<Pair> = self
+            .open
+            .iter()
+            .filter(|(_, g)| now_ms - g.last_ms() >= MERGE_MS)
+            .map(|(p, _)| *p)
+            .collect();
+        for pair in ended {
+            let done = self.open.remove(&pair);
+            self.close(pair, done);
+        }
+    }
+
+    fn close(&mut self, (a, _, b, _): Pair, group: Option<Group>) {
+        let Some(g) = group else { return };
+        let (first, last) = (g.samples[0].ts_ms, g.last_ms());
+        if g.longest_ms.max(last - g.run_start_ms) < self.min_run_ms {
+            return;
+        }
+        let of = |f: &dyn Fn(&Sample) -> f64| median(g.samples.iter().map(f).collect());
+        self.found.push(Encounter {
+            a,
+            b,
+            start_ms: first,
+            end_ms: last,
+            lat: of(&|s| f64::from(s.lat_e7) / 1e7),
+            lon: of(&|s| f64::from(s.lon_e7) / 1e7),
+            median_distance_m: of(&|s| f64::from(s.distance_m)),
+            min_distance_m: g
+                .samples
+                .iter()
+                .map(|s| f64::from(s.distance_m))
+                .fold(f64::INFINITY, f64::min),
+            median_speed_kn: of(&|s| f64::from(s.speed_kn)),
+            times: g.samples.len(),
+            silent_a: false,
+            silent_b: false,
+            draught_change_a_dm: None,
+            draught_change_b_dm: None,
+            port: None,
+        });
+    }
+
+    /// Every encounter, sorted by `a`, `b`, start.
+    pub fn finish(mut self) -> Vec<Encounter> {
+        self.close_before(i64::MAX);
+        self.found.sort_by_key(|e| (e.a, e.b, e.start_ms));
+        self.found
+    }
+}
+
+/// The times pairs were together, in any order, added to `meetings` pair by pair.
+pub fn add_all(meetings: &mut Meetings, together: &mut [(Pair, Together)]) {
+    together.sort_unstable_by_key(|(pair, t)| (*pair, t.ts_ms));
+    let mut times: Vec<Together> = Vec::new();
+    for run in together.chunk_by(|x, y| x.0 == y.0) {
+        times.clear();
+        times.extend(run.iter().map(|(_, t)| *t));
+        meetings.add(run[0].0, &times);
+    }
+}
+
+/// The encounters of the times pairs were together, in any order (see [`Meetings`]).
+pub fn encounters(mut together: Vec<(Pair, Together)>, params: &Params) -> Vec<Encounter> {
+    let mut meetings = Meetings::new(params);
+    add_all(&mut meetings, &mut together);
+    meetings.finish()
 }
 
 /// A run of equal reported draughts: its first and last report.

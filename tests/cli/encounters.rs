@@ -199,3 +199,81 @@ fn the_real_recordings_hold_no_two_hour_encounter() {
     assert!(rows.iter().any(|r| r["setting"] == "port") && rows.iter().any(|r| r["setting"] == "sea"));
     assert!(rows.iter().all(|r| r["start_utc"].starts_with("2020-06-30")));
 }
+
+#[test]
+fn the_vessel_profile_shows_its_encounter_from_its_side_with_the_partner_and_what_it_does_not_show() {
+    let (fw, _, _) = scenario();
+    // The partner's reported port calls, around the transfer.
+    let calls = fw.dir.path().join("jaguar_calls.csv");
+    std::fs::write(
+        &calls,
+        "mmsi,locode,arrival,departure,source\n\
+         636100002,RUPRI,2025-06-01T08:00:00Z,2025-06-02T06:00:00Z,agent\n\
+         636100002,INSIK,2025-06-20T10:00:00Z,2025-06-22T10:00:00Z,agent\n",
+    )
+    .unwrap();
+    let run = fw.run(&["--quiet", "ingest", calls.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = fw.run(&["report", "vessel", "9293002", "--format", "json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let profiles: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let met = profiles[0]["encounters"].as_array().unwrap();
+    assert_eq!(met.len(), 1);
+    let e = &met[0];
+    let field = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+    assert_eq!(
+        [
+            field("partner_mmsi"),
+            field("partner_name"),
+            field("partner_imo"),
+            field("partner_flag"),
+            field("partner_listed"),
+            field("class"),
+            field("start_utc"),
+            field("end_utc"),
+        ],
+        [
+            "636100002",
+            "JAGUAR",
+            "5550012",
+            "LR",
+            "",
+            "alongside",
+            "2025-06-10T02:00:00Z",
+            "2025-06-10T14:00:00Z"
+        ]
+    );
+    assert_eq!(
+        (e["draught_change_m"].as_f64(), e["partner_draught_change_m"].as_f64()),
+        (Some(-3.0), Some(3.0))
+    );
+    assert_eq!(
+        (e["silent"].as_bool(), e["partner_silent"].as_bool()),
+        (Some(false), Some(true))
+    );
+    assert_eq!(field("partner_call_before"), "RUPRI 2025-06-02T06:00:00Z");
+    assert_eq!(field("partner_call_after"), "INSIK 2025-06-20T10:00:00Z");
+    let table = fw.run(&["report", "vessel", "9293002", "--format", "table"]);
+    assert!(
+        table.stdout.contains("within 60 m (median; 60 m at the closest)")
+            && table
+                .stdout
+                .contains("with 636100002 JAGUAR (IMO 5550012, flag LR), not listed")
+            && table
+                .stdout
+                .contains("draught -3.0 m (partner +3.0 m), one heavier and the other lighter")
+            && table
+                .stdout
+                .contains("partner's port call before: RUPRI 2025-06-02T06:00:00Z, after: INSIK 2025-06-20T10:00:00Z")
+            && table
+                .stdout
+                .contains("it does not show that anything passed between them"),
+        "{}",
+        table.stdout
+    );
+    // From the partner's side: ARGENT, listed.
+    let other = fw.run(&["report", "vessel", "636100002", "--format", "json"]);
+    let profiles: serde_json::Value = serde_json::from_str(&other.stdout).unwrap();
+    assert_eq!(profiles[0]["encounters"][0]["partner_listed"], "eu");
+    assert_eq!(profiles[0]["encounters"][0]["partner_name"], "ARGENT");
+}

@@ -82,8 +82,29 @@ impl Tracks {
         keep: &(dyn Fn(u32) -> bool + Sync),
         rule: &(dyn Fn(&[FixRow]) -> T + Sync),
     ) -> anyhow::Result<Vec<T>> {
+        self.each_within(None, keep, rule)
+    }
+
+    /// [`Tracks::each`] over the vessels of `mmsis` (sorted) alone: the store's slices of
+    /// vessels that hold none of them are not read.
+    pub fn each_of<T: Send>(&self, mmsis: &[u32], rule: &(dyn Fn(&[FixRow]) -> T + Sync)) -> anyhow::Result<Vec<T>> {
+        self.each_within(Some(mmsis), &|m| mmsis.binary_search(&m).is_ok(), rule)
+    }
+
+    fn each_within<T: Send>(
+        &self,
+        only: Option<&[u32]>,
+        keep: &(dyn Fn(u32) -> bool + Sync),
+        rule: &(dyn Fn(&[FixRow]) -> T + Sync),
+    ) -> anyhow::Result<Vec<T>> {
         if self.by_vessel {
-            let slices = self.rows.vessel_slices(DETECT_SLICE_ROWS);
+            let mut slices = self.rows.vessel_slices(DETECT_SLICE_ROWS);
+            if let Some(mmsis) = only {
+                slices.retain(|range| {
+                    let from = mmsis.partition_point(|m| m < range.start());
+                    mmsis.get(from).is_some_and(|m| range.contains(m))
+                });
+            }
             pool::each_with(
                 &slices,
                 <(Vec<Fixes>, Vec<FixRow>)>::default,

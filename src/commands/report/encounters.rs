@@ -9,7 +9,6 @@ use std::io::Write;
 use std::sync::Mutex;
 
 use anyhow::Context as _;
-use rustc_hash::FxHashSet;
 
 use super::detect::{Reach, Tracks, staging};
 use super::inputs::read_inputs;
@@ -18,17 +17,19 @@ use crate::cli::EncounterArgs;
 use crate::error::{Outcome, UserError};
 use crate::matching::Screen;
 use crate::model::ais::FixRow;
+use crate::pool;
 use crate::report::events::{Context, encounter_rows};
 use crate::settings::{Filters, Settings};
 use crate::spool::Slice;
 use crate::store::data::DataStore;
 use crate::track::behaviour::Params as Behaviour;
 use crate::track::clean;
-use crate::track::encounters::{Cells, Encounter, GridPoint, Notes, Params, encounters, grid, pair_up};
+use crate::track::encounters::{Cells, Encounter, GridPoint, Meetings, Notes, Params, add_all, grid, pair_up};
 use crate::track::ports::Gazetteer;
 
 /// Grid points held in memory before they wait on disk, in MiB.
 const GRID_BUFFER_MIB: usize = 128;
+const HOUR_MS: i64 = 3_600_000;
 
 pub fn run(
     settings: &Settings,
@@ -48,7 +49,7 @@ pub fn run(
         let loaded = Loaded::with_spans(settings, &inputs.spans)?;
         (Tracks::from_rows(inputs.positions, inputs.staging), loaded)
     };
-    let found = find(&tracks, &params, &ports)?;
+    let found = find(&tracks, &params, &ports, args.include_port)?;
     let screen = Screen::new(&loaded.lists);
     let cx = Context::new(&loaded.vessels, &screen, &ports);
     let vessel_ok = |mmsi: u32| {
@@ -96,13 +97,15 @@ fn params(args: &EncounterArgs) -> anyhow::Result<Params> {
     })
 }
 
-/// Every encounter of the tracks (in port or not), each completed with what the two
-/// vessels' own fixes add.
+/// Every encounter of the tracks, each completed with what the two vessels' own fixes
+/// add; with `in_port`, vessels are paired in port areas too (else a grid point in a
+/// port area is not paired: the crowd of a busy port costs nothing, and an encounter
+/// that crosses a port area's edge is its time outside).
 ///
 /// Two passes over the tracks: the first puts every vessel on the grid; the second
 /// reads again only the vessels of the encounters found, for their silences and
 /// draughts (kept for every vessel, they would grow with its reports).
-pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer) -> anyhow::Result<Vec<Encounter>> {
+pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) -> anyhow::Result<Vec<Encounter>> {
     let points_staging = staging(GRID_BUFFER_MIB);
     let spool = Mutex::new(points_staging.spool());
     let min_gap = Behaviour::DEFAULT.min_gap_ms();
@@ -110,6 +113,9 @@ pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer) -> anyhow::Resu
         let mut points: Vec<GridPoint> = Vec::new();
         for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
             grid(fixes, &clean::clean(fixes, min_gap), params.max_speed_kn, &mut points);
+        }
+        if !in_port {
+            points.retain(|p| ports.locate(p.lat, p.lon, 0.0).is_none());
         }
         let mut spool = spool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for p in &points {
@@ -121,28 +127,43 @@ pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer) -> anyhow::Resu
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .finish()
         .context("cannot stage the grid points")?;
-    let mut together = Vec::new();
-    let mut cells = Cells::new(params.max_distance_m);
-    let mut points: Vec<GridPoint> = Vec::new();
-    for (_, day) in days.into_days() {
-        let mut rows: Vec<FixRow> = day
+    let mut meetings = Meetings::new(params);
+    let mut points = Vec::<GridPoint>::new();
+    for (day, rows) in days.into_days() {
+        let mut rows: Vec<FixRow> = rows
             .gather(&Slice::all())
             .context("cannot read the staged grid points")?;
         rows.sort_unstable_by_key(|r| (r.ts_ms, r.mmsi, r.heading_deg));
         points.clear();
         points.extend(rows.iter().map(GridPoint::from_row));
         drop(rows);
-        for at_once in points.chunk_by(|a, b| a.ts_ms == b.ts_ms) {
-            pair_up(at_once, params, &mut cells, &mut together);
-        }
+        // The day's grid times an hour at a time, on every core.
+        let hours: Vec<&[GridPoint]> = points.chunk_by(|a, b| a.ts_ms / HOUR_MS == b.ts_ms / HOUR_MS).collect();
+        let paired = pool::each_with(
+            &hours,
+            || Cells::new(params.max_distance_m),
+            |cells, hour| {
+                let mut found = Vec::new();
+                for at_once in hour.chunk_by(|a, b| a.ts_ms == b.ts_ms) {
+                    pair_up(at_once, params, cells, &mut found);
+                }
+                Ok::<_, std::convert::Infallible>(found)
+            },
+        );
+        let mut together: Vec<_> = paired.unwrap_or_default().into_iter().flatten().collect();
+        // A day's times, pair by pair; then the encounters the next day cannot join.
+        add_all(&mut meetings, &mut together);
+        meetings.close_before((day + 1) * 86_400_000);
     }
-    let mut found = encounters(together, params);
-    let met: FxHashSet<u32> = found.iter().flat_map(|e| [e.a, e.b]).collect();
+    let mut found = meetings.finish();
+    let mut met: Vec<u32> = found.iter().flat_map(|e| [e.a, e.b]).collect();
+    met.sort_unstable();
+    met.dedup();
     let mut notes: Vec<Notes> = if met.is_empty() {
         Vec::new()
     } else {
         tracks
-            .each(&|m| met.contains(&m), &|rows| {
+            .each_of(&met, &|rows| {
                 rows.chunk_by(|a, b| a.mmsi == b.mmsi)
                     .map(|fixes| Notes::of(fixes, &clean::clean(fixes, min_gap)))
                     .collect::<Vec<_>>()

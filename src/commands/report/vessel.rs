@@ -1,6 +1,8 @@
 //! `fleetwatch report vessel QUERY`: one vessel's profile. A query that names several
 //! vessels shows each; an IMO with no ingested data still shows its listings. Listings
 //! are by IMO or MMSI; name matches are possible matches, shown apart when asked for.
+//! Its behaviour events and encounters come from the whole store's positions (the
+//! evidence of a gap and the partner of an encounter are other vessels).
 
 use std::io::Write;
 
@@ -11,7 +13,7 @@ use crate::error::{Outcome, UserError};
 use crate::matching::screen::DEFAULT_MIN_SCORE;
 use crate::matching::{Query, Screen, Strength};
 use crate::report::calls;
-use crate::report::events::{Context, anomaly_rows, gap_rows, loiter_rows};
+use crate::report::events::{Context, PartnerCall, anomaly_rows, gap_rows, loiter_rows, partner_rows};
 use crate::report::vessel::EventRows;
 use crate::report::vessel::{CallLine, Possible, profile, to_json, write_table};
 use crate::report::{Cell, Format, Rows};
@@ -19,6 +21,7 @@ use crate::settings::Filters;
 use crate::settings::Settings;
 use crate::store::data::DataStore;
 use crate::track::behaviour::Params as Behaviour;
+use crate::track::encounters::{Encounter, Params as Encounters};
 use crate::track::gaps::DEFAULT_NEIGHBOUR_KM;
 use crate::track::land::LandMask;
 use crate::track::portcalls::Params;
@@ -40,8 +43,8 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
     let vessels: Vec<_> = loaded.vessels.iter().filter(|v| vessel_matches(v, &q)).collect();
     let store = DataStore::open(&settings.data_dir)?;
     let ports = gazetteer::gazetteer(None, None)?;
-    let (found, calls) = if vessels.is_empty() {
-        (Events::default(), Vec::new())
+    let found = if vessels.is_empty() {
+        Detected::default()
     } else {
         let mmsis: Vec<u32> = vessels.iter().flat_map(|v| v.mmsis()).collect();
         detected(&store, &loaded, &mmsis, &ports)?
@@ -57,7 +60,8 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
             hidden: if include_possible { 0 } else { possible.len() },
             shown: if include_possible { possible } else { Vec::new() },
         };
-        let mine: Vec<CallLine> = calls
+        let mine: Vec<CallLine> = found
+            .calls
             .iter()
             .filter(|c| c.vessel(&loaded.vessels).is_some_and(|cv| std::ptr::eq(cv, *v)))
             .map(|c| CallLine {
@@ -130,20 +134,51 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
     Ok(Outcome::Success)
 }
 
-/// The events of one vessel's MMSIs (an interference event naming one of them too).
-fn behaviour_of(found: &Events, mmsis: &[u32], cx: &Context<'_>) -> EventRows {
+/// What the store's positions show for a profile: the behaviour events, the encounters
+/// at sea of the vessels asked for, and the port calls of those vessels and of their
+/// partners.
+#[derive(Default)]
+struct Detected {
+    events: Events,
+    encounters: Vec<Encounter>,
+    calls: Vec<calls::CallRow>,
+}
+
+/// The events of one vessel's MMSIs (an interference event naming one of them too), and
+/// its encounters at sea with its partners' port calls.
+fn behaviour_of(found: &Detected, mmsis: &[u32], cx: &Context<'_>) -> EventRows {
     let mine = |m: &u32| mmsis.contains(m);
-    let gaps = found
+    let events = &found.events;
+    let gaps = events
         .gaps
         .iter()
         .filter(|g| mine(&g.mmsi))
         .map(ClassedGap::line)
         .collect();
+    let calls_of = |partner: u32| {
+        let imo = cx.imo(partner);
+        found
+            .calls
+            .iter()
+            .filter(|c| c.mmsi == Some(partner) || (imo.is_some() && c.imo.as_deref() == imo))
+            .map(|c| PartnerCall {
+                locode: c.locode.clone(),
+                arrival_ms: c.arrival_ms,
+                departure_ms: c.departure_ms,
+            })
+            .collect()
+    };
+    let encounters = found
+        .encounters
+        .iter()
+        .filter(|e| mine(&e.a) || mine(&e.b))
+        .cloned()
+        .collect();
     EventRows {
         gaps: gap_rows(gaps, cx),
-        loitering: loiter_rows(found.loiters.iter().filter(|l| mine(&l.mmsi)).cloned().collect(), cx),
+        loitering: loiter_rows(events.loiters.iter().filter(|l| mine(&l.mmsi)).cloned().collect(), cx),
         anomalies: anomaly_rows(
-            found
+            events
                 .anomalies
                 .iter()
                 .filter(|a| a.vessels.iter().any(mine))
@@ -151,17 +186,19 @@ fn behaviour_of(found: &Events, mmsis: &[u32], cx: &Context<'_>) -> EventRows {
                 .collect(),
             cx,
         ),
+        encounters: partner_rows(encounters, mmsis, &calls_of, cx),
     }
 }
 
-/// The behaviour events of the store's positions (all vessels: the evidence of a gap is
-/// the others'), and the port calls of the vessels' MMSIs, from one reading.
+/// The behaviour events and encounters of the store's positions (all vessels: the
+/// evidence of a gap is the others', and so are the partners), and the port calls of
+/// the vessels' MMSIs and their partners', from one reading.
 fn detected(
     store: &DataStore,
     loaded: &Loaded,
     mmsis: &[u32],
     ports: &crate::track::ports::Gazetteer,
-) -> anyhow::Result<(Events, Vec<calls::CallRow>)> {
+) -> anyhow::Result<Detected> {
     let tracks = Tracks::from_store(store, &Filters::default(), Reach::Window, &|_| true)?;
     let land = LandMask::bundled().map_err(|e| UserError::new(format!("the bundled land mask: {e}")))?;
     let want = Want {
@@ -173,9 +210,21 @@ fn detected(
         land: Some(&land),
         anomalies: true,
     };
-    let found = events(&tracks, &loaded.vessels, &want)?;
-    let keep = |m: u32| mmsis.contains(&m);
+    let events = events(&tracks, &loaded.vessels, &want)?;
+    let encounters: Vec<Encounter> = super::encounters::find(&tracks, &Encounters::DEFAULT, ports, false)?
+        .into_iter()
+        .filter(|e| e.port.is_none() && (mmsis.contains(&e.a) || mmsis.contains(&e.b)))
+        .collect();
+    let mut wanted: Vec<u32> = mmsis.to_vec();
+    wanted.extend(encounters.iter().flat_map(|e| [e.a, e.b]));
+    wanted.sort_unstable();
+    wanted.dedup();
+    let keep = |m: u32| wanted.binary_search(&m).is_ok();
     let detected = tracks.port_calls(ports, &Params::default(), &keep)?;
     let calls = calls::collect(detected, store.port_call_records()?, ports, &loaded.vessels);
-    Ok((found, calls))
+    Ok(Detected {
+        events,
+        encounters,
+        calls,
+    })
 }
