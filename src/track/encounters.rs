@@ -63,49 +63,52 @@ pub struct GridPoint {
     pub north_kn: f64,
 }
 
-/// Thousandths of a knot, the resolution a grid point keeps its velocity in.
-const MILLIKNOTS: f64 = 1000.0;
-
 impl GridPoint {
     pub fn speed_kn(&self) -> f64 {
         self.east_kn.hypot(self.north_kn)
     }
 
-    /// The point as a fix row, to wait in a day spool: coordinates as a fix keeps them,
-    /// the velocity in thousandths of a knot in the speed and course fields, the segment
-    /// in the heading field. Only [`GridPoint::from_row`] reads such a row.
+    /// The point as a fix row, to wait in a day spool: coordinates as a fix keeps them
+    /// (1 cm), the velocity as two `f32` in the speed and course fields (east) and the
+    /// draught and heading fields (north), the segment in the status field (the 255th
+    /// and later segments of a window share it). Only [`GridPoint::from_row`] reads such
+    /// a row.
     #[allow(
         clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "slow points: velocities within +-32 kn, stored as i16 bits"
+        reason = "degrees times 1e7 fit i32; knots fit f32"
     )]
     pub fn to_row(&self) -> FixRow {
-        let milli = |v: f64| (v * MILLIKNOTS).round().clamp(-32_767.0, 32_767.0) as i16 as u16;
         let e7 = |deg: f64| (deg * 1e7).round() as i32;
+        let halves = |v: f64| {
+            let bits = (v as f32).to_bits();
+            ((bits & 0xffff) as u16, (bits >> 16) as u16)
+        };
+        let (east_lo, east_hi) = halves(self.east_kn);
+        let (north_lo, north_hi) = halves(self.north_kn);
         FixRow {
             ts_ms: self.ts_ms,
             mmsi: self.mmsi,
             lat_e7: e7(self.lat),
             lon_e7: e7(self.lon),
-            sog_dkn: milli(self.east_kn),
-            cog_ddeg: milli(self.north_kn),
-            heading_deg: self.segment,
-            ..FixRow::default()
+            sog_dkn: east_lo,
+            cog_ddeg: east_hi,
+            draught_dm: north_lo,
+            heading_deg: north_hi,
+            nav_status: u8::try_from(self.segment).unwrap_or(u8::MAX),
         }
     }
 
     /// The point [`GridPoint::to_row`] made.
-    #[allow(clippy::cast_possible_wrap, reason = "i16 bits stored as u16")]
     pub fn from_row(r: &FixRow) -> Self {
-        let milli = |v: u16| f64::from(v as i16) / MILLIKNOTS;
+        let whole = |lo: u16, hi: u16| f64::from(f32::from_bits(u32::from(lo) | u32::from(hi) << 16));
         Self {
             mmsi: r.mmsi,
-            segment: r.heading_deg,
+            segment: u16::from(r.nav_status),
             ts_ms: r.ts_ms,
             lat: r.lat(),
             lon: r.lon(),
-            east_kn: milli(r.sog_dkn),
-            north_kn: milli(r.cog_ddeg),
+            east_kn: whole(r.sog_dkn, r.cog_ddeg),
+            north_kn: whole(r.draught_dm, r.heading_deg),
         }
     }
 }
@@ -126,7 +129,7 @@ fn dlon_deg(a: f64, b: f64) -> f64 {
 #[allow(clippy::cast_precision_loss, reason = "milliseconds between grid times")]
 fn velocity(a: (f64, f64), b: (f64, f64), dt_ms: i64) -> (f64, f64) {
     let hours = dt_ms as f64 / H as f64;
-    let east = dlon_deg(a.1, b.1) * KM_PER_DEG * cos_deg(f64::midpoint(a.0, b.0));
+    let east = dlon_deg(a.1, b.1) * KM_PER_DEG * f64::midpoint(a.0, b.0).to_radians().cos();
     let north = (b.0 - a.0) * KM_PER_DEG;
     (east / KM_PER_NM / hours, north / KM_PER_NM / hours)
 }
@@ -419,11 +422,11 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// One time a pair was together, as an open encounter keeps it (24 bytes).
+/// One time a pair was together, as an open encounter keeps it (32 bytes).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Sample {
     ts_ms: i64,
-    distance_m: f32,
+    distance_m: f64,
     speed_kn: f32,
     lat_e7: i32,
     lon_e7: i32,
@@ -502,7 +505,7 @@ impl Meetings {
             )]
             group.samples.push(Sample {
                 ts_ms: t.ts_ms,
-                distance_m: t.distance_m as f32,
+                distance_m: t.distance_m,
                 speed_kn: t.speed_kn as f32,
                 lat_e7: (t.lat * 1e7).round() as i32,
                 lon_e7: (t.lon * 1e7).round() as i32,
@@ -539,12 +542,8 @@ impl Meetings {
             end_ms: last,
             lat: of(&|s| f64::from(s.lat_e7) / 1e7),
             lon: of(&|s| f64::from(s.lon_e7) / 1e7),
-            median_distance_m: of(&|s| f64::from(s.distance_m)),
-            min_distance_m: g
-                .samples
-                .iter()
-                .map(|s| f64::from(s.distance_m))
-                .fold(f64::INFINITY, f64::min),
+            median_distance_m: of(&|s| s.distance_m),
+            min_distance_m: g.samples.iter().map(|s| s.distance_m).fold(f64::INFINITY, f64::min),
             median_speed_kn: of(&|s| f64::from(s.speed_kn)),
             times: g.samples.len(),
             silent_a: false,
@@ -563,9 +562,14 @@ impl Meetings {
     }
 }
 
-/// The times pairs were together, in any order, added to `meetings` pair by pair.
-pub fn add_all(meetings: &mut Meetings, together: &mut [(Pair, Together)]) {
+/// Times together sorted by pair, then time, for [`add_sorted`].
+pub fn by_pair(together: &mut [(Pair, Together)]) {
     together.sort_unstable_by_key(|(pair, t)| (*pair, t.ts_ms));
+}
+
+/// Times together sorted by pair ([`by_pair`]), all after every time added before,
+/// added to `meetings` pair by pair.
+pub fn add_sorted(meetings: &mut Meetings, together: &[(Pair, Together)]) {
     let mut times: Vec<Together> = Vec::new();
     for run in together.chunk_by(|x, y| x.0 == y.0) {
         times.clear();
@@ -577,7 +581,8 @@ pub fn add_all(meetings: &mut Meetings, together: &mut [(Pair, Together)]) {
 /// The encounters of the times pairs were together, in any order (see [`Meetings`]).
 pub fn encounters(mut together: Vec<(Pair, Together)>, params: &Params) -> Vec<Encounter> {
     let mut meetings = Meetings::new(params);
-    add_all(&mut meetings, &mut together);
+    by_pair(&mut together);
+    add_sorted(&mut meetings, &together);
     meetings.finish()
 }
 
@@ -939,7 +944,7 @@ mod tests {
             let back = GridPoint::from_row(&g.to_row());
             assert_eq!((back.mmsi, back.segment, back.ts_ms), (g.mmsi, g.segment, g.ts_ms));
             assert!((back.lat - g.lat).abs() < 1e-7 && (back.lon - g.lon).abs() < 1e-7);
-            assert!((back.east_kn - g.east_kn).abs() < 1e-9 && (back.north_kn - g.north_kn).abs() < 1e-9);
+            assert!((back.east_kn - g.east_kn).abs() < 1e-6 && (back.north_kn - g.north_kn).abs() < 1e-6);
         }
     }
 

@@ -24,12 +24,16 @@ use crate::spool::Slice;
 use crate::store::data::DataStore;
 use crate::track::behaviour::Params as Behaviour;
 use crate::track::clean;
-use crate::track::encounters::{Cells, Encounter, GridPoint, Meetings, Notes, Params, add_all, grid, pair_up};
+use crate::track::encounters::{
+    Cells, Encounter, GridPoint, Meetings, Notes, Params, add_sorted, by_pair, grid, pair_up,
+};
 use crate::track::ports::Gazetteer;
 
 /// Grid points held in memory before they wait on disk, in MiB.
 const GRID_BUFFER_MIB: usize = 128;
 const HOUR_MS: i64 = 3_600_000;
+/// Hours of grid times paired at once (their times together are held until added).
+const HOURS_AT_ONCE: usize = 4;
 
 pub fn run(
     settings: &Settings,
@@ -133,26 +137,31 @@ pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) 
         let mut rows: Vec<FixRow> = rows
             .gather(&Slice::all())
             .context("cannot read the staged grid points")?;
-        rows.sort_unstable_by_key(|r| (r.ts_ms, r.mmsi, r.heading_deg));
+        rows.sort_unstable_by_key(|r| (r.ts_ms, r.mmsi, r.nav_status));
         points.clear();
         points.extend(rows.iter().map(GridPoint::from_row));
         drop(rows);
-        // The day's grid times an hour at a time, on every core.
+        // The day's grid times an hour at a time, a few hours at once on every core,
+        // each hour's times sorted by pair there; then added in time order.
         let hours: Vec<&[GridPoint]> = points.chunk_by(|a, b| a.ts_ms / HOUR_MS == b.ts_ms / HOUR_MS).collect();
-        let paired = pool::each_with(
-            &hours,
-            || Cells::new(params.max_distance_m),
-            |cells, hour| {
-                let mut found = Vec::new();
-                for at_once in hour.chunk_by(|a, b| a.ts_ms == b.ts_ms) {
-                    pair_up(at_once, params, cells, &mut found);
-                }
-                Ok::<_, std::convert::Infallible>(found)
-            },
-        );
-        let mut together: Vec<_> = paired.unwrap_or_default().into_iter().flatten().collect();
-        // A day's times, pair by pair; then the encounters the next day cannot join.
-        add_all(&mut meetings, &mut together);
+        for batch in hours.chunks(HOURS_AT_ONCE) {
+            let paired = pool::each_with(
+                batch,
+                || Cells::new(params.max_distance_m),
+                |cells, hour| {
+                    let mut found = Vec::new();
+                    for at_once in hour.chunk_by(|a, b| a.ts_ms == b.ts_ms) {
+                        pair_up(at_once, params, cells, &mut found);
+                    }
+                    by_pair(&mut found);
+                    Ok::<_, std::convert::Infallible>(found)
+                },
+            );
+            for hour in paired.unwrap_or_default() {
+                add_sorted(&mut meetings, &hour);
+            }
+        }
+        // The encounters the next day cannot join.
         meetings.close_before((day + 1) * 86_400_000);
     }
     let mut found = meetings.finish();
