@@ -347,7 +347,7 @@ run of such times lasting --min-duration-h; runs of one pair less than 4 hours a
 one encounter, and silent_a/silent_b say that a vessel fell silent for over an hour inside
 it. class: alongside when the median distance is at most 150 m, else close. setting: port
 when the median position lies in a port area (adjacent berths: left out unless
---include-port), else sea. draught_change_*_m: each vessel's last draught before to its
+--include-port; without it, times inside port areas are not paired at all), else sea. draught_change_*_m: each vessel's last draught before to its
 first after; transfer_like: one rose and the other fell by 0.3 m or more. listed_*: the
 lists that had the vessel listed (by IMO or MMSI) on the day it began.
 An encounter shows two vessels were close for hours; it does not show what, if anything,

@@ -11,8 +11,9 @@ use std::sync::Mutex;
 use anyhow::Context as _;
 
 use super::detect::{Reach, Tracks, staging};
+use super::events::Keep;
 use super::inputs::read_inputs;
-use super::{Loaded, gazetteer, vessel_matches};
+use super::{Loaded, gazetteer};
 use crate::cli::EncounterArgs;
 use crate::error::{Outcome, UserError};
 use crate::matching::Screen;
@@ -56,30 +57,12 @@ pub fn run(
     let found = find(&tracks, &params, &ports, args.include_port)?;
     let screen = Screen::new(&loaded.lists);
     let cx = Context::new(&loaded.vessels, &screen, &ports);
-    let vessel_ok = |mmsi: u32| {
-        filters.vessel.as_ref().is_none_or(|q| {
-            cx.vessel(mmsi).is_some_and(|v| vessel_matches(v, q))
-                || matches!(q, crate::matching::Query::Mmsi(m) if crate::model::mmsi::digits(mmsi) == m.as_str())
-        })
-    };
-    let listed_ok = |mmsi: u32, ts: i64| !cx.listed_at(mmsi, ts).is_empty();
-    let port_ok = |e: &Encounter| {
-        if filters.port.is_none() && filters.country.is_none() {
-            return true;
-        }
-        cx.nearest_port(e.lat, e.lon).is_some_and(|(locode, _)| {
-            filters.port.as_ref().is_none_or(|want| want == locode)
-                && filters
-                    .country
-                    .as_ref()
-                    .is_none_or(|c| ports.get(locode).is_some_and(|p| &p.country == c))
-        })
-    };
+    let keep = Keep::new(&filters, &cx, &ports);
     let kept = found
         .into_iter()
         .filter(|e| args.include_port || e.port.is_none())
-        .filter(|e| filters.in_window(e.start_ms) && (vessel_ok(e.a) || vessel_ok(e.b)) && port_ok(e))
-        .filter(|e| !filters.listed_only || listed_ok(e.a, e.start_ms) || listed_ok(e.b, e.start_ms))
+        .filter(|e| filters.in_window(e.start_ms) && (keep.vessel(e.a) || keep.vessel(e.b)) && keep.port(e.lat, e.lon))
+        .filter(|e| !filters.listed_only || keep.listed(e.a, e.start_ms) || keep.listed(e.b, e.start_ms))
         .collect();
     encounter_rows(kept, &cx).write(settings.format, out)?;
     Ok(Outcome::Success)

@@ -160,6 +160,55 @@ fn read_tracks(
     }
 }
 
+/// What the filters keep of events: the vessel asked for, a vessel listed at the
+/// event's start, a nearest port (for `--port` and `--country`).
+pub struct Keep<'a> {
+    filters: &'a Filters,
+    cx: &'a Context<'a>,
+    ports: &'a Gazetteer,
+}
+
+impl<'a> Keep<'a> {
+    pub fn new(filters: &'a Filters, cx: &'a Context<'a>, ports: &'a Gazetteer) -> Self {
+        Self { filters, cx, ports }
+    }
+
+    /// The vessel of `--vessel` (by its identity, or its MMSI for a transmitter with
+    /// no identity record).
+    pub fn vessel(&self, mmsi: u32) -> bool {
+        self.filters.vessel.as_ref().is_none_or(|q| {
+            self.cx.vessel(mmsi).is_some_and(|v| vessel_matches(v, q))
+                || matches!(q, crate::matching::Query::Mmsi(m) if crate::model::mmsi::digits(mmsi) == m.as_str())
+        })
+    }
+
+    /// Listed (by IMO or MMSI) on the day of `ts`, when `--listed-only` asks.
+    pub fn listed(&self, mmsi: u32, ts: i64) -> bool {
+        !self.filters.listed_only || !self.cx.listed_at(mmsi, ts).is_empty()
+    }
+
+    /// The nearest port is the one of `--port`, in the country of `--country`.
+    pub fn port(&self, lat: f64, lon: f64) -> bool {
+        if self.filters.port.is_none() && self.filters.country.is_none() {
+            return true;
+        }
+        self.cx.nearest_port(lat, lon).is_some_and(|(locode, _)| {
+            let p = self.ports.get(locode);
+            self.filters.port.as_ref().is_none_or(|want| want == locode)
+                && self
+                    .filters
+                    .country
+                    .as_ref()
+                    .is_none_or(|c| p.is_some_and(|p| &p.country == c))
+        })
+    }
+
+    /// An event of one vessel that starts at `ts` at (lat, lon).
+    fn one_vessel(&self, mmsi: u32, ts: i64, lat: f64, lon: f64) -> bool {
+        self.filters.in_window(ts) && self.vessel(mmsi) && self.listed(mmsi, ts) && self.port(lat, lon)
+    }
+}
+
 /// The events the filters keep, as rows.
 fn select(
     report: &Report<'_>,
@@ -168,36 +217,13 @@ fn select(
     cx: &Context<'_>,
     ports: &Gazetteer,
 ) -> crate::report::Rows {
-    let vessel_ok = |mmsi: u32| {
-        filters
-            .vessel
-            .as_ref()
-            .is_none_or(|q| cx.vessel(mmsi).is_some_and(|v| vessel_matches(v, q)) || mmsi_query(q, mmsi))
-    };
-    let listed_ok = |mmsi: u32, ts: i64| !filters.listed_only || !cx.listed_at(mmsi, ts).is_empty();
-    let port_ok = |lat: f64, lon: f64| {
-        if filters.port.is_none() && filters.country.is_none() {
-            return true;
-        }
-        cx.nearest_port(lat, lon).is_some_and(|(locode, _)| {
-            let p = ports.get(locode);
-            filters.port.as_ref().is_none_or(|want| want == locode)
-                && filters
-                    .country
-                    .as_ref()
-                    .is_none_or(|c| p.is_some_and(|p| &p.country == c))
-        })
-    };
-    // An event of one vessel that starts at `ts` at (lat, lon).
-    let one_vessel_ok = |mmsi: u32, ts: i64, lat: f64, lon: f64| {
-        filters.in_window(ts) && vessel_ok(mmsi) && listed_ok(mmsi, ts) && port_ok(lat, lon)
-    };
+    let keep = Keep::new(filters, cx, ports);
     match report {
         Report::Gaps(_) => {
             let lines = found
                 .gaps
                 .into_iter()
-                .filter(|g| one_vessel_ok(g.mmsi, g.gap.start.ts_ms, g.gap.start.lat(), g.gap.start.lon()))
+                .filter(|g| keep.one_vessel(g.mmsi, g.gap.start.ts_ms, g.gap.start.lat(), g.gap.start.lon()))
                 .map(|g| g.line())
                 .collect();
             gap_rows(lines, cx)
@@ -206,7 +232,7 @@ fn select(
             let kept = found
                 .loiters
                 .into_iter()
-                .filter(|l| one_vessel_ok(l.mmsi, l.start_ms, l.lat, l.lon))
+                .filter(|l| keep.one_vessel(l.mmsi, l.start_ms, l.lat, l.lon))
                 .collect();
             loiter_rows(kept, cx)
         }
@@ -216,16 +242,11 @@ fn select(
                 .into_iter()
                 .filter(|a| {
                     filters.in_window(a.start_ms)
-                        && a.vessels.iter().any(|m| vessel_ok(*m))
-                        && (!filters.listed_only || a.vessels.iter().any(|m| listed_ok(*m, a.start_ms)))
+                        && a.vessels.iter().any(|m| keep.vessel(*m))
+                        && (!filters.listed_only || a.vessels.iter().any(|m| keep.listed(*m, a.start_ms)))
                 })
                 .collect();
             anomaly_rows(kept, cx)
         }
     }
-}
-
-/// Whether a query names this MMSI (a transmitter with no identity record).
-fn mmsi_query(q: &crate::matching::Query, mmsi: u32) -> bool {
-    matches!(q, crate::matching::Query::Mmsi(m) if crate::model::mmsi::digits(mmsi) == m.as_str())
 }
