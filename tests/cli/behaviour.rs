@@ -24,7 +24,8 @@ fn scenario(days: usize) -> (Fw, String) {
     (fw, ports.to_string_lossy().into_owned())
 }
 
-fn report(fw: &Fw, ports: &str, args: &[&str]) -> Vec<BTreeMap<String, String>> {
+/// `report ARGS --ports PORTS --format csv`, as rows.
+pub(crate) fn report(fw: &Fw, ports: &str, args: &[&str]) -> Vec<BTreeMap<String, String>> {
     let mut all = vec!["report"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--ports", ports, "--format", "csv"]);
@@ -33,7 +34,7 @@ fn report(fw: &Fw, ports: &str, args: &[&str]) -> Vec<BTreeMap<String, String>> 
     run.csv_rows()
 }
 
-fn m(mmsi: u32) -> String {
+pub(crate) fn m(mmsi: u32) -> String {
     format!("{mmsi:09}")
 }
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use fleetwatch::synth::encounters::{self, mmsi};
 
+use crate::behaviour::m;
 use crate::{Fw, golden};
 
 /// A store holding the scenario, and the paths of its file and ports.
@@ -26,16 +27,9 @@ fn scenario() -> (Fw, String, String) {
 }
 
 fn report(fw: &Fw, ports: &str, args: &[&str]) -> Vec<BTreeMap<String, String>> {
-    let mut all = vec!["report", "encounters"];
+    let mut all = vec!["encounters"];
     all.extend_from_slice(args);
-    all.extend_from_slice(&["--ports", ports, "--format", "csv"]);
-    let run = fw.run(&all);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    run.csv_rows()
-}
-
-fn m(mmsi: u32) -> String {
-    format!("{mmsi:09}")
+    crate::behaviour::report(fw, ports, &all)
 }
 
 /// The columns that say what an encounter was.
