@@ -9,7 +9,7 @@ fleetwatch's. The rule, as fleetwatch has it (GUIDE, Encounters): bad fixes left
 (duck_clean.py); each track on a 10-minute grid, interpolated between fixes at most an
 hour apart (a fix on a grid time is itself), the velocity at a grid time the
 displacement between the grid times around it (20 minutes; 10 at a run's edge; a lone
-point the leg's, or the reported speed and course of a fix on it); two vessels together
+point the leg's, none for a fix with no other within the hour); two vessels together
 at a grid time when both are at or below 3 kn, within 500 m and at most 1 kn apart in
 velocity, found through a self-join of cells no narrower than 500 m (each point looks
 in its own and the eight around it); runs of consecutive grid times, runs of a pair
@@ -54,13 +54,11 @@ places AS (
   SELECT mmsi, g,
          lat + (lat2 - lat) * (g - t) / (t2 - t) AS lat,
          lon + (lon2 - lon) * (g - t) / (t2 - t) AS lon,
-         CASE WHEN g = t THEN sog_kn * sin(radians(cog_deg))
-              ELSE (lon2 - lon) * 111.195 * cos(radians((lat + lat2) / 2)) / 1.852 / ((t2 - t) / 3600000.0) END AS lone_e,
-         CASE WHEN g = t THEN sog_kn * cos(radians(cog_deg))
-              ELSE (lat2 - lat) * 111.195 / 1.852 / ((t2 - t) / 3600000.0) END AS lone_n
+         (lon2 - lon) * 111.195 * cos(radians((lat + lat2) / 2)) / 1.852 / ((t2 - t) / 3600000.0) AS lone_e,
+         (lat2 - lat) * 111.195 / 1.852 / ((t2 - t) / 3600000.0) AS lone_n
   FROM within
   UNION ALL
-  SELECT mmsi, t, lat, lon, sog_kn * sin(radians(cog_deg)), sog_kn * cos(radians(cog_deg))
+  SELECT mmsi, t, lat, lon, NULL, NULL
   FROM legs WHERE (t2 IS NULL OR t2 - t > 3600000) AND t % {STEP} = 0
 ),
 around AS (

@@ -138,23 +138,15 @@ fn velocity(a: (f64, f64), b: (f64, f64), dt_ms: i64) -> (f64, f64) {
 /// `out` in segment and time order. A position at a grid time is interpolated between
 /// the fixes around it when they are at most an hour apart (a fix on the grid time is
 /// itself); the velocity there is the displacement between the grid times around it
-/// (over 20 minutes, or 10 at the edge of a run); for a lone grid point, that of the leg
-/// between the fixes around it, or the reported speed and course of a fix on it (none
-/// reported: no point, its speed is unknown).
+/// (over 20 minutes, or 10 at the edge of a run), or for a lone grid point that of the
+/// leg between the fixes around it. The reported speed is never used: a fix on a grid
+/// time with no other fix within the hour has no speed to tell and is no grid point.
 pub fn grid(fixes: &[FixRow], track: &Track, max_speed_kn: f64, out: &mut Vec<GridPoint>) {
-    // (grid time, lat, lon, the velocity of a lone point: the fix's reported one on a
-    // fix, the leg's between fixes)
+    // (grid time, lat, lon, the velocity of the leg it lies on, if within the hour)
     type Place = (i64, f64, f64, Option<(f64, f64)>);
     let mut places: Vec<Place> = Vec::new();
     for (s, seg) in track.segments.iter().enumerate() {
         places.clear();
-        let on_grid = |f: &FixRow| {
-            let reported = f.sog_kn().zip(f.cog_deg()).map(|(sog, cog)| {
-                let (sin, cos) = f64::from(cog).to_radians().sin_cos();
-                (f64::from(sog) * sin, f64::from(sog) * cos)
-            });
-            (f.ts_ms, f.lat(), f.lon(), reported)
-        };
         for w in seg.fixes.windows(2) {
             let (a, b) = (&fixes[w[0]], &fixes[w[1]]);
             let mut t = a.ts_ms.div_euclid(GRID_MS) * GRID_MS;
@@ -163,31 +155,27 @@ pub fn grid(fixes: &[FixRow], track: &Track, max_speed_kn: f64, out: &mut Vec<Gr
             }
             if b.ts_ms - a.ts_ms > INTERPOLATE_MS {
                 if t == a.ts_ms {
-                    places.push(on_grid(a));
+                    places.push((t, a.lat(), a.lon(), None));
                 }
                 continue;
             }
+            let leg = velocity((a.lat(), a.lon()), (b.lat(), b.lon()), b.ts_ms - a.ts_ms);
             while t < b.ts_ms {
-                if t == a.ts_ms {
-                    places.push(on_grid(a));
-                } else {
-                    #[allow(clippy::cast_precision_loss, reason = "milliseconds within an hour")]
-                    let f = (t - a.ts_ms) as f64 / (b.ts_ms - a.ts_ms) as f64;
-                    let mut lon = a.lon() + f * dlon_deg(a.lon(), b.lon());
-                    if lon >= 180.0 {
-                        lon -= 360.0;
-                    } else if lon < -180.0 {
-                        lon += 360.0;
-                    }
-                    let leg = velocity((a.lat(), a.lon()), (b.lat(), b.lon()), b.ts_ms - a.ts_ms);
-                    places.push((t, a.lat() + f * (b.lat() - a.lat()), lon, Some(leg)));
+                #[allow(clippy::cast_precision_loss, reason = "milliseconds within an hour")]
+                let f = (t - a.ts_ms) as f64 / (b.ts_ms - a.ts_ms) as f64;
+                let mut lon = a.lon() + f * dlon_deg(a.lon(), b.lon());
+                if lon >= 180.0 {
+                    lon -= 360.0;
+                } else if lon < -180.0 {
+                    lon += 360.0;
                 }
+                places.push((t, a.lat() + f * (b.lat() - a.lat()), lon, Some(leg)));
                 t += GRID_MS;
             }
         }
         let last = &fixes[seg.last()];
         if last.ts_ms.rem_euclid(GRID_MS) == 0 {
-            places.push(on_grid(last));
+            places.push((last.ts_ms, last.lat(), last.lon(), None));
         }
         #[allow(clippy::cast_possible_truncation, reason = "segments of one vessel's window fit u16")]
         let segment = s.min(usize::from(u16::MAX)) as u16;
@@ -923,10 +911,14 @@ mod tests {
         }
 
         #[test]
-        fn a_fix_on_the_grid_alone_uses_its_reported_speed() {
+        fn a_lone_fix_on_the_grid_has_no_speed_to_tell_and_is_no_point() {
+            // Fixes on grid times, two hours apart: their reported speed (0 kn) is not used.
             let lone = [fix(T0, 56.0, 11.0, None), fix(T0 + 2 * H, 56.0, 11.0, None)];
-            let g = grid_of(&lone);
-            assert_eq!(g.len(), 2);
+            assert!(grid_of(&lone).is_empty());
+            // A fix on a grid time with the next 5 minutes on: the leg's speed.
+            let leg = [fix(T0, 56.0, 11.0, None), fix(T0 + 5 * 60_000, 56.0, 11.0, None)];
+            let g = grid_of(&leg);
+            assert_eq!(g.len(), 1);
             assert!(g[0].speed_kn().abs() < 1e-9);
         }
 
