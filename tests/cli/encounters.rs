@@ -3,6 +3,7 @@
 //! end (DMA CSV -> ingest -> report), and on the real recordings.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use fleetwatch::synth::encounters::{self, mmsi};
 
@@ -270,4 +271,49 @@ fn the_vessel_profile_shows_its_encounter_from_its_side_with_the_partner_and_wha
     let profiles: serde_json::Value = serde_json::from_str(&other.stdout).unwrap();
     assert_eq!(profiles[0]["encounters"][0]["partner_listed"], "eu");
     assert_eq!(profiles[0]["encounters"][0]["partner_name"], "ARGENT");
+}
+
+#[test]
+fn an_encounter_across_midnight_and_two_files_is_one() {
+    // Two tankers 80 m apart, still, from 20:00 on 10 June to 04:00 on 11 June; a file a day.
+    let fw = Fw::new();
+    let start = fleetwatch::synth::encounters::day() + 20 * 3_600_000;
+    let mut days = [
+        String::from(fleetwatch::synth::DMA_HEADER),
+        String::from(fleetwatch::synth::DMA_HEADER),
+    ];
+    for k in 0..=240i64 {
+        let t = start + k * 120_000;
+        let day = usize::from(t >= start + 4 * 3_600_000);
+        for (mmsi, lon) in [(273_100_901u32, 23.0), (273_100_902, 23.001)] {
+            let _ = write!(
+                days[day],
+                "\n{},Class A,{mmsi},36.000000,{lon:.6},At anchor,0.0,0.0,90.0,90,,,,Tanker,,30,180,GPS,9.5,,,AIS,150,30,15,15",
+                fleetwatch::synth::dma_time(t)
+            );
+        }
+    }
+    let mut args = vec!["--quiet".to_string(), "ingest".to_string()];
+    for (k, text) in days.iter().enumerate() {
+        let path = fw.dir.path().join(format!("day{k}.csv"));
+        std::fs::write(&path, format!("{text}\n")).unwrap();
+        args.push(path.to_string_lossy().into_owned());
+    }
+    let run = fw.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ports = fw.dir.path().join("ports.csv");
+    std::fs::write(&ports, encounters::PORTS_CSV).unwrap();
+    let rows = report(&fw, ports.to_str().unwrap(), &[]);
+    let got: Vec<Vec<&str>> = rows.iter().map(|r| line(r)[..6].to_vec()).collect();
+    assert_eq!(
+        got,
+        vec![vec![
+            "273100901",
+            "273100902",
+            "2025-06-10T20:00:00Z",
+            "2025-06-11T04:00:00Z",
+            "8.0",
+            "90"
+        ]]
+    );
 }
