@@ -125,13 +125,15 @@ fn dlon_deg(a: f64, b: f64) -> f64 {
     }
 }
 
-/// The velocity (east, north, knots) of moving from `a` to `b` in `dt_ms`.
+/// The velocity (east, north, knots) of moving from `a` to `b` in `dt_ms`: with the
+/// exact cosine of the mid latitude, or (`rough`) the tabled one (within 2e-6).
 #[allow(clippy::cast_precision_loss, reason = "milliseconds between grid times")]
-fn velocity(a: (f64, f64), b: (f64, f64), dt_ms: i64) -> (f64, f64) {
+fn velocity(a: (f64, f64), b: (f64, f64), dt_ms: i64, rough: bool) -> (f64, f64) {
     let hours = dt_ms as f64 / H as f64;
-    let east = dlon_deg(a.1, b.1) * KM_PER_DEG * f64::midpoint(a.0, b.0).to_radians().cos();
-    let north = (b.0 - a.0) * KM_PER_DEG;
-    (east / KM_PER_NM / hours, north / KM_PER_NM / hours)
+    let mid = f64::midpoint(a.0, b.0);
+    let cos = if rough { cos_deg(mid) } else { mid.to_radians().cos() };
+    let east = dlon_deg(a.1, b.1) * KM_PER_DEG * cos / KM_PER_NM / hours;
+    (east, (b.0 - a.0) * KM_PER_DEG / KM_PER_NM / hours)
 }
 
 /// The grid points of a vessel's cleaned track at or below `max_speed_kn`, added to
@@ -142,8 +144,8 @@ fn velocity(a: (f64, f64), b: (f64, f64), dt_ms: i64) -> (f64, f64) {
 /// leg between the fixes around it. The reported speed is never used: a fix on a grid
 /// time with no other fix within the hour has no speed to tell and is no grid point.
 pub fn grid(fixes: &[FixRow], track: &Track, max_speed_kn: f64, out: &mut Vec<GridPoint>) {
-    // (grid time, lat, lon, the velocity of the leg it lies on, if within the hour)
-    type Place = (i64, f64, f64, Option<(f64, f64)>);
+    // (grid time, lat, lon, the leg it lies on if within the hour: its fixes)
+    type Place = (i64, f64, f64, Option<(usize, usize)>);
     let mut places: Vec<Place> = Vec::new();
     for (s, seg) in track.segments.iter().enumerate() {
         places.clear();
@@ -159,7 +161,6 @@ pub fn grid(fixes: &[FixRow], track: &Track, max_speed_kn: f64, out: &mut Vec<Gr
                 }
                 continue;
             }
-            let leg = velocity((a.lat(), a.lon()), (b.lat(), b.lon()), b.ts_ms - a.ts_ms);
             while t < b.ts_ms {
                 #[allow(clippy::cast_precision_loss, reason = "milliseconds within an hour")]
                 let f = (t - a.ts_ms) as f64 / (b.ts_ms - a.ts_ms) as f64;
@@ -169,7 +170,7 @@ pub fn grid(fixes: &[FixRow], track: &Track, max_speed_kn: f64, out: &mut Vec<Gr
                 } else if lon < -180.0 {
                     lon += 360.0;
                 }
-                places.push((t, a.lat() + f * (b.lat() - a.lat()), lon, Some(leg)));
+                places.push((t, a.lat() + f * (b.lat() - a.lat()), lon, Some((w[0], w[1]))));
                 t += GRID_MS;
             }
         }
@@ -182,15 +183,23 @@ pub fn grid(fixes: &[FixRow], track: &Track, max_speed_kn: f64, out: &mut Vec<Gr
         for (k, &(ts, lat, lon, lone)) in places.iter().enumerate() {
             let before = k.checked_sub(1).map(|j| places[j]).filter(|p| p.0 == ts - GRID_MS);
             let after = places.get(k + 1).copied().filter(|p| p.0 == ts + GRID_MS);
-            let (east_kn, north_kn) = match (before, after) {
-                (Some(p), Some(n)) => velocity((p.1, p.2), (n.1, n.2), 2 * GRID_MS),
-                (Some(p), None) => velocity((p.1, p.2), (lat, lon), GRID_MS),
-                (None, Some(n)) => velocity((lat, lon), (n.1, n.2), GRID_MS),
-                (None, None) => match lone {
-                    Some(v) => v,
-                    None => continue,
-                },
+            // The tabled cosine turns away the fast points; the slow ones (and those
+            // within a hair of the limit) get the exact one, so that 3 kn compares exactly.
+            let at = |rough: bool| match (before, after) {
+                (Some(p), Some(n)) => Some(velocity((p.1, p.2), (n.1, n.2), 2 * GRID_MS, rough)),
+                (Some(p), None) => Some(velocity((p.1, p.2), (lat, lon), GRID_MS, rough)),
+                (None, Some(n)) => Some(velocity((lat, lon), (n.1, n.2), GRID_MS, rough)),
+                (None, None) => lone.map(|(a, b)| {
+                    let (a, b) = (&fixes[a], &fixes[b]);
+                    velocity((a.lat(), a.lon()), (b.lat(), b.lon()), b.ts_ms - a.ts_ms, rough)
+                }),
             };
+            let Some((east, north)) = at(true) else { continue };
+            let limit = max_speed_kn * (1.0 + 1e-5);
+            if east * east + north * north > limit * limit {
+                continue;
+            }
+            let Some((east_kn, north_kn)) = at(false) else { continue };
             let point = GridPoint {
                 mmsi: last.mmsi,
                 segment,
