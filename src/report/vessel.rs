@@ -610,7 +610,7 @@ fn write_encounters(rows: &super::Rows, out: &mut dyn Write) -> io::Result<()> {
             change("draught_change_m"),
             change("partner_draught_change_m"),
             if v("transfer_like") == "true" {
-                ", one heavier and the other lighter"
+                ", transfer-like: one reported a deeper draught after, the other a shallower one"
             } else {
                 ""
             }

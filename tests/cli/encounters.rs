@@ -256,7 +256,7 @@ fn the_vessel_profile_shows_its_encounter_from_its_side_with_the_partner_and_wha
                 .contains("with 636100002 JAGUAR (IMO 5550012, flag LR), not listed")
             && table
                 .stdout
-                .contains("draught -3.0 m (partner +3.0 m), one heavier and the other lighter")
+                .contains("draught -3.0 m (partner +3.0 m), transfer-like: one reported a deeper draught after, the other a shallower one")
             && table
                 .stdout
                 .contains("partner's port call before: RUPRI 2025-06-02T06:00:00Z, after: INSIK 2025-06-20T10:00:00Z")
