@@ -135,6 +135,7 @@ pub const PARTNER_COLUMNS: &[&str] = &[
     "partner_silent",
     "partner_draught_change_m",
     "transfer_like",
+    "others_at_once",
     "partner_call_before",
     "partner_call_after",
 ];
@@ -409,7 +410,9 @@ pub struct PartnerCall {
 }
 
 /// The encounters of the vessel of `mine` (its MMSIs) from its side, sorted by start;
-/// `calls_of` gives a partner's port calls (by its MMSI).
+/// `calls_of` gives a partner's port calls (by its MMSI). `others_at_once` counts the
+/// vessel's other encounters that overlap one in time: a crowd (an anchorage), not a
+/// pair alone.
 pub fn partner_rows(
     mut encounters: Vec<Encounter>,
     mine: &[u32],
@@ -438,6 +441,10 @@ pub fn partner_rows(
             )
         };
         let [imo, mmsi, name] = cx.who(partner, e.start_ms);
+        let others = encounters
+            .iter()
+            .filter(|o| !std::ptr::eq(*o, e) && o.start_ms <= e.end_ms && o.end_ms >= e.start_ms)
+            .count();
         let calls = calls_of(partner);
         let before = calls
             .iter()
@@ -471,6 +478,7 @@ pub fn partner_rows(
             Cell::Bool(partner_silent),
             change_m(partner_change),
             Cell::Bool(e.transfer_like()),
+            Cell::Int(i64::try_from(others).unwrap_or(i64::MAX)),
             Cell::opt(before),
             Cell::opt(after),
         ]);

@@ -623,6 +623,13 @@ fn write_encounters(rows: &super::Rows, out: &mut dyn Write) -> io::Result<()> {
                 notes.push(text.to_string());
             }
         }
+        match v("others_at_once").as_str() {
+            "0" | "" => {}
+            "1" => notes.push("one other vessel as close at the same time (a crowd, not a pair alone)".to_string()),
+            n => notes.push(format!(
+                "{n} other vessels as close at the same time (a crowd, not a pair alone)"
+            )),
+        }
         let before = v("partner_call_before");
         let after = v("partner_call_after");
         if !before.is_empty() || !after.is_empty() {

@@ -317,3 +317,49 @@ fn an_encounter_across_midnight_and_two_files_is_one() {
         ]]
     );
 }
+
+#[test]
+fn the_profile_says_when_an_encounter_was_one_of_a_crowd() {
+    // Three tankers at anchor 100 m apart in a line, 00:00-06:00: the middle one meets
+    // both others at once (each encounter one of a crowd); no draught changes.
+    let fw = Fw::new();
+    let start = fleetwatch::synth::encounters::day();
+    let mut text = String::from(fleetwatch::synth::DMA_HEADER);
+    for k in 0..=180i64 {
+        let t = start + k * 120_000;
+        for (mmsi, lon) in [(273_100_911u32, 23.0), (273_100_912, 23.0011), (273_100_913, 23.0022)] {
+            let _ = write!(
+                text,
+                "\n{},Class A,{mmsi},36.000000,{lon:.6},At anchor,0.0,0.0,90.0,90,,,CROWD {mmsi},Tanker,,30,180,GPS,9.5,,,AIS,150,30,15,15",
+                fleetwatch::synth::dma_time(t)
+            );
+        }
+    }
+    let path = fw.dir.path().join("crowd.csv");
+    std::fs::write(&path, format!("{text}\n")).unwrap();
+    assert_eq!(fw.run(&["--quiet", "ingest", path.to_str().unwrap()]).code, 0);
+    let json = fw.run(&["report", "vessel", "273100912", "--format", "json"]);
+    let profiles: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let met = profiles[0]["encounters"].as_array().unwrap();
+    let got: Vec<(&str, i64)> = met
+        .iter()
+        .map(|e| {
+            (
+                e["partner_mmsi"].as_str().unwrap(),
+                e["others_at_once"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, vec![("273100911", 1), ("273100913", 1)]);
+    let table = fw.run(&["report", "vessel", "273100912", "--format", "table"]);
+    assert!(
+        table
+            .stdout
+            .contains("one other vessel as close at the same time (a crowd, not a pair alone)"),
+        "{}",
+        table.stdout
+    );
+    // The end ones met the middle one and each other 200 m apart: 3 encounters in all.
+    let all = fw.run(&["report", "encounters", "--format", "csv"]);
+    assert_eq!(all.csv_rows().len(), 3);
+}
