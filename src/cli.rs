@@ -43,7 +43,8 @@ pub struct GlobalArgs {
     /// The store directory [default: $FLEETWATCH_DATA_DIR, else the platform data directory]
     #[arg(long, global = true, value_name = "DIR", env = "FLEETWATCH_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Output format [default: table on a terminal, csv otherwise]
+    /// Output format [default: table on a terminal, csv otherwise]; geojson (RFC 7946)
+    /// for the reports of places: port-calls, gaps, loitering, anomalies, encounters
     #[arg(long, global = true, value_enum)]
     pub format: Option<FormatArg>,
     /// No progress or summary messages on stderr
@@ -56,6 +57,7 @@ pub enum FormatArg {
     Table,
     Csv,
     Json,
+    Geojson,
 }
 
 #[derive(Debug, Subcommand)]

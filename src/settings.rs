@@ -32,6 +32,7 @@ impl Settings {
             Some(FormatArg::Table) => Format::Table,
             Some(FormatArg::Json) => Format::Json,
             Some(FormatArg::Csv) => Format::Csv,
+            Some(FormatArg::Geojson) => Format::Geojson,
             None => {
                 if on_terminal {
                     Format::Table

@@ -11,9 +11,24 @@ pub mod status;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command, ListsCommand};
-use crate::error::Outcome;
+use crate::cli::{Cli, Command, ListsCommand, ReportCommand};
+use crate::error::{Outcome, UserError};
+use crate::report::Format;
 use crate::settings::Settings;
+
+/// Whether a command's rows have places (and can be written as `GeoJSON`).
+fn has_places(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Report(
+            ReportCommand::PortCalls(_)
+                | ReportCommand::Gaps(_)
+                | ReportCommand::Loitering(_)
+                | ReportCommand::Anomalies(_)
+                | ReportCommand::Encounters(_)
+        )
+    )
+}
 
 /// Runs a parsed command line.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
@@ -23,6 +38,11 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
         return Ok(Outcome::Success);
     }
     let settings = Settings::resolve(&cli.global)?;
+    if settings.format == Format::Geojson && !has_places(&cli.command) {
+        return Err(UserError::new("--format geojson is for the reports of places")
+            .hint("report port-calls, report gaps, report loitering, report anomalies and report encounters write GeoJSON")
+            .into());
+    }
     match &cli.command {
         Command::Check(args) => check::run(&settings, args, out, err),
         Command::Lists(args) => match &args.command {

@@ -2,7 +2,7 @@
 //! under the contract's columns, with its duration, draught change and the lists that
 //! had the vessel listed on the arrival date; sorted by IMO, MMSI, arrival, source.
 
-use super::{Cell, Rows};
+use super::{Cell, Place, Rows};
 use crate::matching::Screen;
 use crate::model::ais::rfc3339;
 use crate::model::portcall::PortCallRecord;
@@ -107,11 +107,16 @@ impl CallRow {
     }
 }
 
-/// The table of calls.
-pub fn call_rows<'c>(calls: impl Iterator<Item = (&'c CallRow, Option<&'c Vessel>)>, screen: &Screen<'_>) -> Rows {
+/// The table of calls, each placed at its port's point (of the gazetteer `ports`).
+pub fn call_rows<'c>(
+    calls: impl Iterator<Item = (&'c CallRow, Option<&'c Vessel>)>,
+    screen: &Screen<'_>,
+    ports: &Gazetteer,
+) -> Rows {
     let mut rows = Rows::new(COLUMNS);
     for (call, vessel) in calls {
-        rows.push(call.cells(vessel, screen));
+        let place = ports.get(&call.locode).map(|p| Place::Point(p.lat, p.lon));
+        rows.push_at(call.cells(vessel, screen), place);
     }
     rows
 }

@@ -7,7 +7,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Cell, Rows};
+use super::{Cell, Place, Rows};
 use crate::matching::Screen;
 use crate::model::ais::{FixRow, rfc3339};
 use crate::model::mmsi;
@@ -278,7 +278,11 @@ pub fn gap_rows(mut gaps: Vec<GapLine>, cx: &Context<'_>) -> Rows {
     gaps.sort_by(|a, b| (cx.imo(a.mmsi), a.mmsi, a.start.ts_ms).cmp(&(cx.imo(b.mmsi), b.mmsi, b.start.ts_ms)));
     let mut rows = Rows::new(GAP_COLUMNS);
     for g in &gaps {
-        rows.push(g.cells(cx));
+        let from = (g.start.lat(), g.start.lon());
+        let place = g.end.map_or(Place::Point(from.0, from.1), |e| {
+            Place::Line(vec![from, (e.lat(), e.lon())])
+        });
+        rows.push_at(g.cells(cx), Some(place));
     }
     rows
 }
@@ -294,26 +298,29 @@ pub fn loiter_rows(mut loiters: Vec<Loiter>, cx: &Context<'_>) -> Rows {
     for l in &loiters {
         let [imo, mmsi, name] = cx.who(l.mmsi, l.start_ms);
         let port = cx.nearest_port(l.lat, l.lon);
-        rows.push(vec![
-            Cell::Str(loiter_id(l)),
-            imo,
-            mmsi,
-            name,
-            Cell::opt(mid_flag(l.mmsi)),
-            Cell::Str(rfc3339(l.start_ms)),
-            Cell::Str(rfc3339(l.end_ms)),
-            Cell::Num(ms_hours(l.end_ms - l.start_ms), 1),
-            coord(l.lat),
-            coord(l.lon),
-            Cell::Num(l.radius_km, 2),
-            Cell::Num(l.mean_speed_kn, 2),
-            Cell::from(if l.at_anchor { "at_anchor" } else { "drifting" }),
-            Cell::opt(port.map(|p| p.0)),
-            num(port.map(|p| p.1), 1),
-            draught(l.draught_start_m),
-            draught(l.draught_end_m),
-            Cell::Str(cx.listed_at(l.mmsi, l.start_ms).join(";")),
-        ]);
+        rows.push_at(
+            vec![
+                Cell::Str(loiter_id(l)),
+                imo,
+                mmsi,
+                name,
+                Cell::opt(mid_flag(l.mmsi)),
+                Cell::Str(rfc3339(l.start_ms)),
+                Cell::Str(rfc3339(l.end_ms)),
+                Cell::Num(ms_hours(l.end_ms - l.start_ms), 1),
+                coord(l.lat),
+                coord(l.lon),
+                Cell::Num(l.radius_km, 2),
+                Cell::Num(l.mean_speed_kn, 2),
+                Cell::from(if l.at_anchor { "at_anchor" } else { "drifting" }),
+                Cell::opt(port.map(|p| p.0)),
+                num(port.map(|p| p.1), 1),
+                draught(l.draught_start_m),
+                draught(l.draught_end_m),
+                Cell::Str(cx.listed_at(l.mmsi, l.start_ms).join(";")),
+            ],
+            Some(Place::Point(l.lat, l.lon)),
+        );
     }
     rows
 }
@@ -331,23 +338,29 @@ pub fn anomaly_rows(mut anomalies: Vec<Anomaly>, cx: &Context<'_>) -> Rows {
     for a in &anomalies {
         let [imo, mmsi, name] = cx.who(a.mmsi, a.start_ms);
         let vessels: Vec<String> = a.vessels.iter().map(|m| mmsi::digits(*m)).collect();
-        rows.push(vec![
-            Cell::Str(anomaly_id(a)),
-            Cell::from(a.kind.as_str()),
-            imo,
-            mmsi,
-            name,
-            Cell::Str(rfc3339(a.start_ms)),
-            Cell::Str(rfc3339(a.end_ms)),
-            coord(a.lat),
-            coord(a.lon),
-            Cell::opt(a.other_mmsi.map(mmsi::digits)),
-            a.other.map_or(Cell::Null, |o| coord(o.0)),
-            a.other.map_or(Cell::Null, |o| coord(o.1)),
-            num(a.distance_km, 1),
-            Cell::Str(vessels.join(";")),
-            Cell::Str(a.detail.clone()),
-        ]);
+        let place = a
+            .other
+            .map_or(Place::Point(a.lat, a.lon), |o| Place::Line(vec![(a.lat, a.lon), o]));
+        rows.push_at(
+            vec![
+                Cell::Str(anomaly_id(a)),
+                Cell::from(a.kind.as_str()),
+                imo,
+                mmsi,
+                name,
+                Cell::Str(rfc3339(a.start_ms)),
+                Cell::Str(rfc3339(a.end_ms)),
+                coord(a.lat),
+                coord(a.lon),
+                Cell::opt(a.other_mmsi.map(mmsi::digits)),
+                a.other.map_or(Cell::Null, |o| coord(o.0)),
+                a.other.map_or(Cell::Null, |o| coord(o.1)),
+                num(a.distance_km, 1),
+                Cell::Str(vessels.join(";")),
+                Cell::Str(a.detail.clone()),
+            ],
+            Some(place),
+        );
     }
     rows
 }
@@ -369,34 +382,37 @@ pub fn encounter_rows(mut encounters: Vec<Encounter>, cx: &Context<'_>) -> Rows 
         let [imo_a, mmsi_a, name_a] = cx.who(e.a, e.start_ms);
         let [imo_b, mmsi_b, name_b] = cx.who(e.b, e.start_ms);
         let port = cx.nearest_port(e.lat, e.lon);
-        rows.push(vec![
-            Cell::Str(encounter_id(e)),
-            mmsi_a,
-            imo_a,
-            name_a,
-            mmsi_b,
-            imo_b,
-            name_b,
-            Cell::Str(rfc3339(e.start_ms)),
-            Cell::Str(rfc3339(e.end_ms)),
-            Cell::Num(ms_hours(e.end_ms - e.start_ms), 1),
-            coord(e.lat),
-            coord(e.lon),
-            Cell::Num(e.median_distance_m, 0),
-            Cell::Num(e.min_distance_m, 0),
-            Cell::Num(e.median_speed_kn, 2),
-            Cell::from(if e.alongside() { "alongside" } else { "close" }),
-            Cell::from(if e.port.is_some() { "port" } else { "sea" }),
-            Cell::opt(port.map(|p| p.0)),
-            num(port.map(|p| p.1), 1),
-            Cell::Bool(e.silent_a),
-            Cell::Bool(e.silent_b),
-            change_m(e.draught_change_a_dm),
-            change_m(e.draught_change_b_dm),
-            Cell::Bool(e.transfer_like()),
-            Cell::Str(cx.listed_at(e.a, e.start_ms).join(";")),
-            Cell::Str(cx.listed_at(e.b, e.start_ms).join(";")),
-        ]);
+        rows.push_at(
+            vec![
+                Cell::Str(encounter_id(e)),
+                mmsi_a,
+                imo_a,
+                name_a,
+                mmsi_b,
+                imo_b,
+                name_b,
+                Cell::Str(rfc3339(e.start_ms)),
+                Cell::Str(rfc3339(e.end_ms)),
+                Cell::Num(ms_hours(e.end_ms - e.start_ms), 1),
+                coord(e.lat),
+                coord(e.lon),
+                Cell::Num(e.median_distance_m, 0),
+                Cell::Num(e.min_distance_m, 0),
+                Cell::Num(e.median_speed_kn, 2),
+                Cell::from(if e.alongside() { "alongside" } else { "close" }),
+                Cell::from(if e.port.is_some() { "port" } else { "sea" }),
+                Cell::opt(port.map(|p| p.0)),
+                num(port.map(|p| p.1), 1),
+                Cell::Bool(e.silent_a),
+                Cell::Bool(e.silent_b),
+                change_m(e.draught_change_a_dm),
+                change_m(e.draught_change_b_dm),
+                Cell::Bool(e.transfer_like()),
+                Cell::Str(cx.listed_at(e.a, e.start_ms).join(";")),
+                Cell::Str(cx.listed_at(e.b, e.start_ms).join(";")),
+            ],
+            Some(Place::Point(e.lat, e.lon)),
+        );
     }
     rows
 }

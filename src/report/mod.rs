@@ -19,6 +19,34 @@ pub enum Format {
     Table,
     Csv,
     Json,
+    /// A `GeoJSON` `FeatureCollection` (RFC 7946): a feature per row, its cells the
+    /// properties; only for rows that have places.
+    Geojson,
+}
+
+/// Where a row lies, as (lat, lon) pairs (written lon, lat, as RFC 7946 orders them).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Place {
+    Point(f64, f64),
+    /// From the first to the last (a jump, a silence).
+    Line(Vec<(f64, f64)>),
+}
+
+impl Place {
+    fn geojson(&self) -> Value {
+        let coord = |&(lat, lon): &(f64, f64)| {
+            let round =
+                |v: f64| serde_json::Number::from_f64((v * 1e6).round() / 1e6).map_or(Value::Null, Value::Number);
+            Value::Array(vec![round(lon), round(lat)])
+        };
+        match self {
+            Self::Point(lat, lon) => serde_json::json!({"type": "Point", "coordinates": coord(&(*lat, *lon))}),
+            Self::Line(points) => serde_json::json!({
+                "type": "LineString",
+                "coordinates": points.iter().map(coord).collect::<Vec<_>>(),
+            }),
+        }
+    }
 }
 
 /// One typed cell: strings are escaped for spreadsheets in CSV, numbers and booleans
@@ -81,6 +109,8 @@ impl From<String> for Cell {
 pub struct Rows {
     pub columns: &'static [&'static str],
     pub rows: Vec<Vec<Cell>>,
+    /// Where each row lies, for rows that have places (one per row, or none at all).
+    pub places: Vec<Option<Place>>,
 }
 
 impl Rows {
@@ -88,6 +118,7 @@ impl Rows {
         Self {
             columns,
             rows: Vec::new(),
+            places: Vec::new(),
         }
     }
 
@@ -96,13 +127,44 @@ impl Rows {
         self.rows.push(row);
     }
 
+    /// A row and where it lies.
+    pub fn push_at(&mut self, row: Vec<Cell>, place: Option<Place>) {
+        self.push(row);
+        self.places.resize(self.rows.len() - 1, None);
+        self.places.push(place);
+    }
+
     /// Writes in `format`; `Table` gives aligned columns.
     pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
         match format {
             Format::Csv => self.write_csv(out),
             Format::Json => self.write_json(out),
             Format::Table => self.write_table(out),
+            Format::Geojson => self.write_geojson(out),
         }
+    }
+
+    /// A `FeatureCollection`: each row a feature with its place (null where it has none)
+    /// and its cells as properties, as `--format json` gives them.
+    pub fn write_geojson(&self, out: &mut dyn Write) -> io::Result<()> {
+        let features: Vec<Value> = self
+            .json_objects()
+            .into_iter()
+            .enumerate()
+            .map(|(i, properties)| {
+                let geometry = self
+                    .places
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .map_or(Value::Null, Place::geojson);
+                serde_json::json!({"type": "Feature", "geometry": geometry, "properties": properties})
+            })
+            .collect();
+        serde_json::to_writer(
+            &mut *out,
+            &serde_json::json!({"type": "FeatureCollection", "features": features}),
+        )?;
+        writeln!(out)
     }
 
     pub fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {

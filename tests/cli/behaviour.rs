@@ -9,7 +9,7 @@ use fleetwatch::synth::behaviour::{self, mmsi};
 use crate::{Fw, Run, every, golden};
 
 /// A store holding the scenario's first day (or both), and the path of its ports file.
-fn scenario(days: usize) -> (Fw, String) {
+pub(crate) fn scenario(days: usize) -> (Fw, String) {
     let fw = Fw::new();
     let mut args = vec!["--quiet".to_string(), "ingest".to_string()];
     for (name, bytes) in behaviour::files().into_iter().take(days) {

@@ -8,6 +8,7 @@ mod behaviour;
 mod case_study;
 mod check;
 mod encounters;
+mod geojson;
 mod http;
 mod ingest;
 mod listed;

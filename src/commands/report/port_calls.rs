@@ -94,7 +94,7 @@ pub fn run(
                 && (!filters.listed_only || vessel.is_some_and(|v| is_listed(&screen, v)))
         })
         .collect();
-    let table = calls::call_rows(shown.into_iter(), &screen);
+    let table = calls::call_rows(shown.into_iter(), &screen, &ports);
     table.write(settings.format, out)?;
     Ok(Outcome::Success)
 }

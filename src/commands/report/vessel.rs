@@ -113,6 +113,9 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
                 write_table(p, out)?;
             }
         }
+        Format::Geojson => {
+            return Err(UserError::new("report vessel has no GeoJSON").into());
+        }
         Format::Csv => {
             let mut rows = Rows::new(TIMELINE_COLUMNS);
             for p in &profiles {

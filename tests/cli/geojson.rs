@@ -1,0 +1,121 @@
+//! `--format geojson` (RFC 7946: lon, lat) for the reports of places, on the behaviour
+//! and encounter scenarios: a feature per row, the row's fields as its properties, and a
+//! clear usage error for the reports without places.
+
+use serde_json::Value;
+
+use crate::Fw;
+
+fn geojson(fw: &Fw, args: &[&str]) -> Value {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "geojson"]);
+    let run = fw.run(&all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["type"], "FeatureCollection");
+    v
+}
+
+fn csv(fw: &Fw, args: &[&str]) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "csv"]);
+    fw.run(&all).csv_rows()
+}
+
+/// Each feature's properties are its CSV row's fields, in order.
+fn same_rows(features: &[Value], rows: &[std::collections::BTreeMap<String, String>]) {
+    assert_eq!(features.len(), rows.len());
+    assert!(!rows.is_empty());
+    for (f, r) in features.iter().zip(rows) {
+        assert_eq!(f["type"], "Feature");
+        assert_eq!(
+            f["properties"]["event_id"].as_str(),
+            r.get("event_id").map(String::as_str)
+        );
+    }
+}
+
+fn coords(v: &Value) -> Vec<(f64, f64)> {
+    let one = |c: &Value| (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+    match v["type"].as_str() {
+        Some("Point") => vec![one(&v["coordinates"])],
+        Some("LineString") => v["coordinates"].as_array().unwrap().iter().map(one).collect(),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn num(r: &std::collections::BTreeMap<String, String>, k: &str) -> f64 {
+    r[k].parse().unwrap()
+}
+
+#[test]
+fn events_are_points_and_lines_in_lon_lat_order() {
+    let (fw, ports) = crate::behaviour::scenario(1);
+    let gaps = geojson(&fw, &["gaps", "--ports", &ports]);
+    let gap_rows = csv(&fw, &["gaps", "--ports", &ports]);
+    let features = gaps["features"].as_array().unwrap();
+    same_rows(features, &gap_rows);
+    for (f, r) in features.iter().zip(&gap_rows) {
+        let c = coords(&f["geometry"]);
+        assert!((c[0].0 - num(r, "start_lon")).abs() < 1e-5 && (c[0].1 - num(r, "start_lat")).abs() < 1e-5);
+        if r["open"] == "true" {
+            assert_eq!(f["geometry"]["type"], "Point");
+        } else {
+            assert_eq!(f["geometry"]["type"], "LineString");
+            assert!((c[1].0 - num(r, "end_lon")).abs() < 1e-5 && (c[1].1 - num(r, "end_lat")).abs() < 1e-5);
+        }
+    }
+    let loitering = geojson(&fw, &["loitering", "--ports", &ports]);
+    let loiter_rows = csv(&fw, &["loitering", "--ports", &ports]);
+    let features = loitering["features"].as_array().unwrap();
+    same_rows(features, &loiter_rows);
+    let c = coords(&features[0]["geometry"]);
+    assert!((c[0].0 - num(&loiter_rows[0], "lon")).abs() < 1e-5);
+    let anomalies = geojson(&fw, &["anomalies", "--ports", &ports]);
+    same_rows(
+        anomalies["features"].as_array().unwrap(),
+        &csv(&fw, &["anomalies", "--ports", &ports]),
+    );
+    // The port calls sit at their port's point: Testhamn, 55.8 N 17.3 E.
+    let calls = geojson(&fw, &["port-calls", "--ports", &ports]);
+    let features = calls["features"].as_array().unwrap();
+    assert!(!features.is_empty());
+    assert!(features.iter().all(|f| coords(&f["geometry"]) == vec![(17.3, 55.8)]));
+    assert_eq!(features[0]["properties"]["port_locode"], "XXTST");
+}
+
+#[test]
+fn encounters_are_points_at_their_median_position() {
+    let fw = Fw::new();
+    let (name, bytes) = fleetwatch::synth::encounters::file();
+    let path = fw.dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let ports = fw.dir.path().join("ports.csv");
+    std::fs::write(&ports, fleetwatch::synth::encounters::PORTS_CSV).unwrap();
+    let (path, ports) = (path.to_str().unwrap(), ports.to_str().unwrap());
+    let v = geojson(&fw, &["encounters", "--input", path, "--ports", ports]);
+    let rows = csv(&fw, &["encounters", "--input", path, "--ports", ports]);
+    let features = v["features"].as_array().unwrap();
+    same_rows(features, &rows);
+    for (f, r) in features.iter().zip(&rows) {
+        let c = coords(&f["geometry"]);
+        assert_eq!((c.len(), f["geometry"]["type"].as_str()), (1, Some("Point")));
+        assert!((c[0].0 - num(r, "lon")).abs() < 1e-5 && (c[0].1 - num(r, "lat")).abs() < 1e-5);
+    }
+    assert_eq!(features[1]["properties"]["transfer_like"], true);
+    assert_eq!(features[1]["properties"]["median_distance_m"], 60.0);
+}
+
+#[test]
+fn a_report_without_places_refuses_geojson() {
+    let fw = Fw::new();
+    let run = fw.run(&["check", "Jaguar", "--format", "geojson"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--format geojson is for the reports of places"),
+        "{}",
+        run.stderr
+    );
+}
