@@ -44,7 +44,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR", env = "FLEETWATCH_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// Output format [default: table on a terminal, csv otherwise]; geojson (RFC 7946)
-    /// for the reports of places: port-calls, gaps, loitering, anomalies, encounters
+    /// for the reports of places: port-calls, gaps, loitering, anomalies, encounters, track
     #[arg(long, global = true, value_enum)]
     pub format: Option<FormatArg>,
     /// No progress or summary messages on stderr
@@ -360,6 +360,22 @@ Examples:
   fleetwatch report encounters --vessel 9293002 --format json
   fleetwatch report encounters --input aisdk-2025-05-15.csv --max-distance-m 300")]
     Encounters(EncounterArgs),
+    /// A vessel's track: its segments after cleaning, as lines with times (for a map: --format geojson)
+    #[command(after_help = "\
+Columns: mmsi, segment, started_by, start_utc, end_utc, fixes, start_lat, start_lon,
+end_lat, end_lon. Sorted by mmsi, start_utc.
+
+A segment is a run of the vessel's consistent fixes (bad fixes left out); a new one is
+started by a teleport or an impossible reappearance (started_by), as `report anomalies`
+tells. With --format geojson each segment is a LineString (a Point for a single fix) of
+its fixes in longitude, latitude order, and the property `times` holds the time of each
+(RFC 3339). --since and --until keep the segments that overlap the window, whole.
+
+Examples:
+  fleetwatch report track 9293002 --format geojson > argent.geojson
+  fleetwatch report track 273279840 --since 2025-05-01 --until 2025-05-31
+  fleetwatch report track JAGUAR --input aisdk-2025-05-15.csv --format geojson")]
+    Track(TrackArgs),
     /// Name changes per vessel
     #[command(
         after_help = "Columns: imo, mmsi, old_name, new_name, last_seen_old_utc, first_seen_new_utc, source\n\
@@ -531,6 +547,23 @@ pub struct AnomalyArgs {
     /// name,half_width_km,path with the path as "lon lat;lon lat;...")
     #[arg(long, value_name = "FILE")]
     pub waterways: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TrackArgs {
+    /// A name, an IMO number or an MMSI
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// From this date or time (UTC; 2025-05-01 or 2025-05-01T12:00:00Z)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Up to this date (inclusive) or time (UTC)
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Read positions and identities from these files (any format ingest reads)
+    /// instead of the store, for this report only: nothing is stored
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub input: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

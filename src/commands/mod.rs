@@ -26,6 +26,7 @@ fn has_places(command: &Command) -> bool {
                 | ReportCommand::Loitering(_)
                 | ReportCommand::Anomalies(_)
                 | ReportCommand::Encounters(_)
+                | ReportCommand::Track(_)
         )
     )
 }
@@ -40,7 +41,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
     let settings = Settings::resolve(&cli.global)?;
     if settings.format == Format::Geojson && !has_places(&cli.command) {
         return Err(UserError::new("--format geojson is for the reports of places")
-            .hint("report port-calls, report gaps, report loitering, report anomalies and report encounters write GeoJSON")
+            .hint("report port-calls, gaps, loitering, anomalies, encounters and track write GeoJSON")
             .into());
     }
     match &cli.command {

@@ -7,6 +7,7 @@ pub mod check;
 pub mod citation;
 pub mod events;
 pub mod identity;
+pub mod track;
 pub mod vessel;
 
 use std::io::{self, Write};
@@ -30,6 +31,8 @@ pub enum Place {
     Point(f64, f64),
     /// From the first to the last (a jump, a silence).
     Line(Vec<(f64, f64)>),
+    /// A track: its points and the time of each (a property `times` in `GeoJSON`).
+    Timed(Vec<(f64, f64, i64)>),
 }
 
 impl Place {
@@ -45,6 +48,27 @@ impl Place {
                 "type": "LineString",
                 "coordinates": points.iter().map(coord).collect::<Vec<_>>(),
             }),
+            Self::Timed(points) if points.len() == 1 => {
+                serde_json::json!({"type": "Point", "coordinates": coord(&(points[0].0, points[0].1))})
+            }
+            Self::Timed(points) => serde_json::json!({
+                "type": "LineString",
+                "coordinates": points.iter().map(|p| coord(&(p.0, p.1))).collect::<Vec<_>>(),
+            }),
+        }
+    }
+
+    /// Properties the place adds to its feature: the times of a track's points.
+    fn properties(&self) -> Option<(&'static str, Value)> {
+        match self {
+            Self::Timed(points) => Some((
+                "times",
+                points
+                    .iter()
+                    .map(|p| Value::String(crate::model::ais::rfc3339(p.2)))
+                    .collect(),
+            )),
+            _ => None,
         }
     }
 }
@@ -151,12 +175,12 @@ impl Rows {
             .json_objects()
             .into_iter()
             .enumerate()
-            .map(|(i, properties)| {
-                let geometry = self
-                    .places
-                    .get(i)
-                    .and_then(Option::as_ref)
-                    .map_or(Value::Null, Place::geojson);
+            .map(|(i, mut properties)| {
+                let place = self.places.get(i).and_then(Option::as_ref);
+                if let (Some((key, value)), Value::Object(map)) = (place.and_then(Place::properties), &mut properties) {
+                    map.insert(key.to_string(), value);
+                }
+                let geometry = place.map_or(Value::Null, Place::geojson);
                 serde_json::json!({"type": "Feature", "geometry": geometry, "properties": properties})
             })
             .collect();

@@ -119,3 +119,34 @@ fn a_report_without_places_refuses_geojson() {
         run.stderr
     );
 }
+
+#[test]
+fn a_track_is_its_segments_as_lines_with_the_time_of_each_fix() {
+    let (fw, _) = crate::behaviour::scenario(1);
+    let jumper = fleetwatch::synth::behaviour::mmsi::TELEPORT.to_string();
+    let v = geojson(&fw, &["track", &jumper]);
+    let features = v["features"].as_array().unwrap();
+    let rows = csv(&fw, &["track", &jumper]);
+    assert_eq!(features.len(), rows.len());
+    // Jumps 100 km at 11:00 and goes on from there: two segments.
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r["started_by"].as_str(), &r["start_utc"][11..16], r["fixes"].as_str()))
+        .collect();
+    assert_eq!(got, vec![("first", "00:00", "330"), ("teleport", "11:00", "390")]);
+    for (f, r) in features.iter().zip(&rows) {
+        assert_eq!(f["geometry"]["type"], "LineString");
+        let c = coords(&f["geometry"]);
+        let times = f["properties"]["times"].as_array().unwrap();
+        assert_eq!(times.len(), c.len());
+        assert_eq!(c.len().to_string(), r["fixes"]);
+        assert_eq!(times[0].as_str(), Some(r["start_utc"].as_str()));
+        assert!((c[0].0 - num(r, "start_lon")).abs() < 1e-5 && (c[0].1 - num(r, "start_lat")).abs() < 1e-5);
+    }
+    // A window keeps the segments that overlap it, whole.
+    let late = csv(&fw, &["track", &jumper, "--since", "2025-03-01T12:00:00Z"]);
+    assert_eq!(late.len(), 1);
+    assert_eq!(late[0]["fixes"], "390");
+    let none = fw.run(&["report", "track", "NO SUCH SHIP"]);
+    assert_eq!(none.code, 2, "{}", none.stderr);
+}

@@ -12,6 +12,7 @@ pub mod inputs;
 pub mod listed;
 pub mod port_calls;
 pub mod renames;
+pub mod track;
 pub mod vessel;
 
 use std::io::Write;
@@ -48,6 +49,7 @@ pub fn run(
         ReportCommand::Loitering(args) => events::loitering(settings, args, out, err),
         ReportCommand::Anomalies(args) => events::anomalies(settings, args, out, err),
         ReportCommand::Encounters(args) => encounters::run(settings, args, out, err),
+        ReportCommand::Track(args) => track::run(settings, args, out, err),
         ReportCommand::Changes { filters, list } => changes::run(settings, filters, list.as_deref(), out),
     }
 }

@@ -1,0 +1,92 @@
+//! `fleetwatch report track QUERY`: the segments of a vessel's cleaned track (from the
+//! store, or `--input` files read for the report alone), for a map.
+
+use std::io::Write;
+
+use super::detect::{Reach, Tracks};
+use super::inputs::read_inputs;
+use super::{Loaded, vessel_matches};
+use crate::cli::{ReportFilters, TrackArgs};
+use crate::error::{Outcome, UserError};
+use crate::matching::Query;
+use crate::report::track::{SegmentLine, track_rows};
+use crate::settings::{Filters, Settings};
+use crate::store::data::DataStore;
+use crate::track::behaviour::Params as Behaviour;
+use crate::track::clean::{self, Start};
+
+pub fn run(settings: &Settings, args: &TrackArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let q = Query::parse(&args.query).map_err(|e| UserError::new(format!("query '{}': {e}", args.query)))?;
+    let filters = Filters::resolve(&ReportFilters {
+        since: args.since.clone(),
+        until: args.until.clone(),
+        ..ReportFilters::default()
+    })?;
+    let mmsis_of = |loaded: &Loaded| {
+        let mut mmsis: Vec<u32> = loaded
+            .vessels
+            .iter()
+            .filter(|v| vessel_matches(v, &q))
+            .flat_map(crate::track::timeline::Vessel::mmsis)
+            .collect();
+        if let Query::Mmsi(m) = &q
+            && let Ok(m) = m.as_str().parse::<u32>()
+        {
+            mmsis.push(m);
+        }
+        mmsis.sort_unstable();
+        mmsis.dedup();
+        mmsis
+    };
+    let (tracks, mmsis) = if args.input.is_empty() {
+        let loaded = Loaded::open(settings)?;
+        let mmsis = mmsis_of(&loaded);
+        let store = DataStore::open(&settings.data_dir)?;
+        let keep = |m: u32| mmsis.binary_search(&m).is_ok();
+        (Tracks::from_store(&store, &filters, Reach::Window, &keep)?, mmsis)
+    } else {
+        let inputs = read_inputs(settings, &args.input, err)?;
+        let mmsis = mmsis_of(&Loaded::with_spans(settings, &inputs.spans)?);
+        (Tracks::from_rows(inputs.positions, inputs.staging), mmsis)
+    };
+    if mmsis.is_empty() {
+        return Err(UserError::new(format!("no ingested vessel matches '{}'", args.query))
+            .hint("a name, an IMO number or an MMSI of an ingested vessel")
+            .into());
+    }
+    let min_gap = Behaviour::DEFAULT.min_gap_ms();
+    let segments: Vec<SegmentLine> = tracks
+        .each_of(&mmsis, &|rows| {
+            let mut out = Vec::new();
+            for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
+                let track = clean::clean(fixes, min_gap);
+                for (k, seg) in track.segments.iter().enumerate() {
+                    let points: Vec<(f64, f64, i64)> = seg
+                        .fixes
+                        .iter()
+                        .map(|&i| (fixes[i].lat(), fixes[i].lon(), fixes[i].ts_ms))
+                        .collect();
+                    out.push(SegmentLine {
+                        mmsi: fixes[0].mmsi,
+                        number: k + 1,
+                        started_by: match seg.start {
+                            Start::First => "first",
+                            Start::Teleport { .. } => "teleport",
+                            Start::Reappearance { .. } => "reappearance",
+                        },
+                        points,
+                    });
+                }
+            }
+            out
+        })?
+        .into_iter()
+        .flatten()
+        .filter(|s| {
+            let (first, last) = (s.points[0].2, s.points[s.points.len() - 1].2);
+            filters.since_ms.is_none_or(|t| last >= t) && filters.until_ms.is_none_or(|t| first <= t)
+        })
+        .collect();
+    track_rows(segments).write(settings.format, out)?;
+    Ok(Outcome::Success)
+}
