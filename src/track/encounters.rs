@@ -393,6 +393,16 @@ impl Encounter {
         self.median_distance_m <= ALONGSIDE_M
     }
 
+    /// `alongside` or `close`.
+    pub fn class(&self) -> &'static str {
+        if self.alongside() { "alongside" } else { "close" }
+    }
+
+    /// `port` (its median position in a port area) or `sea`.
+    pub fn setting(&self) -> &'static str {
+        if self.port.is_some() { "port" } else { "sea" }
+    }
+
     /// What each vessel's own fixes add (their notes, when it has any) and the port
     /// area it lies in.
     pub fn complete(&mut self, a: Option<&Notes>, b: Option<&Notes>, ports: &Gazetteer) {
@@ -605,8 +615,8 @@ pub struct Notes {
 impl Notes {
     /// The notes of one vessel's fixes (sorted by time) and its cleaned track.
     pub fn of(fixes: &[FixRow], track: &Track) -> Self {
-        let mut accepted: Vec<usize> = track.segments.iter().flat_map(|s| s.fixes.iter().copied()).collect();
-        accepted.sort_unstable();
+        let of = track.segment_of(fixes.len());
+        let accepted: Vec<usize> = (0..fixes.len()).filter(|&i| of[i].is_some()).collect();
         let silences = accepted
             .windows(2)
             .map(|w| (fixes[w[0]].ts_ms, fixes[w[1]].ts_ms))

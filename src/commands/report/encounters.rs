@@ -11,18 +11,16 @@ use std::sync::Mutex;
 use anyhow::Context as _;
 
 use super::detect::{Reach, Tracks, staging};
-use super::events::Keep;
-use super::inputs::read_inputs;
-use super::{Loaded, gazetteer};
+use super::events::{Keep, positive, read_tracks};
+use super::gazetteer;
 use crate::cli::EncounterArgs;
-use crate::error::{Outcome, UserError};
+use crate::error::Outcome;
 use crate::matching::Screen;
 use crate::model::ais::FixRow;
 use crate::pool;
 use crate::report::events::{Context, encounter_rows};
 use crate::settings::{Filters, Settings};
 use crate::spool::Slice;
-use crate::store::data::DataStore;
 use crate::track::behaviour::Params as Behaviour;
 use crate::track::clean;
 use crate::track::encounters::{
@@ -45,15 +43,7 @@ pub fn run(
     let filters = Filters::resolve(&args.filters)?;
     let params = params(args)?;
     let ports = gazetteer::gazetteer(args.sources.ports.as_deref(), None)?;
-    let (tracks, loaded) = if args.sources.input.is_empty() {
-        let store = DataStore::open(&settings.data_dir)?;
-        let tracks = Tracks::from_store(&store, &filters, Reach::Window, &|_| true)?;
-        (tracks, Loaded::open(settings)?)
-    } else {
-        let inputs = read_inputs(settings, &args.sources.input, err)?;
-        let loaded = Loaded::with_spans(settings, &inputs.spans)?;
-        (Tracks::from_rows(inputs.positions, inputs.staging), loaded)
-    };
+    let (tracks, loaded) = read_tracks(settings, &args.sources, &filters, Reach::Window, err)?;
     let found = find(&tracks, &params, &ports, args.include_port)?;
     let screen = Screen::new(&loaded.lists);
     let cx = Context::new(&loaded.vessels, &screen, &ports);
@@ -70,13 +60,6 @@ pub fn run(
 
 /// The rule's parameters from the flags.
 fn params(args: &EncounterArgs) -> anyhow::Result<Params> {
-    let positive = |flag: &str, v: f64| {
-        if v.is_finite() && v > 0.0 {
-            Ok(v)
-        } else {
-            Err(UserError::new(format!("{flag} must be a positive number, not {v}")))
-        }
-    };
     Ok(Params {
         max_distance_m: positive("--max-distance-m", args.max_distance_m)?,
         max_speed_kn: positive("--max-speed-kn", args.max_speed_kn)?,

@@ -8,7 +8,7 @@ use super::behaviour::{Events, Want, events};
 use super::detect::{Reach, Tracks};
 use super::inputs::read_inputs;
 use super::{Loaded, gazetteer, vessel_matches};
-use crate::cli::{AnomalyArgs, EventArgs, GapArgs, LoiterArgs};
+use crate::cli::{AnomalyArgs, EventArgs, GapArgs, LoiterArgs, Sources};
 use crate::error::{Outcome, UserError};
 use crate::matching::Screen;
 use crate::report::events::{Context, anomaly_rows, gap_rows, loiter_rows};
@@ -48,7 +48,8 @@ pub fn anomalies(
     run(settings, &Report::Anomalies(args), out, err)
 }
 
-fn positive(flag: &str, v: f64) -> anyhow::Result<f64> {
+/// A flag's value that must be a positive number.
+pub(super) fn positive(flag: &str, v: f64) -> anyhow::Result<f64> {
     if v.is_finite() && v > 0.0 {
         Ok(v)
     } else {
@@ -121,7 +122,7 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
             Report::Anomalies(a) => land_mask(a).map(Some),
             _ => Ok(None),
         });
-        let read = read_tracks(settings, common, &filters, err);
+        let read = read_tracks(settings, &common.sources, &filters, Reach::WindowToEnd, err);
         (land.join().expect("reading the land mask does not panic"), read)
     });
     let (land, (tracks, loaded)) = (land?, read?);
@@ -142,19 +143,21 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
     Ok(Outcome::Success)
 }
 
-/// The positions and vessels of the store, or of the `--input` files.
-fn read_tracks(
+/// The positions and vessels of the store (the days `reach` takes of the filters'
+/// window), or of the `--input` files.
+pub(super) fn read_tracks(
     settings: &Settings,
-    common: &EventArgs,
+    sources: &Sources,
     filters: &Filters,
+    reach: Reach,
     err: &mut dyn Write,
 ) -> anyhow::Result<(Tracks, Loaded)> {
-    if common.sources.input.is_empty() {
+    if sources.input.is_empty() {
         let store = DataStore::open(&settings.data_dir)?;
-        let tracks = Tracks::from_store(&store, filters, Reach::WindowToEnd, &|_| true)?;
-        Ok((tracks, Loaded::open(settings)?))
+        let tracks = Tracks::from_store(&store, filters, reach, &|_| true)?;
+        Ok((tracks, Loaded::with_spans(settings, &store.spans()?)?))
     } else {
-        let inputs = read_inputs(settings, &common.sources.input, err)?;
+        let inputs = read_inputs(settings, &sources.input, err)?;
         let loaded = Loaded::with_spans(settings, &inputs.spans)?;
         Ok((Tracks::from_rows(inputs.positions, inputs.staging), loaded))
     }

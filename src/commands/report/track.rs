@@ -39,9 +39,8 @@ pub fn run(settings: &Settings, args: &TrackArgs, out: &mut dyn Write, err: &mut
         mmsis
     };
     let (tracks, mmsis) = if args.input.is_empty() {
-        let loaded = Loaded::open(settings)?;
-        let mmsis = mmsis_of(&loaded);
         let store = DataStore::open(&settings.data_dir)?;
+        let mmsis = mmsis_of(&Loaded::with_spans(settings, &store.spans()?)?);
         let keep = |m: u32| mmsis.binary_search(&m).is_ok();
         (Tracks::from_store(&store, &filters, Reach::Window, &keep)?, mmsis)
     } else {

@@ -38,10 +38,10 @@ const TIMELINE_COLUMNS: &[&str] = &[
 
 pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let q = Query::parse(query).map_err(|e| UserError::new(format!("query '{query}': {e}")))?;
-    let loaded = Loaded::open(settings)?;
+    let store = DataStore::open(&settings.data_dir)?;
+    let loaded = Loaded::with_spans(settings, &store.spans()?)?;
     let screen = Screen::new(&loaded.lists);
     let vessels: Vec<_> = loaded.vessels.iter().filter(|v| vessel_matches(v, &q)).collect();
-    let store = DataStore::open(&settings.data_dir)?;
     let ports = gazetteer::gazetteer(None, None)?;
     let found = if vessels.is_empty() {
         Detected::default()
