@@ -12,6 +12,8 @@
 //!
 //! `cargo run --release --example gen_dma -- encounters OUT_DIR` writes the encounter
 //! scenario (`fleetwatch::synth::encounters`) and its ports file.
+//! `cargo run --release --example gen_dma -- jaguar OUT_DIR` writes the Jaguar/Argent
+//! scenario of the case study (`fleetwatch::synth::jaguar`).
 //! `cargo run --release --example gen_dma -- behaviour OUT_DIR` writes the behaviour
 //! scenario of the tests (two days, and `ports.csv`), to look at.
 //!
@@ -98,6 +100,12 @@ fn main() {
         let (name, bytes) = fleetwatch::synth::encounters::file();
         std::fs::write(out.join(name), bytes).expect("write");
         std::fs::write(out.join("ports.csv"), fleetwatch::synth::encounters::PORTS_CSV).expect("write");
+        return;
+    }
+    if args.first().is_some_and(|a| a == "jaguar") {
+        let out = std::path::PathBuf::from(args.get(1).map_or("/tmp/jaguar", String::as_str));
+        std::fs::create_dir_all(&out).expect("output directory");
+        std::fs::write(out.join("jaguar-scenario.csv"), fleetwatch::synth::jaguar::dma_csv()).expect("write");
         return;
     }
     let voyage_mode = args.first().is_some_and(|a| a == "voyages");

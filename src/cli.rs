@@ -360,6 +360,37 @@ Examples:
   fleetwatch report encounters --vessel 9293002 --format json
   fleetwatch report encounters --input aisdk-2025-05-15.csv --max-distance-m 300")]
     Encounters(EncounterArgs),
+    /// Per vessel, the shadow-fleet indicators the data shows, each with its evidence and source; no score
+    #[command(after_help = "\
+Columns: imo, mmsi, vessel_name, family, indicator, status, detail, evidence, source.
+A row per indicator of each vessel (mmsi: its MMSIs, ;-joined), sorted by imo, mmsi, then
+the indicators' fixed order. status: observed, not_observed, or unknown when the data
+cannot tell (no IMO to look up, no position of the vessel, too little traffic around a
+gap): missing data never counts against a vessel. evidence: event ids (of report gaps,
+anomalies, encounters, loitering), list records and dates, calls; source: the list and
+version, the ITF list of flags of convenience, the report the events come from.
+
+indicator (family):
+  listed_<list>                            (listing)     on each list in force, by IMO or MMSI
+  renamed_12_months, reflagged_12_months   (identity)    in the 12 months to the end of the data
+  flag_of_convenience                      (flag_state)  the current flag is on the ITF list
+  mid_flag_differs                         (flag_state)  an MMSI's MID against declared or listed flags
+  mmsi_without_valid_mid                   (flag_state)
+  unexplained_gaps, anomalies              (ais)
+  encounters_at_sea, encounters_with_listed_vessel, loitering_offshore  (behaviour)
+  russian_oil_terminal_calls, russian_oil_terminal_calls_while_listed   (port_calls)
+
+--summary: a row per vessel, columns imo, mmsi, vessel_name, then the observed indicators
+per family (listing, identity, flag_state, ais, behaviour, port_calls), then how many are
+observed, not_observed and unknown. There is no score and no weighting.
+--since and --until keep the events that start in the window; \"recent\" is the 12 months
+before --until (or the end of the data).
+
+Examples:
+  fleetwatch report indicators --vessel 9293002
+  fleetwatch report indicators --summary --format csv > indicators.csv
+  fleetwatch report indicators --listed-only --since 2025-01-01 --format json")]
+    Indicators(IndicatorArgs),
     /// A vessel's track: its segments after cleaning, as lines with times (for a map: --format geojson)
     #[command(after_help = "\
 Columns: mmsi, segment, started_by, start_utc, end_utc, fixes, start_lat, start_lon,
@@ -446,6 +477,19 @@ Examples:
         #[arg(long, value_name = "SOURCE")]
         list: Option<String>,
     },
+}
+
+/// `report indicators`: the filters, and whether a row per vessel is wanted.
+#[derive(Debug, Args, Clone)]
+pub struct IndicatorArgs {
+    #[command(flatten)]
+    pub filters: ReportFilters,
+    /// A row per vessel: the observed indicators counted per family
+    #[arg(long)]
+    pub summary: bool,
+    /// Ports to use instead of the bundled gazetteer (as for `report port-calls`)
+    #[arg(long, value_name = "FILE")]
+    pub ports: Option<PathBuf>,
 }
 
 /// `report listed`: the filters, and whether possible matches by name are shown.

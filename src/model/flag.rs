@@ -1,14 +1,61 @@
 //! Flags as ISO 3166-1 alpha-2 codes: country names from lists resolved to codes,
-//! and the ITU Maritime Identification Digits (MID) table mapped to codes.
+//! the ITU Maritime Identification Digits (MID) table mapped to codes, and the ITF's
+//! list of flags of convenience.
 //!
-//! Both tables are bundled (`data/countries.csv`, `data/mid.csv`) and parsed once on
-//! first use. Nothing here reads files at run time.
+//! The tables are bundled (`data/countries.csv`, `data/mid.csv`, `data/itf_foc.csv`)
+//! and parsed once on first use. Nothing here reads files at run time.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const COUNTRIES_CSV: &str = include_str!("../../data/countries.csv");
 const MID_CSV: &str = include_str!("../../data/mid.csv");
+const FOC_CSV: &str = include_str!("../../data/itf_foc.csv");
+
+/// A register on the ITF's list of flags of convenience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Convenience {
+    /// The register as the list names it (`Panama`, `German International Ship Register (GIS)`).
+    pub register: &'static str,
+    /// Since when the list has it, as the compiled source says (`2013-01-30`, `2021 addition`).
+    pub listed_as_of: &'static str,
+    /// The list names a second register of the flag state, not the flag itself (the
+    /// French and German international registers): a flag alone does not tell.
+    pub second_register: bool,
+}
+
+/// The ITF register of flags of convenience that an ISO2 flag belongs to.
+///
+/// ```
+/// use fleetwatch::model::flag::flag_of_convenience;
+/// assert_eq!(flag_of_convenience("PA").map(|c| c.register), Some("Panama"));
+/// assert!(flag_of_convenience("DE").is_some_and(|c| c.second_register));
+/// assert_eq!(flag_of_convenience("NO"), None);
+/// ```
+pub fn flag_of_convenience(iso2: &str) -> Option<Convenience> {
+    static FOC: OnceLock<HashMap<&'static str, Convenience>> = OnceLock::new();
+    FOC.get_or_init(|| {
+        let mut m = HashMap::new();
+        for line in FOC_CSV.lines().skip(1) {
+            if let [register, iso2, since, ..] = split_csv_line(line).as_slice() {
+                let second_register = register.contains("International Ship Register");
+                m.entry(*iso2).or_insert(Convenience {
+                    register,
+                    listed_as_of: since,
+                    second_register,
+                });
+            }
+        }
+        m
+    })
+    .get(iso2)
+    .copied()
+}
+
+/// How many registers the bundled ITF list holds.
+pub fn convenience_registers() -> usize {
+    FOC_CSV.lines().skip(1).filter(|l| !l.is_empty()).count()
+}
 
 struct Tables {
     /// normalised country name or alias -> ISO2

@@ -129,7 +129,13 @@ pub fn collect(
     ports: &Gazetteer,
     vessels: &[Vessel],
 ) -> Vec<CallRow> {
-    let by_mmsi = |m: u32| vessels.iter().find(|v| v.mmsis().contains(&m));
+    let mut of_mmsi: rustc_hash::FxHashMap<u32, &Vessel> = rustc_hash::FxHashMap::default();
+    for v in vessels {
+        for m in v.mmsis() {
+            of_mmsi.entry(m).or_insert(v);
+        }
+    }
+    let by_mmsi = |m: u32| of_mmsi.get(&m).copied();
     let mut rows: Vec<CallRow> = detected
         .into_iter()
         .map(|c| {

@@ -7,6 +7,7 @@ pub mod check;
 pub mod citation;
 pub mod events;
 pub mod identity;
+pub mod indicators;
 pub mod track;
 pub mod vessel;
 

@@ -62,6 +62,8 @@ pub struct Profile<'a> {
     pub findings: Vec<Finding>,
     /// The vessel's gaps, loitering and anomalies, as their reports show them.
     pub behaviour: Option<EventRows>,
+    /// The shadow-fleet indicators the data shows (`report indicators`).
+    pub indicators: Vec<super::indicators::Indicator>,
 }
 
 /// A vessel's behaviour events, under the columns of `report gaps`, `report loitering`
@@ -112,6 +114,7 @@ pub fn profile<'a>(
         calls,
         findings: Vec::new(),
         behaviour: None,
+        indicators: Vec::new(),
     };
     if let Some(v) = vessel {
         p.findings = findings(v, &p.listings);
@@ -411,6 +414,14 @@ pub fn to_json(p: &Profile<'_>) -> Value {
         "anomalies": p.behaviour.as_ref().map(|b| b.anomalies.json_objects()),
         "encounters": p.behaviour.as_ref().map(|b| b.encounters.json_objects()),
         "findings": p.findings.iter().map(|f| json!({"kind": f.kind, "text": f.text, "sources": f.sources})).collect::<Vec<_>>(),
+        "indicators": p.indicators.iter().map(|i| json!({
+            "family": i.family,
+            "indicator": i.name,
+            "status": i.status.as_str(),
+            "detail": i.detail,
+            "evidence": i.evidence,
+            "source": i.source,
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -499,6 +510,10 @@ pub fn write_table(p: &Profile<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     for f in &p.findings {
         writeln!(out, "  - {} [{}]", f.text, f.sources.join(", "))?;
+    }
+    if !p.indicators.is_empty() {
+        writeln!(out, "\nIndicators")?;
+        super::indicators::write_table(&p.indicators, out)?;
     }
     Ok(())
 }

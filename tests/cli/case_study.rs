@@ -118,8 +118,9 @@ fn compare_or_bless(path: &Path, actual: &str) {
     );
 }
 
-#[test]
-fn the_jaguar_case_study_is_reproducible() {
+/// A store of the Jaguar scenario: its AIS track, the hand-written registry records and
+/// the hand-written UK list of 12 May 2025 beside the bundled EU and OFAC lists.
+pub(crate) fn jaguar_store() -> Fw {
     let fw = Fw::new();
     let track = fw.dir.path().join("jaguar-scenario.csv");
     std::fs::write(&track, fleetwatch::synth::jaguar::dma_csv()).unwrap();
@@ -142,7 +143,12 @@ fn the_jaguar_case_study_is_reproducible() {
             "--quiet",
         ],
     );
+    fw
+}
 
+#[test]
+fn the_jaguar_case_study_is_reproducible() {
+    let fw = jaguar_store();
     let check = run(&fw, &["check", "Jaguar", "--format", "table"]);
     let vessel = run(&fw, &["report", "vessel", "9293002", "--format", "table"]);
     let calls_csv = run(&fw, &["report", "port-calls", "--vessel", "9293002", "--format", "csv"]);

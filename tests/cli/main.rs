@@ -10,6 +10,7 @@ mod check;
 mod encounters;
 mod geojson;
 mod http;
+mod indicators;
 mod ingest;
 mod listed;
 mod lists;

@@ -6,8 +6,10 @@ pub mod changes;
 pub mod detect;
 pub mod encounters;
 pub mod events;
+pub mod evidence;
 pub mod flags;
 pub mod gazetteer;
+pub mod indicators;
 pub mod inputs;
 pub mod listed;
 pub mod port_calls;
@@ -49,6 +51,7 @@ pub fn run(
         ReportCommand::Loitering(args) => events::loitering(settings, args, out, err),
         ReportCommand::Anomalies(args) => events::anomalies(settings, args, out, err),
         ReportCommand::Encounters(args) => encounters::run(settings, args, out, err),
+        ReportCommand::Indicators(args) => indicators::run(settings, args, out),
         ReportCommand::Track(args) => track::run(settings, args, out, err),
         ReportCommand::Changes { filters, list } => changes::run(settings, filters, list.as_deref(), out),
     }

@@ -6,25 +6,19 @@
 
 use std::io::Write;
 
-use super::behaviour::{ClassedGap, Events, Want, events};
-use super::detect::{Reach, Tracks};
-use super::{Loaded, facts, gazetteer, vessel_matches};
+use super::evidence::{self, Detected, Mine};
+use super::{Loaded, facts, vessel_matches};
 use crate::error::{Outcome, UserError};
 use crate::matching::screen::DEFAULT_MIN_SCORE;
 use crate::matching::{Query, Screen, Strength};
-use crate::report::calls;
-use crate::report::events::{Context, PartnerCall, anomaly_rows, gap_rows, loiter_rows, partner_rows};
-use crate::report::vessel::EventRows;
-use crate::report::vessel::{CallLine, Possible, profile, to_json, write_table};
+use crate::model::ListVersion;
+use crate::report::events::Context;
+use crate::report::indicators::{Basis, indicators};
+use crate::report::vessel::{Possible, Profile, profile, to_json, write_table};
 use crate::report::{Cell, Format, Rows};
-use crate::settings::Filters;
-use crate::settings::Settings;
+use crate::settings::{Filters, Settings};
 use crate::store::data::DataStore;
-use crate::track::behaviour::Params as Behaviour;
-use crate::track::encounters::{Encounter, Params as Encounters};
-use crate::track::gaps::DEFAULT_NEIGHBOUR_KM;
-use crate::track::land::LandMask;
-use crate::track::portcalls::Params;
+use crate::track::timeline::Vessel;
 
 const TIMELINE_COLUMNS: &[&str] = &[
     "imo",
@@ -41,44 +35,23 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
     let store = DataStore::open(&settings.data_dir)?;
     let loaded = Loaded::with_spans(settings, &store.spans()?)?;
     let screen = Screen::new(&loaded.lists);
-    let vessels: Vec<_> = loaded.vessels.iter().filter(|v| vessel_matches(v, &q)).collect();
-    let ports = gazetteer::gazetteer(None, None)?;
+    let vessels: Vec<&Vessel> = loaded.vessels.iter().filter(|v| vessel_matches(v, &q)).collect();
+    let ports = evidence::bundled_ports()?;
     let found = if vessels.is_empty() {
         Detected::default()
     } else {
         let mmsis: Vec<u32> = vessels.iter().flat_map(|v| v.mmsis()).collect();
-        detected(&store, &loaded, &mmsis, &ports)?
+        evidence::detect(&store, &loaded, &ports, Some(&mmsis))?
     };
     let cx = Context::new(&loaded.vessels, &screen, &ports);
-    let mut profiles = Vec::new();
-    for v in &vessels {
-        let joined = screen.join_vessel(&facts(v), true);
-        let (listings, possible): (Vec<_>, Vec<_>) =
-            joined.into_iter().partition(|m| m.strength == Strength::Identified);
-        let listings = listings.into_iter().map(|m| m.hull).collect();
-        let possible = Possible {
-            hidden: if include_possible { 0 } else { possible.len() },
-            shown: if include_possible { possible } else { Vec::new() },
-        };
-        let mine: Vec<CallLine> = found
-            .calls
-            .iter()
-            .filter(|c| c.vessel(&loaded.vessels).is_some_and(|cv| std::ptr::eq(cv, *v)))
-            .map(|c| CallLine {
-                locode: c.locode.clone(),
-                name: c.name.clone(),
-                country: c.country.clone(),
-                arrival_ms: c.arrival_ms,
-                departure_ms: c.departure_ms,
-                draught_change_m: c.draught_change_m(),
-                source: c.source.clone(),
-                listed: c.listed_at_arrival(&screen),
-            })
-            .collect();
-        let mut p = profile(Some(v), None, listings, possible, mine);
-        p.behaviour = Some(behaviour_of(&found, &v.mmsis(), &cx));
-        profiles.push(p);
-    }
+    let everything = Filters::default();
+    let judge = Judge::new(&loaded, &everything);
+    let mine = found.by_vessel(&vessels, &everything);
+    let mut profiles: Vec<Profile<'_>> = vessels
+        .iter()
+        .zip(&mine)
+        .map(|(v, m)| profile_of(v, m, &found, &screen, &cx, include_possible, &judge))
+        .collect();
     if profiles.is_empty() {
         let Query::Imo(imo) = &q else {
             return Err(UserError::new(format!("no ingested vessel matches '{query}'"))
@@ -137,97 +110,67 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
     Ok(Outcome::Success)
 }
 
-/// What the store's positions show for a profile: the behaviour events, the encounters
-/// at sea of the vessels asked for, and the port calls of those vessels and of their
-/// partners.
-#[derive(Default)]
-struct Detected {
-    events: Events,
-    encounters: Vec<Encounter>,
-    calls: Vec<calls::CallRow>,
+/// What a profile's indicators are judged against: the lists in force, the window of
+/// the events, and the end of the data (the newest time the store's vessels were seen,
+/// or the window's end before it).
+pub(super) struct Judge<'a> {
+    lists: &'a [ListVersion],
+    window: &'a Filters,
+    as_of_ms: i64,
 }
 
-/// The events of one vessel's MMSIs (an interference event naming one of them too), and
-/// its encounters at sea with its partners' port calls.
-fn behaviour_of(found: &Detected, mmsis: &[u32], cx: &Context<'_>) -> EventRows {
-    let mine = |m: &u32| mmsis.contains(m);
-    let events = &found.events;
-    let gaps = events
-        .gaps
-        .iter()
-        .filter(|g| mine(&g.mmsi))
-        .map(ClassedGap::line)
-        .collect();
-    let calls_of = |partner: u32| {
-        let imo = cx.imo(partner);
-        found
-            .calls
+impl<'a> Judge<'a> {
+    pub(super) fn new(loaded: &'a Loaded, window: &'a Filters) -> Self {
+        let end = loaded
+            .vessels
             .iter()
-            .filter(|c| c.mmsi == Some(partner) || (imo.is_some() && c.imo.as_deref() == imo))
-            .map(|c| PartnerCall {
-                locode: c.locode.clone(),
-                arrival_ms: c.arrival_ms,
-                departure_ms: c.departure_ms,
-            })
-            .collect()
-    };
-    let encounters = found
-        .encounters
-        .iter()
-        .filter(|e| mine(&e.a) || mine(&e.b))
-        .cloned()
-        .collect();
-    EventRows {
-        gaps: gap_rows(gaps, cx),
-        loitering: loiter_rows(events.loiters.iter().filter(|l| mine(&l.mmsi)).cloned().collect(), cx),
-        anomalies: anomaly_rows(
-            events
-                .anomalies
-                .iter()
-                .filter(|a| a.vessels.iter().any(mine))
-                .cloned()
-                .collect(),
-            cx,
-        ),
-        encounters: partner_rows(encounters, mmsis, &calls_of, cx),
+            .flat_map(|v| v.spans.iter())
+            .map(|s| s.last_ms)
+            .max()
+            .unwrap_or_default();
+        Self {
+            lists: &loaded.lists,
+            window,
+            as_of_ms: window.until_ms.map_or(end, |u| u.min(end)),
+        }
+    }
+
+    /// Whether AIS heard one of the vessel's transmitters in the window.
+    fn heard(&self, v: &Vessel) -> bool {
+        v.spans.iter().any(|s| {
+            s.source == "ais"
+                && self.window.since_ms.is_none_or(|t| s.last_ms >= t)
+                && self.window.until_ms.is_none_or(|t| s.first_ms <= t)
+        })
     }
 }
 
-/// The behaviour events and encounters of the store's positions (all vessels: the
-/// evidence of a gap is the others', and so are the partners), and the port calls of
-/// the vessels' MMSIs and their partners', from one reading.
-fn detected(
-    store: &DataStore,
-    loaded: &Loaded,
-    mmsis: &[u32],
-    ports: &crate::track::ports::Gazetteer,
-) -> anyhow::Result<Detected> {
-    let tracks = Tracks::from_store(store, &Filters::default(), Reach::Window, &|_| true)?;
-    let land = LandMask::bundled().map_err(|e| UserError::new(format!("the bundled land mask: {e}")))?;
-    let want = Want {
-        gaps: true,
-        params: Behaviour::DEFAULT,
-        neighbour_km: DEFAULT_NEIGHBOUR_KM,
-        ports,
-        loitering: true,
-        land: Some(&land),
-        anomalies: true,
+/// The profile of one ingested vessel: its listings (by IMO or MMSI), its possible
+/// matches by name (shown with `include_possible`, else counted), its port calls, its
+/// events and its indicators.
+pub(super) fn profile_of<'a>(
+    v: &Vessel,
+    mine: &Mine<'_>,
+    found: &Detected,
+    screen: &'a Screen<'a>,
+    cx: &Context<'_>,
+    include_possible: bool,
+    judge: &Judge<'_>,
+) -> Profile<'a> {
+    let joined = screen.join_vessel(&facts(v), true);
+    let (listings, possible): (Vec<_>, Vec<_>) = joined.into_iter().partition(|m| m.strength == Strength::Identified);
+    let listings = listings.into_iter().map(|m| m.hull).collect();
+    let possible = Possible {
+        hidden: if include_possible { 0 } else { possible.len() },
+        shown: if include_possible { possible } else { Vec::new() },
     };
-    let events = events(&tracks, &loaded.vessels, &want)?;
-    let encounters: Vec<Encounter> = super::encounters::find(&tracks, &Encounters::DEFAULT, ports, false)?
-        .into_iter()
-        .filter(|e| e.port.is_none() && (mmsis.contains(&e.a) || mmsis.contains(&e.b)))
-        .collect();
-    let mut wanted: Vec<u32> = mmsis.to_vec();
-    wanted.extend(encounters.iter().flat_map(|e| [e.a, e.b]));
-    wanted.sort_unstable();
-    wanted.dedup();
-    let keep = |m: u32| wanted.binary_search(&m).is_ok();
-    let detected = tracks.port_calls(ports, &Params::default(), &keep)?;
-    let calls = calls::collect(detected, store.port_call_records()?, ports, &loaded.vessels);
-    Ok(Detected {
-        events,
-        encounters,
-        calls,
-    })
+    let mut p = profile(Some(v), None, listings, possible, evidence::call_lines(mine, screen));
+    p.behaviour = Some(found.rows(mine, &v.mmsis(), cx));
+    let basis = Basis {
+        lists: judge.lists,
+        as_of_ms: judge.as_of_ms,
+        heard: judge.heard(v),
+    };
+    p.indicators = indicators(&p, Some(v), &basis);
+    p
 }
