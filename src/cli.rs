@@ -44,7 +44,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR", env = "FLEETWATCH_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// Output format [default: table on a terminal, csv otherwise]; geojson (RFC 7946)
-    /// for the reports of places: port-calls, gaps, loitering, anomalies, encounters, track
+    /// for the reports of places: port-calls, gaps, loitering, anomalies, encounters, track;
+    /// html for `report vessel` (a self-contained dossier with a map)
     #[arg(long, global = true, value_enum)]
     pub format: Option<FormatArg>,
     /// No progress or summary messages on stderr
@@ -58,6 +59,7 @@ pub enum FormatArg {
     Csv,
     Json,
     Geojson,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]

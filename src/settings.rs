@@ -33,6 +33,7 @@ impl Settings {
             Some(FormatArg::Json) => Format::Json,
             Some(FormatArg::Csv) => Format::Csv,
             Some(FormatArg::Geojson) => Format::Geojson,
+            Some(FormatArg::Html) => Format::Html,
             None => {
                 if on_terminal {
                     Format::Table

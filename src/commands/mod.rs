@@ -44,6 +44,11 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
             .hint("report port-calls, gaps, loitering, anomalies, encounters and track write GeoJSON")
             .into());
     }
+    if settings.format == Format::Html && !matches!(&cli.command, Command::Report(ReportCommand::Vessel { .. })) {
+        return Err(UserError::new("--format html is for report vessel")
+            .hint("fleetwatch report vessel 9293002 --format html > dossier.html")
+            .into());
+    }
     match &cli.command {
         Command::Check(args) => check::run(&settings, args, out, err),
         Command::Lists(args) => match &args.command {

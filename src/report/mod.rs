@@ -5,6 +5,7 @@ pub mod calls;
 pub mod changes;
 pub mod check;
 pub mod citation;
+pub mod dossier;
 pub mod events;
 pub mod identity;
 pub mod indicators;
@@ -24,6 +25,8 @@ pub enum Format {
     /// A `GeoJSON` `FeatureCollection` (RFC 7946): a feature per row, its cells the
     /// properties; only for rows that have places.
     Geojson,
+    /// A self-contained HTML document: only `report vessel` writes one.
+    Html,
 }
 
 /// Where a row lies, as (lat, lon) pairs (written lon, lat, as RFC 7946 orders them).
@@ -166,6 +169,7 @@ impl Rows {
             Format::Json => self.write_json(out),
             Format::Table => self.write_table(out),
             Format::Geojson => self.write_geojson(out),
+            Format::Html => Err(io::Error::other("rows have no HTML form")),
         }
     }
 

@@ -92,6 +92,79 @@ fn cell_id(row: usize, col: usize) -> u32 {
     (row * COLS + col) as u32
 }
 
+/// Every vertex of a mask (gzip-compressed or not), where each ring ends, and how many
+/// polygons it holds.
+fn decode(bytes: &[u8]) -> Result<(Vec<Coord<f64>>, Vec<usize>, usize), LandError> {
+    let raw = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
+        out
+    } else {
+        bytes.to_vec()
+    };
+    let body = raw.strip_prefix(MAGIC).ok_or(LandError::Format)?;
+    let mut words = body
+        .chunks_exact(4)
+        .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
+    let mut next = || words.next().ok_or(LandError::Short);
+    let polygons = next()? as usize;
+    let mut coords: Vec<Coord<f64>> = Vec::with_capacity(body.len() / 8);
+    let mut ring_ends: Vec<usize> = Vec::new();
+    for _ in 0..polygons {
+        for _ in 0..next()? {
+            let n = next()?;
+            let (mut x, mut y) = (0i64, 0i64);
+            for _ in 0..n {
+                #[allow(clippy::cast_possible_wrap, reason = "the words are i32 differences")]
+                {
+                    x += i64::from(next()? as i32);
+                    y += i64::from(next()? as i32);
+                }
+                #[allow(clippy::cast_precision_loss, reason = "micro-degrees")]
+                coords.push(Coord {
+                    x: x as f64 / 1e6,
+                    y: y as f64 / 1e6,
+                });
+            }
+            ring_ends.push(coords.len());
+        }
+    }
+    Ok((coords, ring_ends, polygons))
+}
+
+/// The rings of a mask that reach into `within` (x longitude, y latitude), whole, for
+/// drawing a map: the mask is decoded, not indexed.
+pub fn rings_within(bytes: &[u8], within: geo::Rect<f64>) -> Result<Vec<Vec<Coord<f64>>>, LandError> {
+    let (coords, ring_ends, _) = decode(bytes)?;
+    let (lo, hi) = (within.min(), within.max());
+    let mut out = Vec::new();
+    let mut start = 0;
+    for end in ring_ends {
+        let ring = &coords[start..end];
+        start = end;
+        let (mut min, mut max) = (
+            Coord {
+                x: f64::MAX,
+                y: f64::MAX,
+            },
+            Coord {
+                x: f64::MIN,
+                y: f64::MIN,
+            },
+        );
+        for c in ring {
+            min.x = min.x.min(c.x);
+            min.y = min.y.min(c.y);
+            max.x = max.x.max(c.x);
+            max.y = max.y.max(c.y);
+        }
+        if ring.len() >= 3 && min.x <= hi.x && max.x >= lo.x && min.y <= hi.y && max.y >= lo.y {
+            out.push(ring.to_vec());
+        }
+    }
+    Ok(out)
+}
+
 impl LandMask {
     /// The bundled mask and waterways.
     pub fn bundled() -> Result<Self, LandError> {
@@ -101,40 +174,7 @@ impl LandMask {
     /// A mask from its bytes (gzip-compressed or not) and waterways CSV
     /// (`name,half_width_km,path` with the path as `lon lat;lon lat;...`).
     pub fn from_bytes(bytes: &[u8], waterways: &str) -> Result<Self, LandError> {
-        let raw = if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
-            out
-        } else {
-            bytes.to_vec()
-        };
-        let body = raw.strip_prefix(MAGIC).ok_or(LandError::Format)?;
-        let mut words = body
-            .chunks_exact(4)
-            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
-        let mut next = || words.next().ok_or(LandError::Short);
-        let polygons = next()? as usize;
-        let mut coords: Vec<Coord<f64>> = Vec::with_capacity(body.len() / 8);
-        let mut ring_ends: Vec<usize> = Vec::new();
-        for _ in 0..polygons {
-            for _ in 0..next()? {
-                let n = next()?;
-                let (mut x, mut y) = (0i64, 0i64);
-                for _ in 0..n {
-                    #[allow(clippy::cast_possible_wrap, reason = "the words are i32 differences")]
-                    {
-                        x += i64::from(next()? as i32);
-                        y += i64::from(next()? as i32);
-                    }
-                    #[allow(clippy::cast_precision_loss, reason = "micro-degrees")]
-                    coords.push(Coord {
-                        x: x as f64 / 1e6,
-                        y: y as f64 / 1e6,
-                    });
-                }
-                ring_ends.push(coords.len());
-            }
-        }
+        let (coords, ring_ends, polygons) = decode(bytes)?;
         let waterways = parse_waterways(waterways)?;
         Ok(Self::index(coords, &ring_ends, polygons, waterways))
     }

@@ -28,6 +28,8 @@ pub struct Detected {
     pub events: Events,
     pub encounters: Vec<Encounter>,
     pub calls: Vec<CallRow>,
+    /// The positions they were detected in (for the dossier's map).
+    pub tracks: Option<Tracks>,
 }
 
 /// The events of one vessel (by its MMSIs, and its IMO for reported calls).
@@ -77,6 +79,7 @@ pub fn detect(store: &DataStore, loaded: &Loaded, ports: &Gazetteer, only: Optio
         events,
         encounters,
         calls,
+        tracks: Some(tracks),
     })
 }
 

@@ -4,6 +4,7 @@
 pub mod behaviour;
 pub mod changes;
 pub mod detect;
+pub mod dossier;
 pub mod encounters;
 pub mod events;
 pub mod evidence;

@@ -9,6 +9,7 @@ use super::{Loaded, vessel_matches};
 use crate::cli::{ReportFilters, TrackArgs};
 use crate::error::{Outcome, UserError};
 use crate::matching::Query;
+use crate::model::ais::FixRow;
 use crate::report::track::{SegmentLine, track_rows};
 use crate::settings::{Filters, Settings};
 use crate::store::data::DataStore;
@@ -53,34 +54,14 @@ pub fn run(settings: &Settings, args: &TrackArgs, out: &mut dyn Write, err: &mut
             .hint("a name, an IMO number or an MMSI of an ingested vessel")
             .into());
     }
-    let min_gap = Behaviour::DEFAULT.min_gap_ms();
-    let segments: Vec<SegmentLine> = tracks
-        .each_of(&mmsis, &|rows| {
-            let mut out = Vec::new();
-            for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
-                let track = clean::clean(fixes, min_gap);
-                for (k, seg) in track.segments.iter().enumerate() {
-                    let points: Vec<(f64, f64, i64)> = seg
-                        .fixes
-                        .iter()
-                        .map(|&i| (fixes[i].lat(), fixes[i].lon(), fixes[i].ts_ms))
-                        .collect();
-                    out.push(SegmentLine {
-                        mmsi: fixes[0].mmsi,
-                        number: k + 1,
-                        started_by: match seg.start {
-                            Start::First => "first",
-                            Start::Teleport { .. } => "teleport",
-                            Start::Reappearance { .. } => "reappearance",
-                        },
-                        points,
-                    });
-                }
-            }
-            out
-        })?
+    let segments: Vec<SegmentLine> = segments(&tracks, &mmsis, &|f| (f.lat(), f.lon(), f.ts_ms))?
         .into_iter()
-        .flatten()
+        .map(|(mmsi, number, started_by, points)| SegmentLine {
+            mmsi,
+            number,
+            started_by,
+            points,
+        })
         .filter(|s| {
             let (first, last) = (s.points[0].2, s.points[s.points.len() - 1].2);
             filters.since_ms.is_none_or(|t| last >= t) && filters.until_ms.is_none_or(|t| first <= t)
@@ -88,4 +69,37 @@ pub fn run(settings: &Settings, args: &TrackArgs, out: &mut dyn Write, err: &mut
         .collect();
     track_rows(segments).write(settings.format, out)?;
     Ok(Outcome::Success)
+}
+
+/// A cleaned segment: its MMSI, its number in the MMSI's track (from 1), what started it
+/// (`first`, `teleport`, `reappearance`), and its accepted fixes as `point` makes them.
+pub(super) type Segment<P> = (u32, usize, &'static str, Vec<P>);
+
+/// The cleaned segments of these MMSIs' tracks (bad fixes left out).
+pub(super) fn segments<P: Send>(
+    tracks: &Tracks,
+    mmsis: &[u32],
+    point: &(dyn Fn(&FixRow) -> P + Sync),
+) -> anyhow::Result<Vec<Segment<P>>> {
+    let min_gap = Behaviour::DEFAULT.min_gap_ms();
+    Ok(tracks
+        .each_of(mmsis, &|rows| {
+            let mut out = Vec::new();
+            for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
+                let track = clean::clean(fixes, min_gap);
+                for (k, seg) in track.segments.iter().enumerate() {
+                    let started_by = match seg.start {
+                        Start::First => "first",
+                        Start::Teleport { .. } => "teleport",
+                        Start::Reappearance { .. } => "reappearance",
+                    };
+                    let points = seg.fixes.iter().map(|&i| point(&fixes[i])).collect();
+                    out.push((fixes[0].mmsi, k + 1, started_by, points));
+                }
+            }
+            out
+        })?
+        .into_iter()
+        .flatten()
+        .collect())
 }

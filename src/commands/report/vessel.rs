@@ -89,6 +89,7 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
         Format::Geojson => {
             return Err(UserError::new("report vessel has no GeoJSON").into());
         }
+        Format::Html => super::dossier::write(&store, &loaded, &found, &ports, &vessels, &profiles, out)?,
         Format::Csv => {
             let mut rows = Rows::new(TIMELINE_COLUMNS);
             for p in &profiles {
