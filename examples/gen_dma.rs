@@ -13,7 +13,8 @@
 //! `cargo run --release --example gen_dma -- encounters OUT_DIR` writes the encounter
 //! scenario (`fleetwatch::synth::encounters`) and its ports file.
 //! `cargo run --release --example gen_dma -- jaguar OUT_DIR` writes the Jaguar/Argent
-//! scenario of the case study (`fleetwatch::synth::jaguar`).
+//! scenario of the case study (`fleetwatch::synth::jaguar`); `sts OUT_DIR` the
+//! ship-to-ship case study's (`fleetwatch::synth::sts`).
 //! `cargo run --release --example gen_dma -- behaviour OUT_DIR` writes the behaviour
 //! scenario of the tests (two days, and `ports.csv`), to look at.
 //!
@@ -100,6 +101,13 @@ fn main() {
         let (name, bytes) = fleetwatch::synth::encounters::file();
         std::fs::write(out.join(name), bytes).expect("write");
         std::fs::write(out.join("ports.csv"), fleetwatch::synth::encounters::PORTS_CSV).expect("write");
+        return;
+    }
+    if args.first().is_some_and(|a| a == "sts") {
+        let out = std::path::PathBuf::from(args.get(1).map_or("/tmp/sts", String::as_str));
+        std::fs::create_dir_all(&out).expect("output directory");
+        let (name, bytes) = fleetwatch::synth::sts::file();
+        std::fs::write(out.join(name), bytes).expect("write");
         return;
     }
     if args.first().is_some_and(|a| a == "jaguar") {

@@ -118,7 +118,7 @@ fn circle_from(centre: (f64, f64), radius_km: f64, kn: f64, t0: i64, angle0: f64
 }
 
 /// Circling `centre` at `radius_km`, `kn` knots.
-fn circle(centre: (f64, f64), radius_km: f64, kn: f64, phase: f64) -> impl Fn(i64) -> Sample {
+pub(super) fn circle(centre: (f64, f64), radius_km: f64, kn: f64, phase: f64) -> impl Fn(i64) -> Sample {
     move |t| {
         #[allow(clippy::cast_precision_loss, reason = "minutes of a day")]
         let hours = t as f64 / H as f64;

@@ -52,11 +52,20 @@ pub mod mmsi {
     pub const CONVOY: [u32; 2] = [273_100_071, 273_100_072];
 }
 
-/// A track through timed waypoints (hours of the day, km north and east of `from`): a
-/// straight leg between each two at the speed it takes, still before the first and
-/// after the last with `still` as its status.
+/// A track through timed waypoints (hours of the scenario's day, km north and east of
+/// `from`): a straight leg between each two at the speed it takes, still before the
+/// first and after the last with `still` as its status.
 fn waypoints(from: (f64, f64), points: Vec<(f64, f64, f64)>, still: &'static str) -> impl Fn(i64) -> Sample {
-    let midnight = day();
+    waypoints_from(day(), from, points, still)
+}
+
+/// [`waypoints`] with the hours counted from `midnight`.
+pub(super) fn waypoints_from(
+    midnight: i64,
+    from: (f64, f64),
+    points: Vec<(f64, f64, f64)>,
+    still: &'static str,
+) -> impl Fn(i64) -> Sample {
     #[allow(clippy::cast_possible_truncation, reason = "hours of the scenario")]
     let at = move |hours: f64| midnight + (hours * 3_600_000.0).round() as i64;
     move |t| {

@@ -7,6 +7,7 @@
 pub mod behaviour;
 pub mod encounters;
 pub mod jaguar;
+pub mod sts;
 pub mod voyages;
 
 use std::fmt::Write as _;

@@ -169,6 +169,8 @@ impl Anomaly {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Observed {
     pub mmsi: u32,
+    /// Its first and last fix (bad or not).
+    pub heard_ms: (i64, i64),
     /// Its closed gaps, in time order.
     pub gaps: Vec<Gap>,
     /// Its latest accepted fix: an open gap starts there when the data goes on long enough.
@@ -203,6 +205,7 @@ pub fn observe(fixes: &[FixRow], params: &Params, scope: &Scope<'_>) -> Observed
     let gap_ms = gap_threshold(fixes, &track, min_gap);
     let mut seen = Observed {
         mmsi: first.mmsi,
+        heard_ms: (first.ts_ms, fixes[fixes.len() - 1].ts_ms),
         gap_ms,
         silences: silences(fixes, min_gap),
         ..Observed::default()

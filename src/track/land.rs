@@ -92,9 +92,12 @@ fn cell_id(row: usize, col: usize) -> u32 {
     (row * COLS + col) as u32
 }
 
-/// Every vertex of a mask (gzip-compressed or not), where each ring ends, and how many
-/// polygons it holds.
-fn decode(bytes: &[u8]) -> Result<(Vec<Coord<f64>>, Vec<usize>, usize), LandError> {
+/// Every vertex of a mask, where each ring ends (an index past its last vertex), and how
+/// many polygons it holds.
+type Decoded = (Vec<Coord<f64>>, Vec<usize>, usize);
+
+/// Decodes a mask, gzip-compressed or not.
+fn decode(bytes: &[u8]) -> Result<Decoded, LandError> {
     let raw = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;

@@ -1,5 +1,7 @@
-//! The Jaguar case study in `notebooks-exports/`, regenerated from fleetwatch's own
-//! output on the scenario built from the public facts; the test fails when it drifts.
+//! The case studies in `notebooks-exports/`, regenerated from fleetwatch's own output:
+//! the Jaguar case (Markdown, map and HTML dossier) on the scenario built from the
+//! public facts, and a ship-to-ship transfer after a dark period on a generated
+//! scenario (Markdown and HTML dossier); the tests fail when they drift.
 //! `FLEETWATCH_BLESS=1 cargo test --release --test cli case_study` rewrites it.
 
 #![allow(
@@ -245,4 +247,98 @@ lists use, and the call at Primorsk came while the UK listing was in force.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("notebooks-exports");
     compare_or_bless(&dir.join("jaguar-9293002.md"), &md);
     compare_or_bless(&dir.join("jaguar-9293002.svg"), &svg(&fw, &calls));
+    compare_or_bless(&dir.join("jaguar-9293002.html"), &html(&fw, "9293002"));
+}
+
+/// The dossier of a vessel, with the paths of the test's files as their bare names.
+fn html(fw: &Fw, query: &str) -> String {
+    let page = run(fw, &["report", "vessel", query, "--format", "html"]);
+    let temp = format!("{}/", fw.dir.path().display());
+    let fixtures = format!("{}/", fixture_path("records").display());
+    page.replace(&temp, "").replace(&fixtures, "")
+}
+
+#[test]
+fn the_ship_to_ship_case_study_is_reproducible() {
+    use fleetwatch::synth::sts;
+    let fw = Fw::new();
+    let (name, bytes) = sts::file();
+    let path = fw.dir.path().join(&name);
+    std::fs::write(&path, bytes).unwrap();
+    run(&fw, &["ingest", "--quiet", path.to_str().unwrap()]);
+    let pelagos = sts::PELAGOS_IMO;
+    let gaps = run(&fw, &["report", "gaps", "--vessel", pelagos, "--format", "table"]);
+    let encounters = run(&fw, &["report", "encounters", "--vessel", pelagos, "--format", "table"]);
+    let indicators = run(&fw, &["report", "indicators", "--vessel", pelagos, "--format", "table"]);
+    let encounter_csv = run(&fw, &["report", "encounters", "--vessel", pelagos, "--format", "csv"]);
+    assert_eq!(encounter_csv.lines().count(), 2, "one encounter: {encounter_csv}");
+    assert!(encounter_csv.contains(",alongside,sea,"), "{encounter_csv}");
+    assert!(encounter_csv.contains(",3.0,-3.0,true,,eu"), "{encounter_csv}");
+    assert!(gaps.contains("unexplained"), "{gaps}");
+    assert!(
+        indicators.contains("observed     encounters_with_listed_vessel"),
+        "{indicators}"
+    );
+    let md = format!(
+        r##"# Case study: a ship-to-ship transfer at sea after a dark period
+
+*Rendered from fleetwatch's own output; regenerate with
+`FLEETWATCH_BLESS=1 cargo test --release --test cli case_study`.*
+
+**The data.** A generated scenario (`fleetwatch::synth::sts`), not a real recording: two
+days (9-10 June 2025, UTC) in the Gulf of Laconia, where ship-to-ship transfers of
+Russian oil have been reported. An unlisted tanker, PELAGOS ONE (IMO {pelagos}, Marshall
+Islands), falls silent for 16 hours while six ships circling the gulf keep reporting; it
+is heard again two kilometres from where ARGENT (IMO 9293002, on the EU's Annex XLII
+since 21 May 2025) arrives, and the two lie 60 m apart, drifting, for 14 hours, while
+PELAGOS ONE's reported draught rises by 3 m and ARGENT's falls by 3 m. The names,
+positions and draughts are illustrative; the EU and OFAC lists are the ones bundled with
+fleetwatch.
+
+```sh
+cargo run --release --example gen_dma -- sts .
+fleetwatch ingest {name}
+```
+
+## 1. The silence
+
+```console
+$ fleetwatch report gaps --vessel {pelagos}
+{gaps}```
+
+Seven other vessels were heard within 20 km of where PELAGOS ONE fell silent, and of
+where it was heard again, during the silence: the receivers were hearing the area, so
+the gap is `unexplained`. That the transponder was switched off is an inference the data
+does not make.
+
+## 2. The encounter
+
+```console
+$ fleetwatch report encounters --vessel {pelagos}
+{encounters}```
+
+Alongside (a median distance of 60 m), at sea (outside every port area), for 13.7 hours;
+one draught rose by 3 m and the other fell by 3 m (`transfer_like`); ARGENT was on the EU
+list on the day (`listed_b=eu`). An encounter shows that two vessels were close and slow
+for hours and what draughts they reported; it does not show what, if anything, passed
+between them.
+
+## 3. The indicators
+
+```console
+$ fleetwatch report indicators --vessel {pelagos}
+{indicators}```
+
+## 4. The dossier
+
+`fleetwatch report vessel {pelagos} --format html > sts-laconia-9472139.html` writes
+[`sts-laconia-9472139.html`](sts-laconia-9472139.html): one file to open from disk or
+print, with the map of the track, the gap as a dashed line, ARGENT's track during the
+encounter, the time line, the reported speed and draught, the indicators and where each
+fact came from.
+"##
+    );
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("notebooks-exports");
+    compare_or_bless(&dir.join("sts-laconia-9472139.md"), &md);
+    compare_or_bless(&dir.join("sts-laconia-9472139.html"), &html(&fw, pelagos));
 }

@@ -5,8 +5,10 @@
 //! `FLEETWATCH_BLESS=1 cargo test --release` and review the diff.
 
 mod behaviour;
+mod browser;
 mod case_study;
 mod check;
+mod dossier;
 mod encounters;
 mod geojson;
 mod http;

@@ -60,6 +60,8 @@ pub struct Events {
     pub gaps: Vec<ClassedGap>,
     pub loiters: Vec<Loiter>,
     pub anomalies: Vec<Anomaly>,
+    /// When each MMSI was first and last heard.
+    pub heard: FxHashMap<u32, (i64, i64)>,
 }
 
 /// The transmitters of one IMO (vessels with more than one MMSI).
@@ -94,6 +96,7 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
     let Some(data_end) = observed.iter().filter_map(|o| o.silences.last().copied()).max() else {
         return Ok(Events::default());
     };
+    let spans: FxHashMap<u32, (i64, i64)> = observed.iter().map(|o| (o.mmsi, o.heard_ms)).collect();
     let (silences, silent_at) = if want.gaps {
         silences(&observed, &shared, data_end, want.params.min_gap_ms())
     } else {
@@ -126,6 +129,7 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
         gaps,
         loiters,
         anomalies,
+        heard: spans,
     })
 }
 

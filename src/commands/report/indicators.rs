@@ -42,7 +42,7 @@ pub fn run(settings: &Settings, args: &IndicatorArgs, out: &mut dyn Write) -> an
         evidence::detect(&store, &loaded, &ports, only.as_deref())?
     };
     let cx = Context::new(&loaded.vessels, &screen, &ports);
-    let judge = Judge::new(&loaded, &filters);
+    let judge = Judge::new(&loaded, &found, &filters);
     let mine = found.by_vessel(&vessels, &filters);
     let profiles: Vec<_> = vessels
         .iter()

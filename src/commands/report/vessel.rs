@@ -45,7 +45,7 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
     };
     let cx = Context::new(&loaded.vessels, &screen, &ports);
     let everything = Filters::default();
-    let judge = Judge::new(&loaded, &everything);
+    let judge = Judge::new(&loaded, &found, &everything);
     let mine = found.by_vessel(&vessels, &everything);
     let mut profiles: Vec<Profile<'_>> = vessels
         .iter()
@@ -112,7 +112,7 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
 }
 
 /// What a profile's indicators are judged against: the lists in force, the window of
-/// the events, and the end of the data (the newest time the store's vessels were seen,
+/// the events, and the end of the data (the newest fix or identity record of the store,
 /// or the window's end before it).
 pub(super) struct Judge<'a> {
     lists: &'a [ListVersion],
@@ -121,14 +121,10 @@ pub(super) struct Judge<'a> {
 }
 
 impl<'a> Judge<'a> {
-    pub(super) fn new(loaded: &'a Loaded, window: &'a Filters) -> Self {
-        let end = loaded
-            .vessels
-            .iter()
-            .flat_map(|v| v.spans.iter())
-            .map(|s| s.last_ms)
-            .max()
-            .unwrap_or_default();
+    pub(super) fn new(loaded: &'a Loaded, found: &Detected, window: &'a Filters) -> Self {
+        let spans = loaded.vessels.iter().flat_map(|v| v.spans.iter()).map(|s| s.last_ms);
+        let fixes = found.events.heard.values().map(|(_, last)| *last);
+        let end = spans.chain(fixes).max().unwrap_or_default();
         Self {
             lists: &loaded.lists,
             window,
@@ -136,12 +132,12 @@ impl<'a> Judge<'a> {
         }
     }
 
-    /// Whether AIS heard one of the vessel's transmitters in the window.
-    fn heard(&self, v: &Vessel) -> bool {
-        v.spans.iter().any(|s| {
-            s.source == "ais"
-                && self.window.since_ms.is_none_or(|t| s.last_ms >= t)
-                && self.window.until_ms.is_none_or(|t| s.first_ms <= t)
+    /// Whether one of the vessel's transmitters was heard in the window.
+    fn heard(&self, v: &Vessel, found: &Detected) -> bool {
+        v.mmsis().iter().any(|m| {
+            found.events.heard.get(m).is_some_and(|(first, last)| {
+                self.window.since_ms.is_none_or(|t| *last >= t) && self.window.until_ms.is_none_or(|t| *first <= t)
+            })
         })
     }
 }
@@ -170,7 +166,7 @@ pub(super) fn profile_of<'a>(
     let basis = Basis {
         lists: judge.lists,
         as_of_ms: judge.as_of_ms,
-        heard: judge.heard(v),
+        heard: judge.heard(v, found),
     };
     p.indicators = indicators(&p, Some(v), &basis);
     p

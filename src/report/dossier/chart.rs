@@ -125,7 +125,7 @@ pub fn series(label: &str, unit: &str, points: &[(i64, f32)], span: Span, class:
             lines.push(Vec::new());
         }
         last_ms = *t;
-        let columns = lines.last_mut().expect("a line was pushed");
+        let Some(columns) = lines.last_mut() else { continue };
         match columns.last_mut() {
             Some(c) if c.0 == col => {
                 c.1 = c.1.min(v);
@@ -164,7 +164,9 @@ mod tests {
     #[test]
     fn a_year_of_values_is_a_column_per_pixel() {
         let year = 365 * 86_400_000i64;
-        let points: Vec<(i64, f32)> = (0..262_800).map(|i| (i * 120_000, (i % 7) as f32)).collect();
+        let points: Vec<(i64, f32)> = (0..262_800i64)
+            .map(|i| (i * 120_000, f32::from(u8::try_from(i % 7).unwrap())))
+            .collect();
         let svg = series(
             "speed",
             "kn",

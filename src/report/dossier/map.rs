@@ -139,16 +139,19 @@ pub struct Marker {
     pub title: String,
 }
 
+/// One side of a clipping rectangle: which points are inside, and where an edge crosses it.
+type Side<'a> = (
+    &'a dyn Fn(Coord<f64>) -> bool,
+    &'a dyn Fn(Coord<f64>, Coord<f64>) -> Coord<f64>,
+);
+
 /// Clips a closed ring (in pixels) to a rectangle, one side after the other
 /// (Sutherland-Hodgman). `geo`'s boolean operations are exact for any polygons but
 /// cost a continent's ring for every map; a rectangle needs one linear pass a side,
 /// and the edges it leaves along the frame are drawn outside the view.
 fn clip_ring(ring: &[Coord<f64>], (x0, y0, x1, y1): (f64, f64, f64, f64)) -> Vec<Coord<f64>> {
     let mut out: Vec<Coord<f64>> = ring.to_vec();
-    let sides: [(
-        &dyn Fn(Coord<f64>) -> bool,
-        &dyn Fn(Coord<f64>, Coord<f64>) -> Coord<f64>,
-    ); 4] = [
+    let sides: [Side<'_>; 4] = [
         (&|c| c.x >= x0, &|a, b| at_x(a, b, x0)),
         (&|c| c.x <= x1, &|a, b| at_x(a, b, x1)),
         (&|c| c.y >= y0, &|a, b| at_y(a, b, y0)),
@@ -226,14 +229,19 @@ pub struct Drawn {
 
 /// The map as an SVG element: land, grid, lines, markers, scale.
 pub fn svg(view: &View, land: &[Vec<Coord<f64>>], lines: &[Line], markers: &[Marker]) -> (String, Drawn) {
-    let (w, h) = (WIDTH, view.height);
+    let (width, height) = (WIDTH, view.height);
     let mut drawn = Drawn::default();
     let mut s = String::new();
     let _ = write!(
         s,
-        r##"<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" role="img" aria-label="map of the track"><rect class="sea" width="{w:.0}" height="{h:.0}"/>"##
+        r#"<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" role="img" aria-label="map of the track"><rect class="sea" width="{width:.0}" height="{height:.0}"/>"#
     );
-    let frame = (-CLIP_MARGIN_PX, -CLIP_MARGIN_PX, w + CLIP_MARGIN_PX, h + CLIP_MARGIN_PX);
+    let frame = (
+        -CLIP_MARGIN_PX,
+        -CLIP_MARGIN_PX,
+        width + CLIP_MARGIN_PX,
+        height + CLIP_MARGIN_PX,
+    );
     let mut path = String::new();
     for ring in land {
         let px: Vec<Coord<f64>> = ring

@@ -112,6 +112,15 @@ fn ms(text: &str) -> Option<i64> {
         .map(|t| t.timestamp_millis())
 }
 
+/// A kind of event row: its kind, its rows, the columns of its position, and what it says.
+type Kind<'a> = (
+    &'static str,
+    &'a Rows,
+    &'a str,
+    &'a str,
+    &'a dyn Fn(&Rows, usize) -> String,
+);
+
 /// The events of a profile (its calls at their ports, and its behaviour rows), by start.
 pub fn events(d: &Dossier<'_>) -> Vec<Event> {
     let p = d.profile;
@@ -130,7 +139,7 @@ pub fn events(d: &Dossier<'_>) -> Vec<Event> {
         });
     }
     if let Some(b) = &p.behaviour {
-        let kinds: [(&'static str, &Rows, &str, &str, &dyn Fn(&Rows, usize) -> String); 4] = [
+        let kinds: [Kind<'_>; 4] = [
             ("gap", &b.gaps, "start_lat", "start_lon", &|r, i| {
                 format!("{} h, class {}", r.text(i, "duration_h"), r.text(i, "class"))
             }),
@@ -251,7 +260,7 @@ pub fn write(dossiers: &[Dossier<'_>], provenance: &Provenance, out: &mut dyn Wr
         article(&mut s, d);
     }
     provenance_section(&mut s, provenance);
-    let _ = write!(s, "<script>{SCRIPT}</script></body></html>\n");
+    let _ = writeln!(s, "<script>{SCRIPT}</script></body></html>");
     out.write_all(s.as_bytes())
 }
 
@@ -263,24 +272,35 @@ fn heading(p: &Profile<'_>) -> String {
     }
 }
 
-/// The colour of each identity (MMSI and name), in order of first appearance.
-fn identities(runs: &[Run]) -> Vec<((u32, Option<String>), &'static str, i64, i64, usize)> {
-    let mut out: Vec<((u32, Option<String>), &'static str, i64, i64, usize)> = Vec::new();
+/// An identity the track was under (MMSI and name), its colour, and when and how often.
+struct Identity {
+    key: (u32, Option<String>),
+    colour: &'static str,
+    first_ms: i64,
+    last_ms: i64,
+    fixes: usize,
+}
+
+/// The identities of the runs, each with its colour, in order of first appearance.
+fn identities(runs: &[Run]) -> Vec<Identity> {
+    let mut out: Vec<Identity> = Vec::new();
     for r in runs {
         let (Some(first), Some(last)) = (r.fixes.first(), r.fixes.last()) else {
             continue;
         };
         let key = (r.mmsi, r.name.clone());
-        match out.iter_mut().find(|e| e.0 == key) {
-            Some(e) => {
-                e.2 = e.2.min(first.ts_ms);
-                e.3 = e.3.max(last.ts_ms);
-                e.4 += r.fixes.len();
-            }
-            None => {
-                let colour = PALETTE[out.len() % PALETTE.len()];
-                out.push((key, colour, first.ts_ms, last.ts_ms, r.fixes.len()));
-            }
+        if let Some(e) = out.iter_mut().find(|e| e.key == key) {
+            e.first_ms = e.first_ms.min(first.ts_ms);
+            e.last_ms = e.last_ms.max(last.ts_ms);
+            e.fixes += r.fixes.len();
+        } else {
+            out.push(Identity {
+                key,
+                colour: PALETTE[out.len() % PALETTE.len()],
+                first_ms: first.ts_ms,
+                last_ms: last.ts_ms,
+                fixes: r.fixes.len(),
+            });
         }
     }
     out
@@ -289,9 +309,9 @@ fn identities(runs: &[Run]) -> Vec<((u32, Option<String>), &'static str, i64, i6
 fn article(s: &mut String, d: &Dossier<'_>) {
     let p = d.profile;
     let mmsis: Vec<String> = p.mmsis.iter().map(|m| mmsi::digits(*m)).collect();
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<article><header><h1>{}</h1><p class=\"ids\">{} · MMSI {}</p><p>This dossier states what the data shows, with the source of each fact; it is not a finding of guilt.</p></header>\n",
+        "<article><header><h1>{}</h1><p class=\"ids\">{} · MMSI {}</p><p>This dossier states what the data shows, with the source of each fact; it is not a finding of guilt.</p></header>",
         esc(p.name.as_deref().unwrap_or("(no name)")),
         esc(&p
             .imo
@@ -383,7 +403,7 @@ fn map_section(s: &mut String, d: &Dossier<'_>, events: &[Event]) {
     let mut lines: Vec<map::Line> = Vec::new();
     for r in &d.runs {
         let key = (r.mmsi, r.name.clone());
-        let colour = colours.iter().find(|c| c.0 == key).map_or(PALETTE[0], |c| c.1);
+        let colour = colours.iter().find(|c| c.key == key).map_or(PALETTE[0], |c| c.colour);
         lines.push(map::Line {
             class: "track",
             colour: colour.to_string(),
@@ -427,19 +447,21 @@ fn map_section(s: &mut String, d: &Dossier<'_>, events: &[Event]) {
     let (svg, drawn) = map::svg(&view, &land, &lines, &markers);
     let fixes: usize = d.runs.iter().map(|r| r.fixes.len()).sum();
     let _ = write!(s, "<section id=\"map\"><h2>Map</h2>{svg}<ul class=\"legend\">");
-    for ((m, name), colour, first, last, n) in &colours {
+    for c in &colours {
         let _ = write!(
             s,
-            "<li><span class=\"swatch\" style=\"background:{colour}\"></span>{} · MMSI {}: {} to {}, {n} fixes</li>",
-            esc(name.as_deref().unwrap_or("(no name)")),
-            mmsi::digits(*m),
-            rfc3339(*first),
-            rfc3339(*last)
+            "<li><span class=\"swatch\" style=\"background:{}\"></span>{} · MMSI {}: {} to {}, {} fixes</li>",
+            c.colour,
+            esc(c.key.1.as_deref().unwrap_or("(no name)")),
+            mmsi::digits(c.key.0),
+            rfc3339(c.first_ms),
+            rfc3339(c.last_ms),
+            c.fixes
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "</ul><p class=\"caption\">The track after cleaning (bad fixes left out), coloured by the name and MMSI the vessel broadcast; dashed red: an AIS gap from where the vessel fell silent to where it was heard again; dotted black: an encounter partner's track during the encounter; markers: port calls (dark, labelled), gaps (red), encounters (amber), loitering (green), anomalies (purple). Web Mercator; the scale holds at the latitude it names. The line is simplified (Ramer-Douglas-Peucker) to {} px, about {:.0} m: {} of {fixes} fixes drawn. Land: GSHHG full resolution, simplified to 0.002 degree (LGPL-3.0), {} points drawn.</p></section>\n",
+        "</ul><p class=\"caption\">The track after cleaning (bad fixes left out), coloured by the name and MMSI the vessel broadcast; dashed red: an AIS gap from where the vessel fell silent to where it was heard again; dotted black: an encounter partner's track during the encounter; markers: port calls (dark, labelled), gaps (red), encounters (amber), loitering (green), anomalies (purple). Web Mercator; the scale holds at the latitude it names. The line is simplified (Ramer-Douglas-Peucker) to {} px, about {:.0} m: {} of {fixes} fixes drawn. Land: GSHHG full resolution, simplified to 0.002 degree (LGPL-3.0), {} points drawn.</p></section>",
         map::TOLERANCE_PX,
         map::TOLERANCE_PX * view.metres_per_px(),
         drawn.track_points,
