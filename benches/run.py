@@ -1,7 +1,7 @@
 """The benchmark suite: fleetwatch and DuckDB side by side, on the same generated files,
 in the same run. One command (from the repository root):
 
-    python3 benches/run.py [--quick] [--work DIR] [--runs N] [--only behaviour|encounters]
+    python3 benches/run.py [--quick] [--work DIR] [--runs N] [--only behaviour|encounters|dossier]
 
 It builds fleetwatch (release), installs its peer (the `duckdb` Python package, into
 DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`,
@@ -22,6 +22,8 @@ DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`
       (benches/gaps_duckdb.py), and the two gap lists are compared field for field;
       `report encounters` on both, DuckDB running the grid, the cell self-join and the
       runs in SQL (benches/encounters_duckdb.py), compared field for field;
+  (f) dossier: `report vessel --format html` for one tanker with a year of two-minute
+      fixes (no DuckDB peer: it is fleetwatch's own output), with the file's size;
   (c) check: cold-start latency of one name query (DuckDB: a Python process that
       imports duckdb and filters the same list file by name);
   (d) screening: 100,000 names against all bundled lists (DuckDB: jaro_winkler
@@ -196,6 +198,42 @@ def encounter_rows(fw, py, store, name, runs, work):
              f"{encounter_agreement(counted['out'], duck_out)}; peak {m_fw:.0f} MB vs {m_dk:.0f} MB")]
 
 
+def dossier_rows(fw, ex, runs, work, quick):
+    """A table row: the HTML dossier of one tanker with a year of two-minute fixes
+    (a month with --quick), from its store."""
+    days = 30 if quick else 365
+    data = os.path.join(work, f"dossier-{days}")
+    store = os.path.join(data, "store")
+    if not os.path.isdir(store):
+        print(f"generating {days} days of one tanker's two-minute fixes ...", file=sys.stderr)
+        sh([os.path.join(ex, "gen_dma"), "voyages", "1", "2", str(days), data], stderr=subprocess.DEVNULL)
+        files = sorted(os.path.join(data, f) for f in os.listdir(data) if f.endswith(".csv"))
+        with open(files[0]) as f:
+            f.readline()
+            mmsi = f.readline().split(",")[2]
+        records = os.path.join(data, "records.txt")
+        with open(records, "w") as f:
+            f.write(f"imo,mmsi,name,flag,call_sign,observed_at\n9074729,{mmsi},YEAR TANKER,LR,,2025-01-01\n")
+        sh([fw, "--quiet", "--data-dir", store, "ingest"] + files + [records])
+    with open(os.path.join(data, "records.txt")) as f:
+        mmsi = f.read().splitlines()[1].split(",")[1]
+    out = os.path.join(work, "dossier.html")
+    cmd = [fw, "--data-dir", store, "report", "vessel", mmsi, "--format", "html"]
+
+    def run():
+        with open(out, "w") as f:
+            start = time.perf_counter()
+            subprocess.run(cmd, stdout=f, check=True)
+            return time.perf_counter() - start
+
+    t = best(runs, run)
+    with open(out) as f:
+        page = f.read()
+    drawn = page.split("The line is simplified")[1].split(": ")[1].split(" fixes drawn")[0]
+    return [(f"(f) report vessel --format html, one tanker, {days} days of 2-minute fixes", t, None,
+             f"{os.path.getsize(out) / 1e6:.2f} MB; {drawn} fixes drawn; peak {peak_mb(cmd):.0f} MB")]
+
+
 def direct_calls_row(name, fw, py, day_csv, runs, empty):
     """A table row: port calls straight from a CSV file, fleetwatch (`--input`, no store)
     and DuckDB (the rule over `read_csv`) in turn; `empty` is a data directory without a
@@ -264,7 +302,7 @@ def main():
     ap.add_argument("--work", default="/tmp/fleetwatch-bench", help="where data and results go")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="tiny inputs, for a smoke test")
-    ap.add_argument("--only", choices=["behaviour", "encounters"],
+    ap.add_argument("--only", choices=["behaviour", "encounters", "dossier"],
                     help="only these workloads (the stores are made when missing)")
     args = ap.parse_args()
     work = args.work
@@ -300,6 +338,10 @@ def main():
             sh([os.path.join(ex, "gen_names"), str(names)], stdout=f)
 
     rows = []
+    if args.only == "dossier":
+        rows += dossier_rows(fw, ex, args.runs, work, args.quick)
+        write_table(rows, args, fw, duck_version, work)
+        return
     if args.only:
         store = os.path.join(work, "store-day")
         if not os.path.isdir(store):
@@ -437,6 +479,9 @@ def main():
     rows += encounter_rows(fw, py, vstore, "the stored week of voyages", args.runs, work)
     rows += behaviour_rows(fw, py, store, "the stored day of (a)", args.runs, work)
     rows += encounter_rows(fw, py, store, "the stored day of (a)", args.runs, work)
+
+    # (f) the dossier
+    rows += dossier_rows(fw, ex, args.runs, work, args.quick)
 
     # (c) check cold start
     def lat(cmd, n=30):

@@ -442,16 +442,21 @@ Examples:
   fleetwatch report listed --format csv > listed.csv
   fleetwatch report listed --include-possible --since 2025-05-01")]
     Listed(ListedArgs),
-    /// One vessel's profile: identity timeline, listings, findings
+    /// One vessel's profile: identity timeline, listings, events, findings, indicators; --format html the dossier
     #[command(after_help = "\
 Listings are the lists' entries for the vessel's IMO number or MMSI. With
 --include-possible, the listed hulls that only a name of the vessel matches (nothing in
 its data contradicting it) are shown apart, as possible matches.
 
+With --format html, the dossier: one self-contained HTML file (no network, prints on A4)
+with the profile, a map of the track and its events, a time line, the reported speed and
+draught, the indicators, what the data does not show, and where each fact came from.
+
 Examples:
   fleetwatch report vessel 9293002
   fleetwatch report vessel JAGUAR --format json
-  fleetwatch report vessel JAGUAR --include-possible")]
+  fleetwatch report vessel JAGUAR --include-possible
+  fleetwatch report vessel 9293002 --format html > argent.html")]
     Vessel {
         /// A name, an IMO number or an MMSI
         #[arg(value_name = "QUERY")]

@@ -47,9 +47,17 @@ pub struct Mine<'d> {
 /// behaviour events of every vessel (the evidence of a gap is the others'), the
 /// encounters at sea, and the port calls. With `only`, the encounters and port calls are
 /// those of these MMSIs (and of their partners'); without, of every vessel.
-pub fn detect(store: &DataStore, loaded: &Loaded, ports: &Gazetteer, only: Option<&[u32]>) -> anyhow::Result<Detected> {
-    let tracks = Tracks::from_store(store, &Filters::default(), Reach::Window, &|_| true)?;
-    let land = LandMask::bundled().map_err(|e| UserError::new(format!("the bundled land mask: {e}")))?;
+pub(super) fn detect(store: &DataStore, loaded: &Loaded, ports: &Gazetteer, only: Option<&[u32]>) -> anyhow::Result<Detected> {
+    // The land mask is read beside the positions (it takes a core for most of a second).
+    let (land, tracks) = std::thread::scope(|scope| {
+        let land = scope.spawn(LandMask::bundled);
+        let tracks = Tracks::from_store(store, &Filters::default(), Reach::Window, &|_| true);
+        (land.join().expect("reading the land mask does not panic"), tracks)
+    });
+    let (land, tracks) = (
+        land.map_err(|e| UserError::new(format!("the bundled land mask: {e}")))?,
+        tracks?,
+    );
     let want = Want {
         gaps: true,
         params: Behaviour::DEFAULT,
