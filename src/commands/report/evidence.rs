@@ -47,7 +47,12 @@ pub struct Mine<'d> {
 /// behaviour events of every vessel (the evidence of a gap is the others'), the
 /// encounters at sea, and the port calls. With `only`, the encounters and port calls are
 /// those of these MMSIs (and of their partners'); without, of every vessel.
-pub(super) fn detect(store: &DataStore, loaded: &Loaded, ports: &Gazetteer, only: Option<&[u32]>) -> anyhow::Result<Detected> {
+pub(super) fn detect(
+    store: &DataStore,
+    loaded: &Loaded,
+    ports: &Gazetteer,
+    only: Option<&[u32]>,
+) -> anyhow::Result<Detected> {
     // The land mask is read beside the positions (it takes a core for most of a second).
     let (land, tracks) = std::thread::scope(|scope| {
         let land = scope.spawn(LandMask::bundled);
