@@ -1,11 +1,11 @@
 //! The HTML dossier in a real browser: headless Chromium opens it from a file, driven
 //! over the `DevTools` protocol (a `WebSocket` on 127.0.0.1):
 //! no console error, no network request, a marker for every event of the report, every
-//! citation in the text, the track's colour on the screenshot where the track is, and a
-//! vessel name holding `<script>` shown as text.
+//! citation in the text, the track's colour on the screenshot where the track is, A4
+//! pages when printed, and a vessel name holding `<script>` shown as text.
 //!
 //! Chromium is Debian's `chromium` (`.ci/run` installs it). Without one on PATH the
-//! tests say so and pass, unless `FLEETWATCH_REQUIRE_BROWSER` is set (as CI sets it).
+//! tests say so and pass, unless `FLEETWATCH_REQUIRE_TOOLS` is set (as CI sets it).
 
 use std::io::{BufRead, Read};
 use std::net::TcpStream;
@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use serde_json::{Value, json};
 
 use crate::case_study::jaguar_store;
-use crate::{Fw, fixture_path};
+use crate::{Fw, every, fixture_path};
 
 fn chromium() -> Option<&'static str> {
     let found = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|b| {
@@ -28,8 +28,8 @@ fn chromium() -> Option<&'static str> {
     });
     if found.is_none() {
         assert!(
-            std::env::var_os("FLEETWATCH_REQUIRE_BROWSER").is_none(),
-            "FLEETWATCH_REQUIRE_BROWSER is set and no chromium is on PATH"
+            std::env::var_os("FLEETWATCH_REQUIRE_TOOLS").is_none(),
+            "FLEETWATCH_REQUIRE_TOOLS is set and no chromium is on PATH"
         );
         eprintln!("no chromium on PATH: the browser tests of the dossier did not run (apt-get install chromium)");
     }
@@ -272,10 +272,10 @@ fn the_jaguar_dossier_opens_in_a_browser_whole() {
     let fw = jaguar_store();
     let (path, json) = dossier(&fw, "9293002", "argent.html");
     let page = url(&path);
-    let mut b = Browser::launch(binary);
-    b.open(&page);
-    assert_eq!(b.errors(), Vec::<String>::new(), "console errors");
-    assert_eq!(b.requests(&page), Vec::<String>::new(), "network requests");
+    let mut browser = Browser::launch(binary);
+    browser.open(&page);
+    assert_eq!(browser.errors(), Vec::<String>::new(), "console errors");
+    assert_eq!(browser.requests(&page), Vec::<String>::new(), "network requests");
 
     // A marker for every event: each port call, gap, encounter, loitering, anomaly.
     let v = &json[0];
@@ -287,7 +287,7 @@ fn the_jaguar_dossier_opens_in_a_browser_whole() {
         "loitering": count("loitering"),
         "anomaly": count("anomalies"),
     });
-    let shown = b.eval(
+    let shown = browser.eval(
         "JSON.stringify(Object.fromEntries(['call','gap','encounter','loitering','anomaly'].map(k => [k, document.querySelectorAll('svg.map .marker[data-kind=\"' + k + '\"]').length])))",
     );
     assert_eq!(
@@ -297,7 +297,7 @@ fn the_jaguar_dossier_opens_in_a_browser_whole() {
     assert_eq!(expected["call"], 3, "Ust-Luga, Sikka, Primorsk");
 
     // Every citation, as the profile gives it, is in the text.
-    let text = b.eval("document.body.innerText");
+    let text = browser.eval("document.body.innerText");
     let text = text.as_str().unwrap();
     let citations: Vec<&str> = v["listings"]
         .as_array()
@@ -312,14 +312,14 @@ fn the_jaguar_dossier_opens_in_a_browser_whole() {
 
     // The track's colour is on the screenshot where the track is drawn (halfway along
     // one of its drawn edges, away from the markers at its vertices).
-    let at = b.eval(
+    let at = browser.eval(
         "(() => { const l = [...document.querySelectorAll('svg.map polyline.track')].sort((a, b) => b.points.numberOfItems - a.points.numberOfItems)[0]; \
          l.scrollIntoView({block: 'center'}); const m = l.getScreenCTM(); const k = Math.floor(l.points.numberOfItems / 3), a = l.points.getItem(k), c = l.points.getItem(k + 1); \
          const p = {x: (a.x + c.x) / 2, y: (a.y + c.y) / 2}; \
          return JSON.stringify({x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f, colour: l.getAttribute('stroke'), w: innerWidth, h: innerHeight}); })()",
     );
     let at: Value = serde_json::from_str(at.as_str().unwrap()).unwrap();
-    let shot = b.call("Page.captureScreenshot", &json!({"format": "png"}));
+    let shot = browser.call("Page.captureScreenshot", &json!({"format": "png"}));
     let png = base64_decode(shot["data"].as_str().unwrap());
     let (pixels, width) = decode_png(&png);
     if let Some(dir) = std::env::var_os("FLEETWATCH_KEEP_SCREENSHOT") {
@@ -350,6 +350,30 @@ fn the_jaguar_dossier_opens_in_a_browser_whole() {
     assert!(coloured > 50, "the track is {coloured} pixels");
     let distinct: std::collections::BTreeSet<[u8; 3]> = pixels.iter().copied().collect();
     assert!(distinct.len() > 20, "a blank screenshot ({} colours)", distinct.len());
+
+    // It prints on A4 pages (595 x 842 points), as its style asks.
+    let pdf = browser.call(
+        "Page.printToPDF",
+        &json!({"preferCSSPageSize": true, "printBackground": true}),
+    );
+    let pdf = base64_decode(pdf["data"].as_str().unwrap());
+    let text = String::from_utf8_lossy(&pdf);
+    if let Some(dir) = std::env::var_os("FLEETWATCH_KEEP_SCREENSHOT") {
+        std::fs::write(Path::new(&dir).join("dossier.pdf"), &pdf).unwrap();
+    }
+    assert!(text.starts_with("%PDF-"));
+    let boxes: Vec<(f64, f64)> = text
+        .match_indices("/MediaBox [0 0 ")
+        .filter_map(|(i, m)| {
+            let mut n = text[i + m.len()..].split([' ', ']']).map(str::parse::<f64>);
+            Some((n.next()?.ok()?, n.next()?.ok()?))
+        })
+        .collect();
+    assert!((2..=12).contains(&boxes.len()), "{} pages", boxes.len());
+    assert!(
+        every(&boxes, |(w, h)| (w - 595.0).abs() < 2.0 && (h - 842.0).abs() < 2.0),
+        "{boxes:?}"
+    );
 }
 
 #[test]

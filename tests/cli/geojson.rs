@@ -150,3 +150,97 @@ fn a_track_is_its_segments_as_lines_with_the_time_of_each_fix() {
     let none = fw.run(&["report", "track", "NO SUCH SHIP"]);
     assert_eq!(none.code, 2, "{}", none.stderr);
 }
+
+/// `ogrinfo` (GDAL, what QGIS reads `GeoJSON` with), when installed: CI installs it and
+/// sets `FLEETWATCH_REQUIRE_TOOLS`; without it the test says so and passes.
+fn ogrinfo() -> bool {
+    let found = std::process::Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("FLEETWATCH_REQUIRE_TOOLS").is_none(),
+            "FLEETWATCH_REQUIRE_TOOLS is set and there is no ogrinfo (apt-get install gdal-bin)"
+        );
+        eprintln!("no ogrinfo on PATH: GDAL did not open the GeoJSON (apt-get install gdal-bin)");
+    }
+    found
+}
+
+/// What GDAL says of a `GeoJSON` file: its feature count and its extent (min lon, min lat,
+/// max lon, max lat).
+fn gdal_summary(path: &std::path::Path) -> (usize, [f64; 4]) {
+    let out = std::process::Command::new("ogrinfo")
+        .args(["-ro", "-al", "-so"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let (text, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success() && !err.contains("ERROR"), "{err}");
+    let count = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Feature Count: "))
+        .unwrap_or_else(|| panic!("{text}"))
+        .trim()
+        .parse()
+        .unwrap();
+    // Extent: (22.565000, 36.545000) - (23.001000, 36.760000)
+    let extent = text.lines().find_map(|l| l.strip_prefix("Extent: ")).unwrap();
+    let n: Vec<f64> = extent
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter(|s| !s.is_empty() && *s != "-")
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (count, [n[0], n[1], n[2], n[3]])
+}
+
+#[test]
+fn gdal_opens_every_report_of_places_as_it_is() {
+    if !ogrinfo() {
+        return;
+    }
+    let (fw, ports) = crate::behaviour::scenario(1);
+    let jumper = fleetwatch::synth::behaviour::mmsi::TELEPORT.to_string();
+    let met = Fw::new();
+    let (name, bytes) = fleetwatch::synth::encounters::file();
+    let file = met.dir.path().join(name);
+    std::fs::write(&file, bytes).unwrap();
+    assert_eq!(met.run(&["--quiet", "ingest", file.to_str().unwrap()]).code, 0);
+    let met_ports = met.dir.path().join("ports.csv");
+    std::fs::write(&met_ports, fleetwatch::synth::encounters::PORTS_CSV).unwrap();
+    let met_ports = met_ports.to_string_lossy().into_owned();
+    let reports: [(&Fw, &[&str]); 6] = [
+        (&fw, &["port-calls", "--ports", &ports]),
+        (&fw, &["gaps", "--ports", &ports]),
+        (&fw, &["loitering", "--ports", &ports]),
+        (&fw, &["anomalies"]),
+        (&fw, &["track", &jumper]),
+        (&met, &["encounters", "--ports", &met_ports]),
+    ];
+    for (fw, args) in reports {
+        let v = geojson(fw, args);
+        let features = v["features"].as_array().unwrap();
+        assert!(!features.is_empty(), "{args:?}");
+        let path = fw.dir.path().join(format!("{}.geojson", args[0]));
+        std::fs::write(&path, v.to_string()).unwrap();
+        let (count, [lon0, lat0, lon1, lat1]) = gdal_summary(&path);
+        assert_eq!(count, features.len(), "{args:?}");
+        // GDAL reads the first coordinate as the longitude: the extent is ours.
+        let all: Vec<(f64, f64)> = features
+            .iter()
+            .filter(|f| !f["geometry"].is_null())
+            .flat_map(|f| coords(&f["geometry"]))
+            .collect();
+        let lon_min = all.iter().map(|c| c.0).fold(f64::MAX, f64::min);
+        let lat_max = all.iter().map(|c| c.1).fold(f64::MIN, f64::max);
+        assert!(
+            (lon0 - lon_min).abs() < 1e-5 && (lat1 - lat_max).abs() < 1e-5,
+            "{args:?}"
+        );
+        assert!(lon0 <= lon1 && lat0 <= lat1);
+    }
+}
