@@ -329,15 +329,27 @@ pub fn anomaly_id(a: &Anomaly) -> String {
     event_id(a.kind.as_str(), &a.vessels, a.start_ms)
 }
 
+/// An anomaly's `vessels` cell: every vessel it names, `;`-joined.
+pub fn anomaly_vessels(a: &Anomaly) -> String {
+    let vessels: Vec<String> = a.vessels.iter().map(|m| mmsi::digits(*m)).collect();
+    vessels.join(";")
+}
+
 /// Anomalies sorted by IMO, MMSI, start, kind.
-pub fn anomaly_rows(mut anomalies: Vec<Anomaly>, cx: &Context<'_>) -> Rows {
-    anomalies.sort_by(|a, b| {
+pub fn anomaly_rows(anomalies: &[Anomaly], cx: &Context<'_>) -> Rows {
+    let joined: Vec<String> = anomalies.iter().map(anomaly_vessels).collect();
+    anomaly_rows_of(anomalies.iter().zip(joined.iter().map(String::as_str)).collect(), cx)
+}
+
+/// [`anomaly_rows`] with each anomaly's `vessels` cell given: an interference area
+/// naming thousands of vessels is in each one's profile, and is joined once.
+pub fn anomaly_rows_of(mut anomalies: Vec<(&Anomaly, &str)>, cx: &Context<'_>) -> Rows {
+    anomalies.sort_by(|(a, _), (b, _)| {
         (cx.imo(a.mmsi), a.mmsi, a.start_ms, a.kind).cmp(&(cx.imo(b.mmsi), b.mmsi, b.start_ms, b.kind))
     });
     let mut rows = Rows::new(ANOMALY_COLUMNS);
-    for a in &anomalies {
+    for (a, vessels) in anomalies {
         let [imo, mmsi, name] = cx.who(a.mmsi, a.start_ms);
-        let vessels: Vec<String> = a.vessels.iter().map(|m| mmsi::digits(*m)).collect();
         let place = a
             .other
             .map_or(Place::Point(a.lat, a.lon), |o| Place::Line(vec![(a.lat, a.lon), o]));
@@ -356,7 +368,7 @@ pub fn anomaly_rows(mut anomalies: Vec<Anomaly>, cx: &Context<'_>) -> Rows {
                 a.other.map_or(Cell::Null, |o| coord(o.0)),
                 a.other.map_or(Cell::Null, |o| coord(o.1)),
                 num(a.distance_km, 1),
-                Cell::Str(vessels.join(";")),
+                Cell::from(vessels),
                 Cell::Str(a.detail.clone()),
             ],
             Some(place),

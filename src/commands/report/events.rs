@@ -240,7 +240,7 @@ fn select(
             loiter_rows(kept, cx)
         }
         Report::Anomalies(_) => {
-            let kept = found
+            let kept: Vec<_> = found
                 .anomalies
                 .into_iter()
                 .filter(|a| {
@@ -249,7 +249,7 @@ fn select(
                         && (!filters.listed_only || a.vessels.iter().any(|m| keep.listed(*m, a.start_ms)))
                 })
                 .collect();
-            anomaly_rows(kept, cx)
+            anomaly_rows(&kept, cx)
         }
     }
 }

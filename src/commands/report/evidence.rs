@@ -9,11 +9,13 @@ use super::detect::{Reach, Tracks};
 use super::{Loaded, gazetteer};
 use crate::error::UserError;
 use crate::report::calls::{self, CallRow};
-use crate::report::events::{Context, PartnerCall, anomaly_rows, gap_rows, loiter_rows, partner_rows};
+use crate::report::events::{
+    Context, PartnerCall, anomaly_rows_of, anomaly_vessels, gap_rows, loiter_rows, partner_rows,
+};
 use crate::report::vessel::{CallLine, EventRows};
 use crate::settings::Filters;
 use crate::store::data::DataStore;
-use crate::track::behaviour::{Anomaly, Loiter, Params as Behaviour};
+use crate::track::behaviour::{Loiter, Params as Behaviour};
 use crate::track::encounters::{Encounter, Params as Encounters};
 use crate::track::gaps::DEFAULT_NEIGHBOUR_KM;
 use crate::track::land::LandMask;
@@ -30,6 +32,10 @@ pub struct Detected {
     pub calls: Vec<CallRow>,
     /// The positions they were detected in (for the dossier's map).
     pub tracks: Option<Tracks>,
+    /// Each anomaly's `vessels` cell, joined when first wanted.
+    joined: Vec<std::sync::OnceLock<String>>,
+    /// The calls of each MMSI and of each IMO (indices into `calls`), for partners.
+    calls_of: (FxHashMap<u32, Vec<usize>>, FxHashMap<String, Vec<usize>>),
 }
 
 /// The events of one vessel (by its MMSIs, and its IMO for reported calls).
@@ -37,8 +43,8 @@ pub struct Detected {
 pub struct Mine<'d> {
     pub gaps: Vec<&'d ClassedGap>,
     pub loiters: Vec<&'d Loiter>,
-    /// Its own anomalies, and the interference areas that name it.
-    pub anomalies: Vec<&'d Anomaly>,
+    /// Its own anomalies, and the interference areas that name it (by index).
+    pub anomalies: Vec<usize>,
     pub encounters: Vec<&'d Encounter>,
     pub calls: Vec<&'d CallRow>,
 }
@@ -88,7 +94,23 @@ pub(super) fn detect(
     let keep = |m: u32| wanted.as_ref().is_none_or(|w| w.binary_search(&m).is_ok());
     let detected = tracks.port_calls(ports, &Params::default(), &keep)?;
     let calls = calls::collect(detected, store.port_call_records()?, ports, &loaded.vessels);
+    let mut calls_of = (
+        FxHashMap::<u32, Vec<usize>>::default(),
+        FxHashMap::<String, Vec<usize>>::default(),
+    );
+    for (k, c) in calls.iter().enumerate() {
+        if let Some(m) = c.mmsi {
+            calls_of.0.entry(m).or_default().push(k);
+        }
+        if let Some(imo) = &c.imo {
+            calls_of.1.entry(imo.clone()).or_default().push(k);
+        }
+    }
     Ok(Detected {
+        joined: (0..events.anomalies.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect(),
+        calls_of,
         events,
         encounters,
         calls,
@@ -127,12 +149,15 @@ impl Detected {
                 out[i].loiters.push(l);
             }
         }
-        for a in self.events.anomalies.iter().filter(|a| window.in_window(a.start_ms)) {
+        for (k, a) in self.events.anomalies.iter().enumerate() {
+            if !window.in_window(a.start_ms) {
+                continue;
+            }
             let mut named: Vec<usize> = a.vessels.iter().filter_map(at).collect();
             named.sort_unstable();
             named.dedup();
             for i in named {
-                out[i].anomalies.push(a);
+                out[i].anomalies.push(k);
             }
         }
         for e in self.encounters.iter().filter(|e| window.in_window(e.start_ms)) {
@@ -156,10 +181,15 @@ impl Detected {
 
     /// The port calls of an encounter's partner (by its MMSI, or the IMO its vessel has).
     fn partner_calls(&self, partner: u32, cx: &Context<'_>) -> Vec<PartnerCall> {
-        let imo = cx.imo(partner);
-        self.calls
-            .iter()
-            .filter(|c| c.mmsi == Some(partner) || (imo.is_some() && c.imo.as_deref() == imo))
+        let (by_mmsi, by_imo) = &self.calls_of;
+        let mut at: Vec<usize> = by_mmsi.get(&partner).cloned().unwrap_or_default();
+        if let Some(more) = cx.imo(partner).and_then(|imo| by_imo.get(imo)) {
+            at.extend(more);
+        }
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter()
+            .map(|k| &self.calls[k])
             .map(|c| PartnerCall {
                 locode: c.locode.clone(),
                 arrival_ms: c.arrival_ms,
@@ -176,7 +206,16 @@ impl Detected {
         EventRows {
             gaps: gap_rows(gaps, cx),
             loitering: loiter_rows(mine.loiters.iter().map(|l| (*l).clone()).collect(), cx),
-            anomalies: anomaly_rows(mine.anomalies.iter().map(|a| (*a).clone()).collect(), cx),
+            anomalies: anomaly_rows_of(
+                mine.anomalies
+                    .iter()
+                    .map(|&k| {
+                        let a = &self.events.anomalies[k];
+                        (a, self.joined[k].get_or_init(|| anomaly_vessels(a)).as_str())
+                    })
+                    .collect(),
+                cx,
+            ),
             encounters: partner_rows(
                 mine.encounters.iter().map(|e| (*e).clone()).collect(),
                 mmsis,

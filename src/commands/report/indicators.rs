@@ -1,6 +1,7 @@
 //! `fleetwatch report indicators`: the shadow-fleet indicators of every vessel the
 //! filters keep (a vessel's profile, judged), a row per indicator, or with `--summary`
-//! a row per vessel with the observed indicators counted per family.
+//! a row per vessel with the observed indicators counted per family. A transmitter
+//! heard without any identity record is a vessel of its own, known by its MMSI.
 
 use std::io::Write;
 
@@ -9,13 +10,15 @@ use super::vessel::{Judge, profile_of};
 use super::{Loaded, selected};
 use crate::cli::IndicatorArgs;
 use crate::error::{Outcome, UserError};
-use crate::matching::Screen;
+use crate::matching::{Query, Screen};
+use crate::model::identity::IdentitySpan;
 use crate::model::mmsi;
 use crate::report::Format;
 use crate::report::events::Context;
 use crate::report::indicators::{rows, summary_rows, write_table};
 use crate::settings::{Filters, Settings};
 use crate::store::data::DataStore;
+use crate::track::timeline::{self, Vessel};
 
 pub fn run(settings: &Settings, args: &IndicatorArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let filters = Filters::resolve(&args.filters)?;
@@ -27,27 +30,43 @@ pub fn run(settings: &Settings, args: &IndicatorArgs, out: &mut dyn Write) -> an
         );
     }
     let store = DataStore::open(&settings.data_dir)?;
-    let loaded = Loaded::with_spans(settings, &store.spans()?)?;
-    let screen = Screen::new(&loaded.lists);
-    let vessels = selected(&loaded, &screen, &filters);
+    let mut loaded = Loaded::with_spans(settings, &store.spans()?)?;
     let ports = super::gazetteer::gazetteer(args.ports.as_deref(), None)?;
-    let found = if vessels.is_empty() {
+    // One vessel asked for: the encounters and calls of it and its partners only.
+    let only: Option<Vec<u32>> = filters.vessel.as_ref().map(|q| {
+        let mut m: Vec<u32> = loaded
+            .vessels
+            .iter()
+            .filter(|v| super::vessel_matches(v, q))
+            .flat_map(Vessel::mmsis)
+            .collect();
+        if let Query::Mmsi(digits) = q {
+            m.extend(digits.as_str().parse::<u32>());
+        }
+        m
+    });
+    let mut found = if only.as_ref().is_some_and(Vec::is_empty) || store.manifest.files.is_empty() {
         Detected::default()
     } else {
-        // One vessel asked for: the encounters and calls of it and its partners only.
-        let only: Option<Vec<u32>> = filters
-            .vessel
-            .is_some()
-            .then(|| vessels.iter().flat_map(|v| v.mmsis()).collect());
         evidence::detect(&store, &loaded, &ports, only.as_deref())?
     };
+    // The positions are not drawn here: their memory goes back before the profiles.
+    found.tracks = None;
+    loaded.vessels.extend(unnamed(&loaded.vessels, &found));
+    let screen = Screen::new(&loaded.lists);
+    let vessels = selected(&loaded, &screen, &filters);
     let cx = Context::new(&loaded.vessels, &screen, &ports);
     let judge = Judge::new(&loaded, &found, &filters);
     let mine = found.by_vessel(&vessels, &filters);
     let profiles: Vec<_> = vessels
         .iter()
         .zip(&mine)
-        .map(|(v, m)| profile_of(v, m, &found, &screen, &cx, false, &judge))
+        .map(|(v, m)| {
+            // Judged, the events' rows are not needed: a vessel's memory is its indicators.
+            let mut p = profile_of(v, m, &found, &screen, &cx, false, &judge);
+            p.behaviour = None;
+            p
+        })
         .collect();
     let mut all: Vec<_> = profiles.iter().map(|p| (p, p.indicators.clone())).collect();
     all.sort_by(|(a, _), (b, _)| (&a.imo, a.mmsis.first()).cmp(&(&b.imo, b.mmsis.first())));
@@ -78,4 +97,31 @@ pub fn run(settings: &Settings, args: &IndicatorArgs, out: &mut dyn Write) -> an
         format => rows(&all).write(format, out)?,
     }
     Ok(Outcome::Success)
+}
+
+/// The transmitters heard that no identity record names (positions, no static report):
+/// a vessel each, known by its MMSI alone.
+fn unnamed(known: &[Vessel], found: &Detected) -> Vec<Vessel> {
+    let named: rustc_hash::FxHashSet<u32> = known.iter().flat_map(Vessel::mmsis).collect();
+    let mut spans: Vec<IdentitySpan> = found
+        .events
+        .heard
+        .iter()
+        .filter(|(m, _)| !named.contains(m))
+        .map(|(m, (first_ms, last_ms))| IdentitySpan {
+            mmsi: Some(*m),
+            imo: None,
+            name: None,
+            call_sign: None,
+            ship_type: None,
+            length_m: None,
+            flag: None,
+            source: "ais".to_string(),
+            first_ms: *first_ms,
+            last_ms: *last_ms,
+            reports: 0,
+        })
+        .collect();
+    spans.sort_by_key(|s| s.mmsi);
+    timeline::vessels(&spans)
 }
