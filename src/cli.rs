@@ -365,7 +365,8 @@ Examples:
     /// Per vessel, the shadow-fleet indicators the data shows, each with its evidence and source; no score
     #[command(after_help = "\
 Columns: imo, mmsi, vessel_name, family, indicator, status, detail, evidence, source.
-A row per indicator of each vessel (mmsi: its MMSIs, ;-joined), sorted by imo, mmsi, then
+A row per indicator of each vessel (mmsi: its MMSIs, ;-joined; a transmitter heard without
+any identity record is a vessel known by its MMSI alone), sorted by imo, mmsi, then
 the indicators' fixed order. status: observed, not_observed, or unknown when the data
 cannot tell (no IMO to look up, no position of the vessel, too little traffic around a
 gap): missing data never counts against a vessel. evidence: event ids (of report gaps,

@@ -217,4 +217,13 @@ fn a_transmitter_without_a_static_report_is_judged_by_its_mmsi() {
         "the planted bad fixes"
     );
     assert_eq!(indicators(&fw, &["--vessel", &mmsi]).len(), rows.len());
+    // Its profile (and dossier) too, with the same indicators.
+    let run = fw.run(&["report", "vessel", &mmsi, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v[0]["mmsis"][0], mmsi.as_str());
+    assert_eq!(v[0]["indicators"].as_array().unwrap().len(), rows.len());
+    assert!(v[0]["port_calls"].as_array().is_some_and(|c| !c.is_empty()));
+    let other = fw.run(&["report", "vessel", "273000000"]);
+    assert_eq!(other.code, 2, "an MMSI never heard: {}", other.stdout);
 }

@@ -8,6 +8,7 @@ use super::behaviour::{ClassedGap, Events, Want, events};
 use super::detect::{Reach, Tracks};
 use super::{Loaded, gazetteer};
 use crate::error::UserError;
+use crate::model::identity::IdentitySpan;
 use crate::report::calls::{self, CallRow};
 use crate::report::events::{
     Context, PartnerCall, anomaly_rows_of, anomaly_vessels, gap_rows, loiter_rows, partner_rows,
@@ -21,7 +22,7 @@ use crate::track::gaps::DEFAULT_NEIGHBOUR_KM;
 use crate::track::land::LandMask;
 use crate::track::portcalls::Params;
 use crate::track::ports::Gazetteer;
-use crate::track::timeline::Vessel;
+use crate::track::timeline::{self, Vessel};
 
 /// What the store's positions show: the behaviour events, the encounters at sea (in
 /// port areas left out), and the port calls (detected and reported).
@@ -242,4 +243,31 @@ pub fn call_lines(mine: &Mine<'_>, screen: &crate::matching::Screen<'_>) -> Vec<
             listed: c.listed_at_arrival(screen),
         })
         .collect()
+}
+
+/// The transmitters heard that no identity record names (positions, no static report):
+/// a vessel each, known by its MMSI alone.
+pub fn unnamed(known: &[Vessel], found: &Detected) -> Vec<Vessel> {
+    let named: rustc_hash::FxHashSet<u32> = known.iter().flat_map(Vessel::mmsis).collect();
+    let mut spans: Vec<IdentitySpan> = found
+        .events
+        .heard
+        .iter()
+        .filter(|(m, _)| !named.contains(m))
+        .map(|(m, (first_ms, last_ms))| IdentitySpan {
+            mmsi: Some(*m),
+            imo: None,
+            name: None,
+            call_sign: None,
+            ship_type: None,
+            length_m: None,
+            flag: None,
+            source: "ais".to_string(),
+            first_ms: *first_ms,
+            last_ms: *last_ms,
+            reports: 0,
+        })
+        .collect();
+    spans.sort_by_key(|s| s.mmsi);
+    timeline::vessels(&spans)
 }

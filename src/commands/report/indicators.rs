@@ -11,14 +11,13 @@ use super::{Loaded, selected};
 use crate::cli::IndicatorArgs;
 use crate::error::{Outcome, UserError};
 use crate::matching::{Query, Screen};
-use crate::model::identity::IdentitySpan;
 use crate::model::mmsi;
 use crate::report::Format;
 use crate::report::events::Context;
 use crate::report::indicators::{rows, summary_rows, write_table};
 use crate::settings::{Filters, Settings};
 use crate::store::data::DataStore;
-use crate::track::timeline::{self, Vessel};
+use crate::track::timeline::Vessel;
 
 pub fn run(settings: &Settings, args: &IndicatorArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let filters = Filters::resolve(&args.filters)?;
@@ -52,7 +51,7 @@ pub fn run(settings: &Settings, args: &IndicatorArgs, out: &mut dyn Write) -> an
     };
     // The positions are not drawn here: their memory goes back before the profiles.
     found.tracks = None;
-    loaded.vessels.extend(unnamed(&loaded.vessels, &found));
+    loaded.vessels.extend(evidence::unnamed(&loaded.vessels, &found));
     let screen = Screen::new(&loaded.lists);
     let vessels = selected(&loaded, &screen, &filters);
     let cx = Context::new(&loaded.vessels, &screen, &ports);
@@ -97,31 +96,4 @@ pub fn run(settings: &Settings, args: &IndicatorArgs, out: &mut dyn Write) -> an
         format => rows(&all).write(format, out)?,
     }
     Ok(Outcome::Success)
-}
-
-/// The transmitters heard that no identity record names (positions, no static report):
-/// a vessel each, known by its MMSI alone.
-fn unnamed(known: &[Vessel], found: &Detected) -> Vec<Vessel> {
-    let named: rustc_hash::FxHashSet<u32> = known.iter().flat_map(Vessel::mmsis).collect();
-    let mut spans: Vec<IdentitySpan> = found
-        .events
-        .heard
-        .iter()
-        .filter(|(m, _)| !named.contains(m))
-        .map(|(m, (first_ms, last_ms))| IdentitySpan {
-            mmsi: Some(*m),
-            imo: None,
-            name: None,
-            call_sign: None,
-            ship_type: None,
-            length_m: None,
-            flag: None,
-            source: "ais".to_string(),
-            first_ms: *first_ms,
-            last_ms: *last_ms,
-            reports: 0,
-        })
-        .collect();
-    spans.sort_by_key(|s| s.mmsi);
-    timeline::vessels(&spans)
 }

@@ -33,16 +33,30 @@ const TIMELINE_COLUMNS: &[&str] = &[
 pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let q = Query::parse(query).map_err(|e| UserError::new(format!("query '{query}': {e}")))?;
     let store = DataStore::open(&settings.data_dir)?;
-    let loaded = Loaded::with_spans(settings, &store.spans()?)?;
-    let screen = Screen::new(&loaded.lists);
-    let vessels: Vec<&Vessel> = loaded.vessels.iter().filter(|v| vessel_matches(v, &q)).collect();
+    let mut loaded = Loaded::with_spans(settings, &store.spans()?)?;
     let ports = evidence::bundled_ports()?;
-    let found = if vessels.is_empty() {
+    let mut mmsis: Vec<u32> = loaded
+        .vessels
+        .iter()
+        .filter(|v| vessel_matches(v, &q))
+        .flat_map(Vessel::mmsis)
+        .collect();
+    // An MMSI that no identity record names may still have been heard.
+    let unnamed = mmsis.is_empty() && matches!(q, Query::Mmsi(_)) && !store.manifest.positions.is_empty();
+    if let (true, Query::Mmsi(m)) = (unnamed, &q) {
+        mmsis.extend(m.as_str().parse::<u32>());
+    }
+    let found = if mmsis.is_empty() {
         Detected::default()
     } else {
-        let mmsis: Vec<u32> = vessels.iter().flat_map(|v| v.mmsis()).collect();
         evidence::detect(&store, &loaded, &ports, Some(&mmsis))?
     };
+    if unnamed {
+        let heard = evidence::unnamed(&loaded.vessels, &found);
+        loaded.vessels.extend(heard.into_iter().filter(|v| v.mmsis() == mmsis));
+    }
+    let screen = Screen::new(&loaded.lists);
+    let vessels: Vec<&Vessel> = loaded.vessels.iter().filter(|v| vessel_matches(v, &q)).collect();
     let cx = Context::new(&loaded.vessels, &screen, &ports);
     let everything = Filters::default();
     let judge = Judge::new(&loaded, &found, &everything);
