@@ -97,6 +97,10 @@ pub struct Event {
     /// Where a gap ended.
     pub end: Option<(f64, f64)>,
     pub text: String,
+    /// The name written beside its marker (a port's).
+    pub label: Option<String>,
+    /// A gap's class.
+    pub class: Option<String>,
 }
 
 impl Event {
@@ -136,6 +140,8 @@ pub fn events(d: &Dossier<'_>) -> Vec<Event> {
             lon: *lon,
             end: None,
             text: format!("{} ({}), {}", c.name, c.locode, c.source),
+            label: Some(c.name.clone()),
+            class: None,
         });
     }
     if let Some(b) = &p.behaviour {
@@ -185,6 +191,8 @@ pub fn events(d: &Dossier<'_>) -> Vec<Event> {
                     lon: lo,
                     end,
                     text: text(rows, i),
+                    label: None,
+                    class: (kind == "gap").then(|| rows.text(i, "class")),
                 });
             }
         }
@@ -372,7 +380,12 @@ fn listings_section(s: &mut String, p: &Profile<'_>) {
     if possible > 0 {
         let _ = write!(
             s,
-            "<p class=\"muted\">{possible} listed hull(s) bear one of its names without an identifier in common: possible matches by name, not listings of this vessel.</p>"
+            "<p class=\"muted\">{}: possible matches by name, not listings of this vessel.</p>",
+            if possible == 1 {
+                "One listed hull bears one of its names without an identifier in common".to_string()
+            } else {
+                format!("{possible} listed hulls bear one of its names without an identifier in common")
+            }
         );
     }
     if !p.findings.is_empty() {
@@ -440,7 +453,7 @@ fn map_section(s: &mut String, d: &Dossier<'_>, events: &[Event]) {
             id: e.id.clone(),
             lat: e.lat,
             lon: e.lon,
-            label: (e.kind == "call").then(|| e.text.split(" (").next().unwrap_or("").to_string()),
+            label: e.label.clone(),
             title: e.title(),
         })
         .collect();
@@ -539,7 +552,6 @@ fn indicators_section(s: &mut String, p: &Profile<'_>) {
 fn limits_section(s: &mut String, d: &Dossier<'_>, events: &[Event]) {
     let fixes: Vec<&Fix> = d.runs.iter().flat_map(|r| r.fixes.iter()).collect();
     let mut days: Vec<i64> = fixes.iter().map(|f| f.ts_ms.div_euclid(86_400_000)).collect();
-    days.dedup();
     days.sort_unstable();
     days.dedup();
     s.push_str("<section id=\"limits\"><h2>What the data shows and does not show</h2><ul>");
@@ -559,11 +571,19 @@ fn limits_section(s: &mut String, d: &Dossier<'_>, events: &[Event]) {
     let gaps = events.iter().filter(|e| e.kind == "gap").count();
     let unexplained = events
         .iter()
-        .filter(|e| e.kind == "gap" && e.text.ends_with("class unexplained"))
+        .filter(|e| e.class.as_deref() == Some("unexplained"))
         .count();
+    let counted = match (gaps, unexplained) {
+        (0, _) => "No AIS gap of 2 hours or more.".to_string(),
+        (1, 1) => "One AIS gap of 2 hours or more, unexplained (other vessels were heard near both ends).".to_string(),
+        (1, _) => "One AIS gap of 2 hours or more, not unexplained.".to_string(),
+        (n, u) => format!(
+            "{n} AIS gaps of 2 hours or more, {u} of them unexplained (other vessels were heard near both ends)."
+        ),
+    };
     let _ = write!(
         s,
-        "<li>{gaps} AIS gap(s) of 2 hours or more, {unexplained} of them unexplained (other vessels were heard near both ends). A gap is a silence in the data; that the transmitter was switched off is an inference the data does not make.</li>"
+        "<li>{counted} A gap is a silence in the data; that the transmitter was switched off is an inference the data does not make.</li>"
     );
     s.push_str("<li>An encounter shows two vessels within the stated distance of each other, both slow, for the stated hours, and the draughts they reported before and after; it does not show that anything passed between them, nor what.</li>");
     s.push_str("<li>A port call shows the vessel slow inside a port's area; it does not show a berth, a cargo or a buyer.</li>");
