@@ -69,6 +69,24 @@ pub fn digits(mmsi: u32) -> String {
     format!("{mmsi:09}")
 }
 
+/// Whether an MMSI is of a station that is not a ship by its form (ITU-R M.585): a
+/// coast station (`00MID....`), an aid to navigation (`99MID....`), a SAR aircraft
+/// (`111MID...`), a search-and-rescue transmitter, MOB or EPIRB (`97.......`), a craft
+/// of a parent ship (`98MID....`) or a handheld radio (`8MID.....`).
+///
+/// ```
+/// use fleetwatch::model::mmsi::not_a_ship;
+/// assert!(not_a_ship(2_190_045) && not_a_ship(993_310_001) && not_a_ship(111_111_111));
+/// assert!(!not_a_ship(273_279_840) && !not_a_ship(123_456_789));
+/// ```
+pub fn not_a_ship(mmsi: u32) -> bool {
+    mmsi < 10_000_000
+        || (990_000_000..1_000_000_000).contains(&mmsi)
+        || (111_000_000..112_000_000).contains(&mmsi)
+        || (970_000_000..990_000_000).contains(&mmsi)
+        || (800_000_000..900_000_000).contains(&mmsi)
+}
+
 /// True when `text` is nine ASCII digits (valid MID or not).
 pub fn looks_like_mmsi(text: &str) -> bool {
     let t = text.trim();

@@ -245,15 +245,16 @@ pub fn call_lines(mine: &Mine<'_>, screen: &crate::matching::Screen<'_>) -> Vec<
         .collect()
 }
 
-/// The transmitters heard that no identity record names (positions, no static report):
-/// a vessel each, known by its MMSI alone.
+/// The transmitters heard that no identity record names (positions, no static report),
+/// those with a ship's MMSI (not a coast station's, an aid to navigation's...): a vessel
+/// each, known by its MMSI alone.
 pub fn unnamed(known: &[Vessel], found: &Detected) -> Vec<Vessel> {
     let named: rustc_hash::FxHashSet<u32> = known.iter().flat_map(Vessel::mmsis).collect();
     let mut spans: Vec<IdentitySpan> = found
         .events
         .heard
         .iter()
-        .filter(|(m, _)| !named.contains(m))
+        .filter(|(m, _)| !named.contains(m) && !crate::model::mmsi::not_a_ship(**m))
         .map(|(m, (first_ms, last_ms))| IdentitySpan {
             mmsi: Some(*m),
             imo: None,
