@@ -397,6 +397,13 @@ pub fn rfc3339(ts_ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Epoch milliseconds of an RFC 3339 time (the inverse of [`rfc3339`]).
+pub fn from_rfc3339(text: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.timestamp_millis())
+}
+
 /// Days since the epoch of a time, for day partitions.
 pub fn day_of(ts_ms: i64) -> i64 {
     ts_ms.div_euclid(86_400_000)

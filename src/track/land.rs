@@ -53,6 +53,8 @@ struct Waterway {
 pub struct LandMask {
     /// Every vertex, ring after ring; an edge is a vertex and the next of its ring.
     coords: Vec<Coord<f64>>,
+    /// Where each ring ends in `coords` (an index past its last vertex).
+    ring_ends: Vec<usize>,
     /// The edges (first vertex) that touch each cell holding any.
     edges: FxHashMap<u32, Vec<u32>>,
     /// Whether each cell's centre is on land, a bit a cell.
@@ -135,39 +137,6 @@ fn decode(bytes: &[u8]) -> Result<Decoded, LandError> {
     Ok((coords, ring_ends, polygons))
 }
 
-/// The rings of a mask that reach into `within` (x longitude, y latitude), whole, for
-/// drawing a map: the mask is decoded, not indexed.
-pub fn rings_within(bytes: &[u8], within: geo::Rect<f64>) -> Result<Vec<Vec<Coord<f64>>>, LandError> {
-    let (coords, ring_ends, _) = decode(bytes)?;
-    let (lo, hi) = (within.min(), within.max());
-    let mut out = Vec::new();
-    let mut start = 0;
-    for end in ring_ends {
-        let ring = &coords[start..end];
-        start = end;
-        let (mut min, mut max) = (
-            Coord {
-                x: f64::MAX,
-                y: f64::MAX,
-            },
-            Coord {
-                x: f64::MIN,
-                y: f64::MIN,
-            },
-        );
-        for c in ring {
-            min.x = min.x.min(c.x);
-            min.y = min.y.min(c.y);
-            max.x = max.x.max(c.x);
-            max.y = max.y.max(c.y);
-        }
-        if ring.len() >= 3 && min.x <= hi.x && max.x >= lo.x && min.y <= hi.y && max.y >= lo.y {
-            out.push(ring.to_vec());
-        }
-    }
-    Ok(out)
-}
-
 impl LandMask {
     /// The bundled mask and waterways.
     pub fn bundled() -> Result<Self, LandError> {
@@ -179,15 +148,35 @@ impl LandMask {
     pub fn from_bytes(bytes: &[u8], waterways: &str) -> Result<Self, LandError> {
         let (coords, ring_ends, polygons) = decode(bytes)?;
         let waterways = parse_waterways(waterways)?;
-        Ok(Self::index(coords, &ring_ends, polygons, waterways))
+        Ok(Self::index(coords, ring_ends, polygons, waterways))
     }
 
-    fn index(coords: Vec<Coord<f64>>, ring_ends: &[usize], polygons: usize, waterways: Vec<Waterway>) -> Self {
+    /// The rings that reach into `within` (x longitude, y latitude), whole: the land of
+    /// a map of that box.
+    pub fn rings_within(&self, within: geo::Rect<f64>) -> Vec<&[Coord<f64>]> {
+        let (lo, hi) = (within.min(), within.max());
+        let mut out = Vec::new();
+        let mut start = 0;
+        for &end in &self.ring_ends {
+            let ring = &self.coords[start..end];
+            start = end;
+            let reaches = |axis: fn(&Coord<f64>) -> f64, lo: f64, hi: f64| {
+                ring.iter().map(axis).fold(f64::MAX, f64::min) <= hi
+                    && ring.iter().map(axis).fold(f64::MIN, f64::max) >= lo
+            };
+            if ring.len() >= 3 && reaches(|c| c.x, lo.x, hi.x) && reaches(|c| c.y, lo.y, hi.y) {
+                out.push(ring);
+            }
+        }
+        out
+    }
+
+    fn index(coords: Vec<Coord<f64>>, ring_ends: Vec<usize>, polygons: usize, waterways: Vec<Waterway>) -> Self {
         let mut edges: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         // Crossings of each row's centre line: (row, lon).
         let mut crossings: Vec<(u32, f64)> = Vec::new();
         let mut start = 0;
-        for &end in ring_ends {
+        for &end in &ring_ends {
             for i in start..end.saturating_sub(1) {
                 let (a, b) = (coords[i], coords[i + 1]);
                 let (r0, r1) = (row_of(a.y.min(b.y)), row_of(a.y.max(b.y)));
@@ -231,6 +220,7 @@ impl LandMask {
         }
         Self {
             coords,
+            ring_ends,
             edges,
             centre_on_land,
             waterways,

@@ -4,9 +4,9 @@
 
 use rustc_hash::FxHashMap;
 
+use super::Loaded;
 use super::behaviour::{ClassedGap, Events, Want, events};
 use super::detect::{Reach, Tracks};
-use super::{Loaded, gazetteer};
 use crate::error::UserError;
 use crate::model::identity::IdentitySpan;
 use crate::report::calls::{self, CallRow};
@@ -31,8 +31,6 @@ pub struct Detected {
     pub events: Events,
     pub encounters: Vec<Encounter>,
     pub calls: Vec<CallRow>,
-    /// The positions they were detected in (for the dossier's map).
-    pub tracks: Option<Tracks>,
     /// Each anomaly's `vessels` cell, joined when first wanted.
     joined: Vec<std::sync::OnceLock<String>>,
     /// The calls of each MMSI and of each IMO (indices into `calls`), for partners.
@@ -53,13 +51,14 @@ pub struct Mine<'d> {
 /// Reads the store's positions once and detects everything a profile shows: the
 /// behaviour events of every vessel (the evidence of a gap is the others'), the
 /// encounters at sea, and the port calls. With `only`, the encounters and port calls are
-/// those of these MMSIs (and of their partners'); without, of every vessel.
+/// those of these MMSIs (and of their partners'); without, of every vessel. The
+/// positions and the land mask read for it come back too, for the dossier to draw.
 pub(super) fn detect(
     store: &DataStore,
     loaded: &Loaded,
     ports: &Gazetteer,
     only: Option<&[u32]>,
-) -> anyhow::Result<Detected> {
+) -> anyhow::Result<(Detected, Tracks, LandMask)> {
     // The land mask is read beside the positions (it takes a core for most of a second).
     let (land, tracks) = std::thread::scope(|scope| {
         let land = scope.spawn(LandMask::bundled);
@@ -107,7 +106,7 @@ pub(super) fn detect(
             calls_of.1.entry(imo.clone()).or_default().push(k);
         }
     }
-    Ok(Detected {
+    let found = Detected {
         joined: (0..events.anomalies.len())
             .map(|_| std::sync::OnceLock::new())
             .collect(),
@@ -115,13 +114,8 @@ pub(super) fn detect(
         events,
         encounters,
         calls,
-        tracks: Some(tracks),
-    })
-}
-
-/// The bundled gazetteer, for the profile reports (which take no `--ports`).
-pub fn bundled_ports() -> anyhow::Result<Gazetteer> {
-    gazetteer::gazetteer(None, None)
+    };
+    Ok((found, tracks, land))
 }
 
 impl Detected {

@@ -7,17 +7,16 @@ use std::io::Write;
 
 use super::evidence::{self, Detected};
 use super::vessel::{Judge, profile_of};
-use super::{Loaded, selected};
+use super::{Loaded, query_mmsis, selected};
 use crate::cli::IndicatorArgs;
 use crate::error::{Outcome, UserError};
-use crate::matching::{Query, Screen};
+use crate::matching::Screen;
 use crate::model::mmsi;
 use crate::report::Format;
 use crate::report::events::Context;
 use crate::report::indicators::{rows, summary_rows, write_table};
 use crate::settings::{Filters, Settings};
 use crate::store::data::DataStore;
-use crate::track::timeline::Vessel;
 
 pub fn run(settings: &Settings, args: &IndicatorArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let filters = Filters::resolve(&args.filters)?;
@@ -32,25 +31,13 @@ pub fn run(settings: &Settings, args: &IndicatorArgs, out: &mut dyn Write) -> an
     let mut loaded = Loaded::with_spans(settings, &store.spans()?)?;
     let ports = super::gazetteer::gazetteer(args.ports.as_deref(), None)?;
     // One vessel asked for: the encounters and calls of it and its partners only.
-    let only: Option<Vec<u32>> = filters.vessel.as_ref().map(|q| {
-        let mut m: Vec<u32> = loaded
-            .vessels
-            .iter()
-            .filter(|v| super::vessel_matches(v, q))
-            .flat_map(Vessel::mmsis)
-            .collect();
-        if let Query::Mmsi(digits) = q {
-            m.extend(digits.as_str().parse::<u32>());
-        }
-        m
-    });
-    let mut found = if only.as_ref().is_some_and(Vec::is_empty) || store.manifest.files.is_empty() {
+    let only: Option<Vec<u32>> = filters.vessel.as_ref().map(|q| query_mmsis(&loaded.vessels, q));
+    let found = if only.as_ref().is_some_and(Vec::is_empty) || store.manifest.files.is_empty() {
         Detected::default()
     } else {
-        evidence::detect(&store, &loaded, &ports, only.as_deref())?
+        // The positions are not drawn here: their memory goes back before the profiles.
+        evidence::detect(&store, &loaded, &ports, only.as_deref())?.0
     };
-    // The positions are not drawn here: their memory goes back before the profiles.
-    found.tracks = None;
     loaded.vessels.extend(evidence::unnamed(&loaded.vessels, &found));
     let screen = Screen::new(&loaded.lists);
     let vessels = selected(&loaded, &screen, &filters);

@@ -94,6 +94,24 @@ pub fn vessel_matches(v: &Vessel, q: &Query) -> bool {
     }
 }
 
+/// The MMSIs a query names: those of the vessels it matches, and the MMSI it is (named
+/// by an identity record or not), sorted.
+pub fn query_mmsis(vessels: &[Vessel], q: &Query) -> Vec<u32> {
+    let mut mmsis: Vec<u32> = vessels
+        .iter()
+        .filter(|v| vessel_matches(v, q))
+        .flat_map(Vessel::mmsis)
+        .collect();
+    if let Query::Mmsi(m) = q
+        && let Ok(m) = m.as_str().parse::<u32>()
+    {
+        mmsis.push(m);
+    }
+    mmsis.sort_unstable();
+    mmsis.dedup();
+    mmsis
+}
+
 /// The vessels the filters keep (vessel query and `--listed-only`).
 pub fn selected<'v>(loaded: &'v Loaded, screen: &Screen<'_>, filters: &Filters) -> Vec<&'v Vessel> {
     loaded

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use super::detect::{Reach, Tracks};
 use super::inputs::read_inputs;
-use super::{Loaded, vessel_matches};
+use super::{Loaded, query_mmsis};
 use crate::cli::{ReportFilters, TrackArgs};
 use crate::error::{Outcome, UserError};
 use crate::matching::Query;
@@ -23,30 +23,14 @@ pub fn run(settings: &Settings, args: &TrackArgs, out: &mut dyn Write, err: &mut
         until: args.until.clone(),
         ..ReportFilters::default()
     })?;
-    let mmsis_of = |loaded: &Loaded| {
-        let mut mmsis: Vec<u32> = loaded
-            .vessels
-            .iter()
-            .filter(|v| vessel_matches(v, &q))
-            .flat_map(crate::track::timeline::Vessel::mmsis)
-            .collect();
-        if let Query::Mmsi(m) = &q
-            && let Ok(m) = m.as_str().parse::<u32>()
-        {
-            mmsis.push(m);
-        }
-        mmsis.sort_unstable();
-        mmsis.dedup();
-        mmsis
-    };
     let (tracks, mmsis) = if args.input.is_empty() {
         let store = DataStore::open(&settings.data_dir)?;
-        let mmsis = mmsis_of(&Loaded::with_spans(settings, &store.spans()?)?);
+        let mmsis = query_mmsis(&Loaded::with_spans(settings, &store.spans()?)?.vessels, &q);
         let keep = |m: u32| mmsis.binary_search(&m).is_ok();
         (Tracks::from_store(&store, &filters, Reach::Window, &keep)?, mmsis)
     } else {
         let inputs = read_inputs(settings, &args.input, err)?;
-        let mmsis = mmsis_of(&Loaded::with_spans(settings, &inputs.spans)?);
+        let mmsis = query_mmsis(&Loaded::with_spans(settings, &inputs.spans)?.vessels, &q);
         (Tracks::from_rows(inputs.positions, inputs.staging), mmsis)
     };
     if mmsis.is_empty() {

@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use super::evidence::{self, Detected, Mine};
-use super::{Loaded, facts, vessel_matches};
+use super::{Loaded, facts, query_mmsis, vessel_matches};
 use crate::error::{Outcome, UserError};
 use crate::matching::screen::DEFAULT_MIN_SCORE;
 use crate::matching::{Query, Screen, Strength};
@@ -18,6 +18,7 @@ use crate::report::vessel::{Possible, Profile, profile, to_json, write_table};
 use crate::report::{Cell, Format, Rows};
 use crate::settings::{Filters, Settings};
 use crate::store::data::DataStore;
+use crate::track::land::LandMask;
 use crate::track::timeline::Vessel;
 
 const TIMELINE_COLUMNS: &[&str] = &[
@@ -34,24 +35,20 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
     let q = Query::parse(query).map_err(|e| UserError::new(format!("query '{query}': {e}")))?;
     let store = DataStore::open(&settings.data_dir)?;
     let mut loaded = Loaded::with_spans(settings, &store.spans()?)?;
-    let ports = evidence::bundled_ports()?;
-    let mut mmsis: Vec<u32> = loaded
-        .vessels
-        .iter()
-        .filter(|v| vessel_matches(v, &q))
-        .flat_map(Vessel::mmsis)
-        .collect();
+    let ports = super::gazetteer::gazetteer(None, None)?;
+    let mmsis = query_mmsis(&loaded.vessels, &q);
     // An MMSI that no identity record names may still have been heard.
-    let unnamed = mmsis.is_empty() && matches!(q, Query::Mmsi(_)) && !store.manifest.positions.is_empty();
-    if let (true, Query::Mmsi(m)) = (unnamed, &q) {
-        mmsis.extend(m.as_str().parse::<u32>());
-    }
-    let found = if mmsis.is_empty() {
-        Detected::default()
+    let named = loaded.vessels.iter().any(|v| vessel_matches(v, &q));
+    let read = if named || (!mmsis.is_empty() && !store.manifest.positions.is_empty()) {
+        Some(evidence::detect(&store, &loaded, &ports, Some(&mmsis))?)
     } else {
-        evidence::detect(&store, &loaded, &ports, Some(&mmsis))?
+        None
     };
-    if unnamed {
+    let (found, read) = match read {
+        Some((found, tracks, land)) => (found, Some((tracks, land))),
+        None => (Detected::default(), None),
+    };
+    if !named {
         let heard = evidence::unnamed(&loaded.vessels, &found);
         loaded.vessels.extend(heard.into_iter().filter(|v| v.mmsis() == mmsis));
     }
@@ -103,26 +100,44 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
         Format::Geojson => {
             return Err(UserError::new("report vessel has no GeoJSON").into());
         }
-        Format::Html => super::dossier::write(&store, &loaded, &found, &ports, &vessels, &profiles, out)?,
-        Format::Csv => {
-            let mut rows = Rows::new(TIMELINE_COLUMNS);
-            for p in &profiles {
-                for t in &p.timeline {
-                    rows.push(vec![
-                        Cell::opt(p.imo.clone()),
-                        Cell::from(t.attribute),
-                        Cell::from(t.value.as_str()),
-                        Cell::from(crate::model::ais::rfc3339(t.first_ms)),
-                        Cell::from(crate::model::ais::rfc3339(t.last_ms)),
-                        Cell::from(t.source.as_str()),
-                        crate::report::identity::mmsi_cell(t.mmsi),
-                    ]);
-                }
-            }
-            rows.write_csv(out)?;
+        Format::Html => {
+            let (tracks, land) = match read {
+                Some((tracks, land)) => (Some(tracks), land),
+                None => (None, LandMask::bundled()?),
+            };
+            super::dossier::write(
+                &store,
+                &loaded,
+                tracks.as_ref(),
+                &land,
+                &ports,
+                &vessels,
+                &profiles,
+                out,
+            )?;
         }
+        Format::Csv => timeline_rows(&profiles).write_csv(out)?,
     }
     Ok(Outcome::Success)
+}
+
+/// The identity timelines of the profiles, a row per entry (`--format csv`).
+fn timeline_rows(profiles: &[Profile<'_>]) -> Rows {
+    let mut rows = Rows::new(TIMELINE_COLUMNS);
+    for p in profiles {
+        for t in &p.timeline {
+            rows.push(vec![
+                Cell::opt(p.imo.clone()),
+                Cell::from(t.attribute),
+                Cell::from(t.value.as_str()),
+                Cell::from(crate::model::ais::rfc3339(t.first_ms)),
+                Cell::from(crate::model::ais::rfc3339(t.last_ms)),
+                Cell::from(t.source.as_str()),
+                crate::report::identity::mmsi_cell(t.mmsi),
+            ]);
+        }
+    }
+    rows
 }
 
 /// What a profile's indicators are judged against: the lists in force, the window of

@@ -228,7 +228,7 @@ pub struct Drawn {
 }
 
 /// The map as an SVG element: land, grid, lines, markers, scale.
-pub fn svg(view: &View, land: &[Vec<Coord<f64>>], lines: &[Line], markers: &[Marker]) -> (String, Drawn) {
+pub fn svg(view: &View, land: &[&[Coord<f64>]], lines: &[Line], markers: &[Marker]) -> (String, Drawn) {
     let (width, height) = (WIDTH, view.height);
     let mut drawn = Drawn::default();
     let mut s = String::new();

@@ -14,9 +14,9 @@ use std::io::{self, Write};
 use super::Rows;
 use super::citation::cite;
 use super::vessel::{Profile, route};
-use crate::model::ais::rfc3339;
+use crate::model::ais::{from_rfc3339, rfc3339};
 use crate::model::mmsi;
-use crate::track::land;
+use crate::track::land::LandMask;
 
 /// Colours of the identities on the map, in order of first appearance.
 const PALETTE: &[&str] = &[
@@ -110,12 +110,6 @@ impl Event {
     }
 }
 
-fn ms(text: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.timestamp_millis())
-}
-
 /// A kind of event row: its kind, its rows, the columns of its position, and what it says.
 type Kind<'a> = (
     &'static str,
@@ -168,7 +162,7 @@ pub fn events(d: &Dossier<'_>) -> Vec<Event> {
         for (kind, rows, lat, lon, text) in kinds {
             for i in 0..rows.rows.len() {
                 let (Some(start_ms), Ok(la), Ok(lo)) = (
-                    ms(&rows.text(i, "start_utc")),
+                    from_rfc3339(&rows.text(i, "start_utc")),
                     rows.text(i, lat).parse::<f64>(),
                     rows.text(i, lon).parse::<f64>(),
                 ) else {
@@ -186,7 +180,7 @@ pub fn events(d: &Dossier<'_>) -> Vec<Event> {
                     kind,
                     id: rows.text(i, "event_id"),
                     start_ms,
-                    end_ms: ms(&rows.text(i, "end_utc")),
+                    end_ms: from_rfc3339(&rows.text(i, "end_utc")),
                     lat: la,
                     lon: lo,
                     end,
@@ -251,7 +245,12 @@ const SCRIPT: &str = r"
 ";
 
 /// Writes the dossiers of one or more vessels as one HTML document.
-pub fn write(dossiers: &[Dossier<'_>], provenance: &Provenance, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    dossiers: &[Dossier<'_>],
+    provenance: &Provenance,
+    land: &LandMask,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let title = dossiers
         .iter()
         .map(|d| heading(d.profile))
@@ -265,7 +264,7 @@ pub fn write(dossiers: &[Dossier<'_>], provenance: &Provenance, out: &mut dyn Wr
         esc(&title)
     );
     for d in dossiers {
-        article(&mut s, d);
+        article(&mut s, d, land);
     }
     provenance_section(&mut s, provenance);
     let _ = writeln!(s, "<script>{SCRIPT}</script></body></html>");
@@ -314,7 +313,7 @@ fn identities(runs: &[Run]) -> Vec<Identity> {
     out
 }
 
-fn article(s: &mut String, d: &Dossier<'_>) {
+fn article(s: &mut String, d: &Dossier<'_>, land: &LandMask) {
     let p = d.profile;
     let mmsis: Vec<String> = p.mmsis.iter().map(|m| mmsi::digits(*m)).collect();
     let _ = writeln!(
@@ -334,7 +333,7 @@ fn article(s: &mut String, d: &Dossier<'_>) {
     identity_section(s, p);
     listings_section(s, p);
     let events = events(d);
-    map_section(s, d, &events);
+    map_section(s, d, &events, land);
     timeline_section(s, d, &events);
     indicators_section(s, p);
     limits_section(s, d, &events);
@@ -403,7 +402,7 @@ fn listings_section(s: &mut String, p: &Profile<'_>) {
     s.push_str("</section>\n");
 }
 
-fn map_section(s: &mut String, d: &Dossier<'_>, events: &[Event]) {
+fn map_section(s: &mut String, d: &Dossier<'_>, events: &[Event], land: &LandMask) {
     let colours = identities(&d.runs);
     let mut points: Vec<(f64, f64)> = d
         .runs
@@ -412,7 +411,7 @@ fn map_section(s: &mut String, d: &Dossier<'_>, events: &[Event]) {
         .collect();
     points.extend(events.iter().map(|e| (e.lat, e.lon)));
     let view = map::View::fit(points);
-    let land = land::rings_within(land::BUNDLED, view.bounds()).unwrap_or_default();
+    let land = land.rings_within(view.bounds());
     let mut lines: Vec<map::Line> = Vec::new();
     for r in &d.runs {
         let key = (r.mmsi, r.name.clone());
