@@ -45,7 +45,8 @@ pub struct GlobalArgs {
     pub data_dir: Option<PathBuf>,
     /// Output format [default: table on a terminal, csv otherwise]; geojson (RFC 7946)
     /// for the reports of places: port-calls, gaps, loitering, anomalies, encounters, track;
-    /// html for `report vessel` (a self-contained dossier with a map)
+    /// html for `report vessel` (a self-contained dossier with a map); arrow (an Arrow
+    /// IPC stream, for an engine to read back) for the reports of places
     #[arg(long, global = true, value_enum)]
     pub format: Option<FormatArg>,
     /// No progress or summary messages on stderr
@@ -60,6 +61,7 @@ pub enum FormatArg {
     Json,
     Geojson,
     Html,
+    Arrow,
 }
 
 #[derive(Debug, Subcommand)]
@@ -542,9 +544,14 @@ pub struct PortCallArgs {
 #[derive(Debug, Args, Clone)]
 pub struct Sources {
     /// Read positions, identities and port-call records from these files (any format
-    /// ingest reads) instead of the store, for this report only: nothing is stored
+    /// ingest reads) instead of the store, for this report only: nothing is stored;
+    /// `-` reads an Arrow IPC stream of positions from standard input (its vessels
+    /// then come from the store of --data-dir, when there is one)
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub input: Vec<PathBuf>,
+    /// The --input files' format, when detection from content is not wanted
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "input")]
+    pub input_format: Option<crate::ingest::InputFormat>,
     /// Ports to use instead of the bundled gazetteer: CSV (locode,name,country,lat,lon,radius_km;
     /// rows that share a LOCODE are one port) or GeoJSON polygons with locode and name properties
     #[arg(long, value_name = "FILE")]

@@ -34,6 +34,7 @@ impl Settings {
             Some(FormatArg::Csv) => Format::Csv,
             Some(FormatArg::Geojson) => Format::Geojson,
             Some(FormatArg::Html) => Format::Html,
+            Some(FormatArg::Arrow) => Format::Arrow,
             None => {
                 if on_terminal {
                     Format::Table

@@ -39,9 +39,16 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Resul
         return Ok(Outcome::Success);
     }
     let settings = Settings::resolve(&cli.global)?;
-    if settings.format == Format::Geojson && !has_places(&cli.command) {
-        return Err(UserError::new("--format geojson is for the reports of places")
-            .hint("report port-calls, gaps, loitering, anomalies, encounters and track write GeoJSON")
+    if matches!(settings.format, Format::Geojson | Format::Arrow) && !has_places(&cli.command) {
+        let name = if settings.format == Format::Arrow {
+            "arrow"
+        } else {
+            "geojson"
+        };
+        return Err(UserError::new(format!("--format {name} is for the reports of places"))
+            .hint(format!(
+                "report port-calls, gaps, loitering, anomalies, encounters and track write --format {name}"
+            ))
             .into());
     }
     if settings.format == Format::Html && !matches!(&cli.command, Command::Report(ReportCommand::Vessel { .. })) {

@@ -4,6 +4,7 @@
 //! the store (positions beyond the memory budget wait in a staging file).
 
 pub mod aiscsv;
+pub mod arrow;
 pub mod decimal;
 pub mod lines;
 pub mod nmea;
@@ -18,6 +19,9 @@ use crate::spool::{Positions, Staging};
 
 /// Recognises an input format from the start of a file.
 pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
+    if bytes.starts_with(&arrow::STREAM_MAGIC) {
+        return Some(InputFormat::Arrow);
+    }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
     let head = head.trim_start_matches('\u{feff}');
     let first = head.lines().find(|l| !l.trim().is_empty())?;
@@ -83,6 +87,25 @@ pub enum ReadError {
     Csv(#[from] csv::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Arrow(#[from] arrow::ArrowError),
+}
+
+/// The positions of an Arrow IPC stream (standard input, or a file), as a file's data:
+/// a row without an MMSI, a time or a position counted as one without a position.
+pub fn read_arrow(reader: impl std::io::Read, staging: &Staging) -> Result<FileData, ReadError> {
+    let read = arrow::read_positions(reader, staging)?;
+    Ok(FileData {
+        fixes: read.positions,
+        spans: Vec::new(),
+        calls: Vec::new(),
+        rejects: Vec::new(),
+        counts: Counts {
+            rows: read.rows,
+            no_position: read.skipped,
+            ..Counts::default()
+        },
+    })
 }
 
 /// Reads a file from disk; returns what it holds and (`Hashing::Hash`) its BLAKE3 hash
@@ -111,6 +134,21 @@ pub fn read_file(
         InputFormat::Nmea => {
             let (data, hash) = nmea::read_file(file, hashing, staging, progress)?;
             Ok((data, hash.map(|h| h.to_hex().to_string())))
+        }
+        InputFormat::Arrow => {
+            let mut reader = file;
+            std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(0))?;
+            let data = read_arrow(reader, staging)?;
+            progress(file.metadata()?.len());
+            let hash = if hashing == Hashing::Hash {
+                let mut hasher = blake3::Hasher::new();
+                std::io::Seek::seek(&mut reader, std::io::SeekFrom::Start(0))?;
+                std::io::copy(&mut reader, &mut hasher)?;
+                Some(hasher.finalize().to_hex().to_string())
+            } else {
+                None
+            };
+            Ok((data, hash))
         }
         InputFormat::Records | InputFormat::PortCalls => {
             let mut bytes = Vec::new();

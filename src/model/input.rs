@@ -45,6 +45,8 @@ pub enum InputFormat {
     Records,
     /// Port-call records CSV (imo|mmsi, port|locode, arrival, departure).
     PortCalls,
+    /// An Arrow IPC stream of the store's position columns (mmsi, ts, lat, lon, ...).
+    Arrow,
 }
 
 impl InputFormat {
@@ -55,6 +57,7 @@ impl InputFormat {
             Self::Nmea => "nmea",
             Self::Records => "records",
             Self::PortCalls => "port-calls",
+            Self::Arrow => "arrow",
         }
     }
 }

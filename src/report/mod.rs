@@ -1,6 +1,7 @@
 //! Turning results into rows with fixed columns, and writing them as CSV, JSON or an
 //! aligned table. Writers take any `Write`; only commands hand them stdout.
 
+pub mod arrow;
 pub mod calls;
 pub mod changes;
 pub mod check;
@@ -27,6 +28,8 @@ pub enum Format {
     Geojson,
     /// A self-contained HTML document: only `report vessel` writes one.
     Html,
+    /// An Arrow IPC stream (for an engine to read back).
+    Arrow,
 }
 
 /// Where a row lies, as (lat, lon) pairs (written lon, lat, as RFC 7946 orders them).
@@ -170,6 +173,7 @@ impl Rows {
             Format::Table => self.write_table(out),
             Format::Geojson => self.write_geojson(out),
             Format::Html => Err(io::Error::other("rows have no HTML form")),
+            Format::Arrow => self.write_arrow(out),
         }
     }
 

@@ -157,8 +157,8 @@ pub(super) fn read_tracks(
         let tracks = Tracks::from_store(&store, filters, reach, &|_| true)?;
         Ok((tracks, Loaded::with_spans(settings, &store.spans()?)?))
     } else {
-        let inputs = read_inputs(settings, &sources.input, err)?;
-        let loaded = Loaded::with_spans(settings, &inputs.spans)?;
+        let inputs = read_inputs(settings, &sources.input, sources.input_format, err)?;
+        let loaded = inputs.loaded(settings)?;
         Ok((Tracks::from_rows(inputs.positions, inputs.staging), loaded))
     }
 }

@@ -49,8 +49,8 @@ pub fn run(
     let (inputs, loaded) = if args.sources.input.is_empty() {
         (None, Loaded::open(settings)?)
     } else {
-        let inputs = read_inputs(settings, &args.sources.input, err)?;
-        let loaded = Loaded::with_spans(settings, &inputs.spans)?;
+        let inputs = read_inputs(settings, &args.sources.input, args.sources.input_format, err)?;
+        let loaded = inputs.loaded(settings)?;
         (Some(inputs), loaded)
     };
     let screen = Screen::new(&loaded.lists);

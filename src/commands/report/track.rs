@@ -29,8 +29,8 @@ pub fn run(settings: &Settings, args: &TrackArgs, out: &mut dyn Write, err: &mut
         let keep = |m: u32| mmsis.binary_search(&m).is_ok();
         (Tracks::from_store(&store, &filters, Reach::Window, &keep)?, mmsis)
     } else {
-        let inputs = read_inputs(settings, &args.input, err)?;
-        let mmsis = query_mmsis(&Loaded::with_spans(settings, &inputs.spans)?.vessels, &q);
+        let inputs = read_inputs(settings, &args.input, None, err)?;
+        let mmsis = query_mmsis(&inputs.loaded(settings)?.vessels, &q);
         (Tracks::from_rows(inputs.positions, inputs.staging), mmsis)
     };
     if mmsis.is_empty() {

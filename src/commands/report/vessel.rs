@@ -97,8 +97,8 @@ pub fn run(settings: &Settings, query: &str, include_possible: bool, out: &mut d
                 write_table(p, out)?;
             }
         }
-        Format::Geojson => {
-            return Err(UserError::new("report vessel has no GeoJSON").into());
+        Format::Geojson | Format::Arrow => {
+            return Err(UserError::new("report vessel has no GeoJSON or Arrow form").into());
         }
         Format::Html => {
             let (tracks, land) = match read {
