@@ -556,6 +556,30 @@ pub struct Sources {
     /// rows that share a LOCODE are one port) or GeoJSON polygons with locode and name properties
     #[arg(long, value_name = "FILE")]
     pub ports: Option<PathBuf>,
+    /// One stage of a distributed run (spark/fleetwatch_job.py) instead of the whole
+    /// report; it writes partial results (Arrow IPC) for the next, finish the report
+    #[arg(long, value_enum, value_name = "STAGE", help_heading = "Distributed runs")]
+    pub stage: Option<Stage>,
+    /// The partial results earlier stages wrote (Arrow IPC streams; `-` standard input)
+    #[arg(long, value_name = "FILE", num_args = 1.., help_heading = "Distributed runs")]
+    pub partials: Vec<PathBuf>,
+}
+
+/// The stages of a distributed run, in order (each report takes those it needs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Stage {
+    /// The store's vessels that share an IMO, for observe (anomalies)
+    Plan,
+    /// What each vessel of --input shows on its own (every report)
+    Observe,
+    /// The gaps whose neighbours are heard (gaps: from observe's partials)
+    Silences,
+    /// The fixes of --input heard near those gaps (gaps)
+    Hear,
+    /// The vessels together among the grid points of --partials - (encounters)
+    Pair,
+    /// The report from the partial results (every report)
+    Finish,
 }
 
 /// What every behaviour report reads.

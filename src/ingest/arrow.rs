@@ -57,13 +57,34 @@ const COLUMNS: [(&str, bool, DataType); 9] = [
 /// Reads an Arrow IPC stream of positions into `staging`, batch by batch (bounded
 /// memory).
 pub fn read_positions(reader: impl Read, staging: &Staging) -> Result<ArrowPositions, ArrowError> {
+    let mut spool = staging.spool();
+    let (mut rows, mut skipped) = (0u64, 0u64);
+    for_each_batch(reader, |frame| {
+        let (fixes, bad) = batch_rows(&frame)?;
+        rows += frame.height() as u64;
+        skipped += bad;
+        for r in fixes {
+            spool.push(r);
+        }
+        Ok(())
+    })?;
+    let positions = spool.finish()?;
+    Ok(ArrowPositions {
+        positions,
+        rows,
+        skipped,
+    })
+}
+
+/// Hands each record batch of an Arrow IPC stream to `each`, as a data frame.
+pub fn for_each_batch(
+    reader: impl Read,
+    mut each: impl FnMut(DataFrame) -> Result<(), ArrowError>,
+) -> Result<(), ArrowError> {
     let mut forward = Forward::new(io::BufReader::with_capacity(1 << 20, reader));
     let metadata = read_stream_metadata(&mut forward).map_err(ArrowError::Stream)?;
     let schema = metadata.schema.clone();
-    let mut spool = staging.spool();
-    let (mut rows, mut skipped) = (0u64, 0u64);
-    let mut stream = StreamReader::new(&mut forward, metadata, None);
-    while let Some(state) = stream.next() {
+    for state in StreamReader::new(&mut forward, metadata, None) {
         let batch = match state.map_err(ArrowError::Stream)? {
             StreamState::Some(batch) => batch,
             StreamState::Waiting => break,
@@ -73,20 +94,9 @@ pub fn read_positions(reader: impl Read, staging: &Staging) -> Result<ArrowPosit
             let series = polars::prelude::Series::try_from((field.name.clone(), array)).map_err(ArrowError::Stream)?;
             columns.push(series.into());
         }
-        let frame = DataFrame::new_infer_height(columns).map_err(ArrowError::Stream)?;
-        let (fixes, bad) = batch_rows(&frame)?;
-        rows += frame.height() as u64;
-        skipped += bad;
-        for r in fixes {
-            spool.push(r);
-        }
+        each(DataFrame::new_infer_height(columns).map_err(ArrowError::Stream)?)?;
     }
-    let positions = spool.finish()?;
-    Ok(ArrowPositions {
-        positions,
-        rows,
-        skipped,
-    })
+    Ok(())
 }
 
 /// The fixes of one batch, and how many of its rows had no MMSI, time or position.

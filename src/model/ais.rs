@@ -13,7 +13,7 @@ pub struct Fixes {
 }
 
 /// One stored fix.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FixRow {
     pub ts_ms: i64,
     pub mmsi: u32,

@@ -68,14 +68,14 @@ const ON_LAND_FIXES: usize = 3;
 const ON_LAND_MS: i64 = 10 * 60_000;
 
 /// A silence of one vessel: from its last fix before to its first after (none: open).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Gap {
     pub start: FixRow,
     pub end: Option<FixRow>,
 }
 
 /// A run of slow displacement at sea.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Loiter {
     pub mmsi: u32,
     pub start_ms: i64,
@@ -92,7 +92,7 @@ pub struct Loiter {
 }
 
 /// The kinds of anomaly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     BadFix,
     Teleport,
@@ -119,7 +119,7 @@ impl Kind {
 
 /// One anomaly: where and when, and for a pair (a jump, two tracks, two transmitters)
 /// the other place.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Anomaly {
     pub kind: Kind,
     pub mmsi: u32,
@@ -166,7 +166,7 @@ impl Anomaly {
 }
 
 /// What one vessel's own track shows.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Observed {
     pub mmsi: u32,
     /// Its first and last fix (bad or not).

@@ -217,7 +217,7 @@ pub fn grid(fixes: &[FixRow], track: &Track, max_speed_kn: f64, out: &mut Vec<Gr
 }
 
 /// Two vessels together at one grid time.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Together {
     pub ts_ms: i64,
     pub distance_m: f64,
@@ -594,7 +594,7 @@ pub fn encounters(mut together: Vec<(Pair, Together)>, params: &Params) -> Vec<E
 }
 
 /// A run of equal reported draughts: its first and last report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct DraughtRun {
     first_ms: i64,
     last_ms: i64,
@@ -603,7 +603,7 @@ struct DraughtRun {
 
 /// What a vessel's own fixes add to its encounters: its silences longer than the
 /// interpolation allows, and its reported draughts.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Notes {
     pub mmsi: u32,
     /// (last fix before, first fix after) of every silence over an hour between

@@ -73,7 +73,7 @@ impl Evidence {
 }
 
 /// A gap with its vessel, as the evidence is gathered for it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Silence {
     pub mmsi: u32,
     pub gap: Gap,
@@ -115,7 +115,7 @@ struct Probe {
 }
 
 /// What a fix near a probe counts as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Heard {
     During,
     Before6h,

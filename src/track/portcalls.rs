@@ -45,7 +45,7 @@ impl Default for Params {
 }
 
 /// How much of a call was seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Confidence {
     /// The stop only.
     Low,
@@ -66,7 +66,7 @@ impl Confidence {
 }
 
 /// One detected call.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Call {
     pub mmsi: u32,
     /// Index of the port in the gazetteer.

@@ -10,7 +10,7 @@ use super::detect::Tracks;
 use crate::report::events::GapLine;
 use crate::track::anomalies::{imo_clashes, interference};
 use crate::track::behaviour::{self, Anomaly, Gap, Loiter, Observed, Params, Scope};
-use crate::track::gaps::{Class, Evidence, Index, Silence, classify};
+use crate::track::gaps::{Class, Evidence, Heard, Index, Silence, classify};
 use crate::track::land::LandMask;
 use crate::track::ports::Gazetteer;
 use crate::track::timeline::Vessel;
@@ -65,52 +65,98 @@ pub struct Events {
 }
 
 /// The transmitters of one IMO (vessels with more than one MMSI).
-type Shared<'v> = Vec<(&'v str, Vec<u32>)>;
+pub type Shared<'v> = Vec<(&'v str, Vec<u32>)>;
 
-/// The events of every vessel in `tracks`; `vessels` tell which MMSIs share an IMO.
-pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::Result<Events> {
-    let all = |_: u32| true;
-    // The transmitters of one IMO: their hourly positions are kept, for clashes.
-    let shared: Shared<'_> = vessels
+/// The transmitters that share an IMO, by IMO.
+pub fn shared(vessels: &[Vessel]) -> Shared<'_> {
+    vessels
         .iter()
         .filter_map(|v| Some((v.imo()?, v.mmsis())))
         .filter(|(_, m)| m.len() > 1)
-        .collect();
-    let hourly_of: FxHashSet<u32> = shared.iter().flat_map(|(_, m)| m.iter().copied()).collect();
-    let hourly = |m: u32| want.anomalies && hourly_of.contains(&m);
+        .collect()
+}
+
+/// The MMSIs whose hourly positions are kept (for clashes): those that share an IMO.
+pub fn hourly_of(shared: &Shared<'_>) -> FxHashSet<u32> {
+    shared.iter().flat_map(|(_, m)| m.iter().copied()).collect()
+}
+
+/// Where the neighbours of gaps are heard.
+pub enum Hearing<'t> {
+    /// In a second pass over every fix of these tracks.
+    Tracks(&'t Tracks),
+    /// What the workers of a distributed run heard ([`Index::hear`] of their fixes).
+    Heard(Vec<(u32, Heard, u32)>),
+}
+
+/// The events of every vessel in `tracks`; `vessels` tell which MMSIs share an IMO.
+pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::Result<Events> {
+    let shared = shared(vessels);
+    let observed = observe_all(tracks, want, &hourly_of(&shared))?;
+    complete(observed, &shared, want, Hearing::Tracks(tracks))
+}
+
+/// What each vessel's own track shows (on every core), in MMSI order; the hourly
+/// positions of `hourly` kept when anomalies are wanted.
+pub fn observe_all(tracks: &Tracks, want: &Want<'_>, hourly: &FxHashSet<u32>) -> anyhow::Result<Vec<Observed>> {
+    let keep_hourly = |m: u32| want.anomalies && hourly.contains(&m);
     let scope = Scope {
         ports: want.ports,
         land: want.land,
         loitering: want.loitering,
-        hourly: &hourly,
+        hourly: &keep_hourly,
     };
-    let observed: Vec<Observed> = tracks
-        .each(&all, &|rows| {
+    Ok(tracks
+        .each(&|_| true, &|rows| {
             rows.chunk_by(|a, b| a.mmsi == b.mmsi)
                 .map(|fixes| behaviour::observe(fixes, &want.params, &scope))
                 .collect::<Vec<_>>()
         })?
         .into_iter()
         .flatten()
-        .collect();
-    let Some(data_end) = observed.iter().filter_map(|o| o.silences.last().copied()).max() else {
+        .collect())
+}
+
+/// The newest fix of the data: the end an open gap runs to.
+fn data_end(observed: &[Observed]) -> Option<i64> {
+    observed.iter().filter_map(|o| o.silences.last().copied()).max()
+}
+
+/// The gaps whose neighbours are to be heard (in the order [`Index::new`] numbers them).
+pub fn gap_silences(observed: &[Observed], shared: &Shared<'_>, want: &Want<'_>) -> Vec<Silence> {
+    match data_end(observed) {
+        Some(end) if want.gaps => silences(observed, shared, end, want.params.min_gap_ms()).0,
+        _ => Vec::new(),
+    }
+}
+
+/// The events of what every vessel's own track showed (`observed`, in MMSI order): the
+/// end of the data (open gaps), the neighbours heard around each gap, one IMO on two
+/// transmitters, interference areas.
+pub fn complete(
+    observed: Vec<Observed>,
+    shared: &Shared<'_>,
+    want: &Want<'_>,
+    hearing: Hearing<'_>,
+) -> anyhow::Result<Events> {
+    let Some(data_end) = data_end(&observed) else {
         return Ok(Events::default());
     };
     let spans: FxHashMap<u32, (i64, i64)> = observed.iter().map(|o| (o.mmsi, o.heard_ms)).collect();
     let (silences, silent_at) = if want.gaps {
-        silences(&observed, &shared, data_end, want.params.min_gap_ms())
+        silences(&observed, shared, data_end, want.params.min_gap_ms())
     } else {
         (Vec::new(), FxHashMap::default())
     };
     let index = Index::new(&silences, want.neighbour_km);
-    let heard = if silences.is_empty() {
-        Vec::new()
-    } else {
-        tracks
-            .each(&all, &|rows| index.hear(rows))?
+    let heard = match hearing {
+        _ if silences.is_empty() => Vec::new(),
+        Hearing::Heard(heard) => heard,
+        Hearing::Tracks(tracks) => tracks
+            .each(&|_| true, &|rows| index.hear(rows))?
             .into_iter()
             .flatten()
-            .collect()
+            .collect(),
     };
     let evidence = index.evidence(heard, &silent_at);
     let gaps = silences
@@ -124,7 +170,7 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
             evidence,
         })
         .collect();
-    let (loiters, anomalies) = the_rest(observed, &shared, want.anomalies);
+    let (loiters, anomalies) = the_rest(observed, shared, want.anomalies);
     Ok(Events {
         gaps,
         loiters,

@@ -4,18 +4,22 @@
 
 use std::io::Write;
 
-use super::behaviour::{Events, Want, events};
+use rustc_hash::FxHashSet;
+
+use super::behaviour::{Events, Hearing, Want, complete, events, gap_silences, hourly_of, observe_all, shared};
 use super::detect::{Reach, Tracks};
 use super::inputs::read_inputs;
+use super::stage::{self, Partial};
 use super::{Loaded, gazetteer, vessel_matches};
-use crate::cli::{AnomalyArgs, EventArgs, GapArgs, LoiterArgs, Sources};
+use crate::cli::{AnomalyArgs, EventArgs, GapArgs, LoiterArgs, Sources, Stage};
 use crate::error::{Outcome, UserError};
 use crate::matching::Screen;
 use crate::report::events::{Context, anomaly_rows, gap_rows, loiter_rows};
 use crate::settings::{Filters, Settings};
 use crate::store::data::DataStore;
-use crate::track::behaviour::Params;
+use crate::track::behaviour::{Observed, Params};
 use crate::track::gaps::DEFAULT_NEIGHBOUR_KM;
+use crate::track::gaps::{Heard, Index, Silence};
 use crate::track::land::LandMask;
 use crate::track::ports::Gazetteer;
 
@@ -116,6 +120,18 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
         }
     }
     let ports = gazetteer::gazetteer(common.sources.ports.as_deref(), None)?;
+    if let Some(stage) = common.sources.stage {
+        let want = Want {
+            gaps: matches!(report, Report::Gaps(_)),
+            params,
+            neighbour_km,
+            ports: &ports,
+            loitering: matches!(report, Report::Loitering(_)),
+            land: None,
+            anomalies: matches!(report, Report::Anomalies(_)),
+        };
+        return staged(settings, report, stage, want, &filters, out, err);
+    }
     // The land mask is read beside the positions (it takes a core for half a second).
     let (land, read) = std::thread::scope(|scope| {
         let land = scope.spawn(|| match report {
@@ -140,6 +156,90 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
     let cx = Context::new(&loaded.vessels, &screen, &ports);
     let rows = select(report, found, &filters, &cx, &ports);
     rows.write(settings.format, out)?;
+    Ok(Outcome::Success)
+}
+
+/// One stage of a distributed run: each vessel's own track (observe), what only all of
+/// them tell (the vessels that share an IMO, the gaps whose neighbours are heard, the
+/// fixes heard near them), or the report from those partial results (finish).
+fn staged(
+    settings: &Settings,
+    report: &Report<'_>,
+    stage: Stage,
+    want: Want<'_>,
+    filters: &Filters,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let (name, has): (&str, &[Stage]) = match report {
+        Report::Gaps(_) => ("gaps", &[Stage::Observe, Stage::Silences, Stage::Hear, Stage::Finish]),
+        Report::Loitering(_) => ("loitering", &[Stage::Observe, Stage::Finish]),
+        Report::Anomalies(_) => ("anomalies", &[Stage::Plan, Stage::Observe, Stage::Finish]),
+    };
+    if !has.contains(&stage) {
+        return Err(stage::refuse(name, stage, has));
+    }
+    let sources = match report {
+        Report::Gaps(a) => &a.events.sources,
+        Report::Loitering(a) => &a.events.sources,
+        Report::Anomalies(a) => &a.events.sources,
+    };
+    let partials = stage::read(&sources.partials)?;
+    let observed = || -> anyhow::Result<Vec<Observed>> {
+        let mut observed: Vec<Observed> = stage::decode(&partials, "observed")?;
+        observed.sort_by_key(|o| o.mmsi);
+        Ok(observed)
+    };
+    let written = match stage {
+        Stage::Plan => {
+            let loaded = Loaded::open(settings)?;
+            let mut mmsis: Vec<u32> = hourly_of(&shared(&loaded.vessels)).into_iter().collect();
+            mmsis.sort_unstable();
+            mmsis.iter().map(|m| Partial::new("hourly", None, m)).collect()
+        }
+        Stage::Observe => {
+            let land = match report {
+                Report::Anomalies(a) => Some(land_mask(a)?),
+                _ => None,
+            };
+            let want = Want {
+                land: land.as_ref(),
+                ..want
+            };
+            let hourly: FxHashSet<u32> = stage::decode::<u32>(&partials, "hourly")?.into_iter().collect();
+            let tracks = stage::tracks(settings, sources, err)?;
+            let observed = observe_all(&tracks, &want, &hourly)?;
+            observed.iter().map(|o| Partial::new("observed", None, o)).collect()
+        }
+        Stage::Silences => {
+            let loaded = Loaded::open(settings)?;
+            let silences = gap_silences(&observed()?, &shared(&loaded.vessels), &want);
+            silences.iter().map(|s| Partial::new("silence", None, s)).collect()
+        }
+        Stage::Hear => {
+            let silences: Vec<Silence> = stage::decode(&partials, "silence")?;
+            let tracks = stage::tracks(settings, sources, err)?;
+            let index = Index::new(&silences, want.neighbour_km);
+            let heard = tracks.each(&|_| true, &|rows| index.hear(rows))?;
+            heard
+                .iter()
+                .filter(|h| !h.is_empty())
+                .map(|h| Partial::new("heard", None, h))
+                .collect()
+        }
+        Stage::Finish => {
+            let loaded = Loaded::open(settings)?;
+            let heard: Vec<Vec<(u32, Heard, u32)>> = stage::decode(&partials, "heard")?;
+            let hearing = Hearing::Heard(heard.into_iter().flatten().collect());
+            let found = complete(observed()?, &shared(&loaded.vessels), &want, hearing)?;
+            let screen = Screen::new(&loaded.lists);
+            let cx = Context::new(&loaded.vessels, &screen, want.ports);
+            select(report, found, filters, &cx, want.ports).write(settings.format, out)?;
+            return Ok(Outcome::Success);
+        }
+        Stage::Pair => unreachable!("refused above"),
+    };
+    stage::write(written, out)?;
     Ok(Outcome::Success)
 }
 

@@ -15,6 +15,7 @@ pub mod inputs;
 pub mod listed;
 pub mod port_calls;
 pub mod renames;
+pub mod stage;
 pub mod track;
 pub mod vessel;
 

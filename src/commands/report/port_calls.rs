@@ -7,14 +7,15 @@ use std::io::Write;
 
 use super::detect::{Reach, Tracks};
 use super::inputs::read_inputs;
+use super::stage::{self, Partial};
 use super::{Loaded, gazetteer, is_listed, vessel_matches};
-use crate::cli::PortCallArgs;
+use crate::cli::{PortCallArgs, Stage};
 use crate::error::{Outcome, UserError};
 use crate::matching::Screen;
 use crate::report::calls;
 use crate::settings::{Filters, Settings};
 use crate::store::data::DataStore;
-use crate::track::portcalls::Params;
+use crate::track::portcalls::{Call, Params};
 use crate::track::timeline::Vessel;
 
 fn params(args: &PortCallArgs) -> anyhow::Result<Params> {
@@ -45,8 +46,21 @@ pub fn run(
         return Err(UserError::new("--enter-km must be positive").into());
     }
     let ports = gazetteer::gazetteer(args.sources.ports.as_deref(), args.enter_km)?;
+    // A stage of a distributed run: each vessel's calls, or the report of them all.
+    let mut observed = None;
+    match args.sources.stage {
+        None => {}
+        Some(Stage::Observe) => {
+            let tracks = stage::tracks(settings, &args.sources, err)?;
+            let calls = tracks.port_calls(&ports, &params, &|_| true)?;
+            stage::write(calls.iter().map(|c| Partial::new("call", None, c)).collect(), out)?;
+            return Ok(Outcome::Success);
+        }
+        Some(Stage::Finish) => observed = Some(stage::decode::<Call>(&stage::read(&args.sources.partials)?, "call")?),
+        Some(other) => return Err(stage::refuse("port-calls", other, &[Stage::Observe, Stage::Finish])),
+    }
     // From the store, or (--input) from files read for this report alone.
-    let (inputs, loaded) = if args.sources.input.is_empty() {
+    let (inputs, loaded) = if args.sources.input.is_empty() || observed.is_some() {
         (None, Loaded::open(settings)?)
     } else {
         let inputs = read_inputs(settings, &args.sources.input, args.sources.input_format, err)?;
@@ -67,6 +81,12 @@ pub fn run(
     });
     let keep = |m: u32| wanted.as_ref().is_none_or(|w| w.contains(&m));
     let rows = match inputs {
+        None if observed.is_some() => {
+            let store = DataStore::open(&settings.data_dir)?;
+            let mut detected = observed.unwrap_or_default();
+            detected.retain(|c| keep(c.mmsi));
+            calls::collect(detected, store.port_call_records()?, &ports, &loaded.vessels)
+        }
         None => {
             let store = DataStore::open(&settings.data_dir)?;
             let tracks = Tracks::from_store(&store, &filters, Reach::Window, &keep)?;
