@@ -12,8 +12,9 @@ use anyhow::Context as _;
 
 use super::detect::{Reach, Tracks, staging};
 use super::events::{Keep, positive, read_tracks};
-use super::gazetteer;
-use crate::cli::EncounterArgs;
+use super::stage::{self, Coarse, Partial};
+use super::{Loaded, gazetteer};
+use crate::cli::{EncounterArgs, Stage};
 use crate::error::Outcome;
 use crate::matching::Screen;
 use crate::model::ais::FixRow;
@@ -24,7 +25,8 @@ use crate::spool::Slice;
 use crate::track::behaviour::Params as Behaviour;
 use crate::track::clean;
 use crate::track::encounters::{
-    Cells, Encounter, GridPoint, Meetings, Notes, Params, add_sorted, by_pair, grid, pair_up,
+    Cells, Encounter, GridPoint, Meetings, Notes, Pair, Params, Together, add_sorted, by_pair, encounters, grid,
+    pair_up,
 };
 use crate::track::ports::Gazetteer;
 
@@ -43,8 +45,33 @@ pub fn run(
     let filters = Filters::resolve(&args.filters)?;
     let params = params(args)?;
     let ports = gazetteer::gazetteer(args.sources.ports.as_deref(), None)?;
-    let (tracks, loaded) = read_tracks(settings, &args.sources, &filters, Reach::Window, err)?;
-    let found = find(&tracks, &params, &ports, args.include_port)?;
+    let (found, loaded) = match args.sources.stage {
+        None => {
+            let (tracks, loaded) = read_tracks(settings, &args.sources, &filters, Reach::Window, err)?;
+            (find(&tracks, &params, &ports, args.include_port)?, loaded)
+        }
+        Some(Stage::Finish) => (finish(&args.sources, &params, &ports)?, Loaded::open(settings)?),
+        Some(stage) => {
+            let written = match stage {
+                Stage::Observe => observe(
+                    &stage::tracks(settings, &args.sources, err)?,
+                    &params,
+                    &ports,
+                    args.include_port,
+                )?,
+                Stage::Pair => pair(&stage::read(&args.sources.partials)?, &params)?,
+                other => {
+                    return Err(stage::refuse(
+                        "encounters",
+                        other,
+                        &[Stage::Observe, Stage::Pair, Stage::Finish],
+                    ));
+                }
+            };
+            stage::write(written, out)?;
+            return Ok(Outcome::Success);
+        }
+    };
     let screen = Screen::new(&loaded.lists);
     let cx = Context::new(&loaded.vessels, &screen, &ports);
     let keep = Keep::new(&filters, &cx, &ports);
@@ -65,6 +92,87 @@ fn params(args: &EncounterArgs) -> anyhow::Result<Params> {
         max_speed_kn: positive("--max-speed-kn", args.max_speed_kn)?,
         min_duration_h: positive("--min-duration-h", args.min_duration_h)?,
     })
+}
+
+/// A worker's vessels on the grid (stage observe): each grid point once for every
+/// coarse cell it belongs to (keyed by the cell), and the notes of each vessel that has
+/// one.
+fn observe(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) -> anyhow::Result<Vec<Partial>> {
+    let min_gap = Behaviour::DEFAULT.min_gap_ms();
+    let coarse = Coarse::new(params.max_distance_m);
+    let found = tracks.each(&|_| true, &|rows| {
+        let mut partials = Vec::new();
+        let mut points: Vec<GridPoint> = Vec::new();
+        for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
+            points.clear();
+            let track = clean::clean(fixes, min_gap);
+            grid(fixes, &track, params.max_speed_kn, &mut points);
+            if !in_port {
+                points.retain(|p| ports.locate(p.lat, p.lon, 0.0).is_none());
+            }
+            if points.is_empty() {
+                continue;
+            }
+            partials.push(Partial::new("notes", None, &Notes::of(fixes, &track)));
+            for p in &points {
+                // As the single-machine run holds it: coordinates to 1 cm, velocity as f32.
+                let row = p.to_row();
+                let held = GridPoint::from_row(&row);
+                for cell in coarse.cells(held.ts_ms, held.lat, held.lon) {
+                    partials.push(Partial::new("point", Some(cell), &row));
+                }
+            }
+        }
+        partials
+    })?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// The times vessels were together among the grid points of coarse cells (stage
+/// pair), each kept by the cell of its lower MMSI's point alone.
+fn pair(partials: &[Partial], params: &Params) -> anyhow::Result<Vec<Partial>> {
+    let mut keyed: Vec<(&str, FixRow)> = Vec::new();
+    for p in partials.iter().filter(|p| p.kind == "point") {
+        let row: FixRow =
+            serde_json::from_str(&p.json).map_err(|e| anyhow::anyhow!("a grid point cannot be read: {e}"))?;
+        keyed.push((p.key.as_deref().unwrap_or_default(), row));
+    }
+    keyed.sort_unstable_by_key(|(key, r)| (*key, r.ts_ms, r.mmsi, r.nav_status));
+    let mut cells = Cells::new(params.max_distance_m);
+    let (mut points, mut found, mut out) = (Vec::<GridPoint>::new(), Vec::new(), Vec::new());
+    for cell in keyed.chunk_by(|a, b| a.0 == b.0) {
+        for at_once in cell.chunk_by(|a, b| a.1.ts_ms == b.1.ts_ms) {
+            points.clear();
+            points.extend(at_once.iter().map(|(_, r)| GridPoint::from_row(r)));
+            found.clear();
+            pair_up(&points, params, &mut cells, &mut found);
+            for (pair, together) in &found {
+                let own = points
+                    .iter()
+                    .find(|p| p.mmsi == pair.0 && p.segment == pair.1)
+                    .is_some_and(|p| Coarse::own(p.ts_ms, p.lat, p.lon) == cell[0].0);
+                if own {
+                    out.push(Partial::new("together", None, &(pair, together)));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The encounters of the times together that the pair stage found, completed with the
+/// notes of the observe stage (stage finish).
+fn finish(sources: &crate::cli::Sources, params: &Params, ports: &Gazetteer) -> anyhow::Result<Vec<Encounter>> {
+    let partials = stage::read(&sources.partials)?;
+    let together: Vec<(Pair, Together)> = stage::decode(&partials, "together")?;
+    let mut notes: Vec<Notes> = stage::decode(&partials, "notes")?;
+    notes.sort_unstable_by_key(|n| n.mmsi);
+    let notes_of = |mmsi: u32| notes.binary_search_by_key(&mmsi, |n| n.mmsi).ok().map(|k| &notes[k]);
+    let mut found = encounters(together, params);
+    for e in &mut found {
+        e.complete(notes_of(e.a), notes_of(e.b), ports);
+    }
+    Ok(found)
 }
 
 /// Every encounter of the tracks, each completed with what the two vessels' own fixes
