@@ -44,6 +44,9 @@ REPORTS = {
 }
 POSITION_COLUMNS = ["mmsi", "ts", "lat", "lon", "sog_kn", "cog_deg", "heading_deg", "nav_status", "draught_m"]
 PARTIAL_SCHEMA = "kind string, key string, json string"
+# Report flags that name a file: the file is shipped to the executors with the binary.
+FILE_FLAGS = ("--ports", "--land", "--waterways")
+SHIPPED = "shipped-file:"
 
 
 def parse(argv):
@@ -148,6 +151,14 @@ def ship(spark, path):
     return os.path.basename(path)
 
 
+def here_on_executor(flag, get):
+    """A report flag with a shipped file's name made its path on this executor."""
+    name, eq, value = flag.partition("=")
+    if eq and value.startswith(SHIPPED):
+        return f"{name}={get(value[len(SHIPPED) :])}"
+    return get(flag[len(SHIPPED) :]) if flag.startswith(SHIPPED) else flag
+
+
 def stage_task(binary, report, stage, flags, input_kind, partials=None):
     """The function mapInArrow runs on each partition: its rows go to fleetwatch as an
     Arrow IPC stream on standard input, fleetwatch's partial results come back."""
@@ -172,7 +183,7 @@ def stage_task(binary, report, stage, flags, input_kind, partials=None):
             cmd += [SparkFiles.get(p) for p in (partials or [])]
             if input_kind == "partials":
                 cmd += ["-"]
-        cmd += flags
+        cmd += [here_on_executor(f, SparkFiles.get) for f in flags]
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         failed = []
 
@@ -240,6 +251,26 @@ def parallelism(spark):
     return sc.defaultParallelism if sc is not None else int(spark.conf.get("spark.default.parallelism", "8"))
 
 
+def executor_flags(spark, flags, scratch, run_id):
+    """The report flags as the executors see them: each file a flag names shipped."""
+    out = []
+    for k, flag in enumerate(flags):
+        name, _, value = flag.partition("=")
+        if value and name in FILE_FLAGS and os.path.isfile(value):
+            out.append(f"{name}={SHIPPED}{ship_copy(spark, value, scratch, run_id)}")
+        elif k > 0 and flags[k - 1] in FILE_FLAGS and os.path.isfile(flag):
+            out.append(SHIPPED + ship_copy(spark, flag, scratch, run_id))
+        else:
+            out.append(flag)
+    return out
+
+
+def ship_copy(spark, path, scratch, run_id):
+    copy = os.path.join(scratch, f"{run_id}-{os.path.basename(path)}")
+    shutil.copyfile(path, copy)
+    return ship(spark, copy)
+
+
 def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), partition_by="mmsi"):
     """Runs `report` of the store on `spark`, the rows written to `out`."""
     import pyarrow as pa
@@ -262,6 +293,8 @@ def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), p
         # Files shipped to the executors are named for this run: Spark keeps one file per name.
         run_id = uuid.uuid4().hex[:12]
 
+        remote = executor_flags(spark, flags, scratch, run_id)
+
         def collected(df, name):
             return save_partials(df, os.path.join(scratch, f"{run_id}-{name}"))
 
@@ -273,12 +306,12 @@ def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), p
             plan = None
             if "plan" in REPORTS[report]:
                 plan = [ship(spark, run_local_to(here("--stage", "plan"), scratch, f"{run_id}-plan.arrow"))]
-            observed = positions.mapInArrow(stage_task(shipped, report, "observe", flags, "positions", plan), PARTIAL_SCHEMA)
+            observed = positions.mapInArrow(stage_task(shipped, report, "observe", remote, "positions", plan), PARTIAL_SCHEMA)
             if report == "encounters":
                 observed = observed.persist()
                 partials.append(collected(observed.filter(F.col("kind") == "notes"), "notes.arrow"))
                 points = observed.filter(F.col("kind") == "point").repartition(n, "key")
-                together = points.mapInArrow(stage_task(shipped, report, "pair", flags, "partials"), PARTIAL_SCHEMA)
+                together = points.mapInArrow(stage_task(shipped, report, "pair", remote, "partials"), PARTIAL_SCHEMA)
                 partials.append(collected(together, "together.arrow"))
                 observed.unpersist()
             else:
@@ -288,7 +321,7 @@ def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), p
                     here("--stage", "silences", "--partials", partials[0]), scratch, f"{run_id}-silences.arrow"
                 )
                 heard = positions.mapInArrow(
-                    stage_task(shipped, report, "hear", flags, "positions", [ship(spark, silences)]), PARTIAL_SCHEMA
+                    stage_task(shipped, report, "hear", remote, "positions", [ship(spark, silences)]), PARTIAL_SCHEMA
                 )
                 partials.append(collected(heard, "heard.arrow"))
         else:

@@ -4,6 +4,7 @@
 //! Golden files live in `tests/golden/`; after an intended change, rewrite them with
 //! `FLEETWATCH_BLESS=1 cargo test --release` and review the diff.
 
+mod arrow;
 mod behaviour;
 mod browser;
 mod case_study;
