@@ -1,6 +1,6 @@
 //! Columns written as an Arrow IPC stream (`--format arrow`, and the partial results of
 //! a distributed run), for an engine to read back: Spark's `mapInArrow`, pyarrow,
-//! DuckDB, Polars. Strings are plain `Utf8` (not views), which every reader takes.
+//! `DuckDB`, Polars. Strings are plain `Utf8` (not views), which every reader takes.
 
 use std::io::{self, Write};
 use std::sync::Arc;

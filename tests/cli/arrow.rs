@@ -177,9 +177,9 @@ fn format_arrow_writes_the_rows_with_their_types() {
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
 
-/// The report through its stages, the vessels of `rows` split into `parts` as `part_of`
-/// says (as the Spark job runs them, each part one worker).
-fn staged(fw: &Fw, report: &str, ports: &str, parts: &[Vec<FixRow>]) -> String {
+/// The report through its stages as the Spark job runs them, each of `workers` the
+/// positions one worker is given.
+fn staged(fw: &Fw, report: &str, ports: &str, workers: &[Vec<FixRow>]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let file = |name: &str, bytes: &[u8]| {
         let path = dir.path().join(name);
@@ -199,7 +199,7 @@ fn staged(fw: &Fw, report: &str, ports: &str, parts: &[Vec<FixRow>]) -> String {
         plan = vec![file("plan", &ok(fw, &with(&["--stage", "plan"]), &[]))];
     }
     let mut observed = Vec::new();
-    for (k, part) in parts.iter().enumerate() {
+    for (k, part) in workers.iter().enumerate() {
         let mut args = with(&[&input[..], &["--stage", "observe"]].concat());
         if !plan.is_empty() {
             args.extend(["--partials".to_string(), plan[0].clone()]);
@@ -217,7 +217,7 @@ fn staged(fw: &Fw, report: &str, ports: &str, parts: &[Vec<FixRow>]) -> String {
                 &[],
             ),
         );
-        for (k, part) in parts.iter().enumerate() {
+        for (k, part) in workers.iter().enumerate() {
             let args = with(&[&input[..], &["--stage", "hear", "--partials", &silences]].concat());
             partials.push(file(&format!("heard-{k}"), &ok(fw, &args, &spark_stream(part, 500))));
         }

@@ -98,7 +98,11 @@ pub fn events(tracks: &Tracks, vessels: &[Vessel], want: &Want<'_>) -> anyhow::R
 
 /// What each vessel's own track shows (on every core), in MMSI order; the hourly
 /// positions of `hourly` kept when anomalies are wanted.
-pub fn observe_all(tracks: &Tracks, want: &Want<'_>, hourly: &FxHashSet<u32>) -> anyhow::Result<Vec<Observed>> {
+pub fn observe_all<S: std::hash::BuildHasher + Sync>(
+    tracks: &Tracks,
+    want: &Want<'_>,
+    hourly: &std::collections::HashSet<u32, S>,
+) -> anyhow::Result<Vec<Observed>> {
     let keep_hourly = |m: u32| want.anomalies && hourly.contains(&m);
     let scope = Scope {
         ports: want.ports,

@@ -130,7 +130,7 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
             land: None,
             anomalies: matches!(report, Report::Anomalies(_)),
         };
-        return staged(settings, report, stage, want, &filters, out, err);
+        return staged(settings, report, stage, &want, &filters, out, err);
     }
     // The land mask is read beside the positions (it takes a core for half a second).
     let (land, read) = std::thread::scope(|scope| {
@@ -166,7 +166,7 @@ fn staged(
     settings: &Settings,
     report: &Report<'_>,
     stage: Stage,
-    want: Want<'_>,
+    want: &Want<'_>,
     filters: &Filters,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -204,7 +204,7 @@ fn staged(
             };
             let want = Want {
                 land: land.as_ref(),
-                ..want
+                ..*want
             };
             let hourly: FxHashSet<u32> = stage::decode::<u32>(&partials, "hourly")?.into_iter().collect();
             let tracks = stage::tracks(settings, sources, err)?;
@@ -213,7 +213,7 @@ fn staged(
         }
         Stage::Silences => {
             let loaded = Loaded::open(settings)?;
-            let silences = gap_silences(&observed()?, &shared(&loaded.vessels), &want);
+            let silences = gap_silences(&observed()?, &shared(&loaded.vessels), want);
             silences.iter().map(|s| Partial::new("silence", None, s)).collect()
         }
         Stage::Hear => {
@@ -231,7 +231,7 @@ fn staged(
             let loaded = Loaded::open(settings)?;
             let heard: Vec<Vec<(u32, Heard, u32)>> = stage::decode(&partials, "heard")?;
             let hearing = Hearing::Heard(heard.into_iter().flatten().collect());
-            let found = complete(observed()?, &shared(&loaded.vessels), &want, hearing)?;
+            let found = complete(observed()?, &shared(&loaded.vessels), want, hearing)?;
             let screen = Screen::new(&loaded.lists);
             let cx = Context::new(&loaded.vessels, &screen, want.ports);
             select(report, found, filters, &cx, want.ports).write(settings.format, out)?;

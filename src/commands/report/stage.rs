@@ -1,4 +1,4 @@
-//! What the stages of a distributed run (`--stage`, for spark/fleetwatch_job.py) share:
+//! What the stages of a distributed run (`--stage`, for `spark/fleetwatch_job.py`) share:
 //! their partial results, passed between stages as Arrow IPC streams of `kind, key,
 //! json` rows (`key` the partition a row goes to, when the next stage needs one), the
 //! positions a worker is given, and the coarse cells encounters are partitioned by.
@@ -28,6 +28,8 @@ pub struct Partial {
 }
 
 impl Partial {
+    /// # Panics
+    /// Never: the values of partial results are plain data.
     pub fn new<T: Serialize>(kind: &str, key: Option<String>, value: &T) -> Self {
         Self {
             kind: kind.to_string(),
