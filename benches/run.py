@@ -1,7 +1,7 @@
 """The benchmark suite: fleetwatch and DuckDB side by side, on the same generated files,
 in the same run. One command (from the repository root):
 
-    python3 benches/run.py [--quick] [--work DIR] [--runs N] [--only behaviour|encounters|dossier]
+    python3 benches/run.py [--quick] [--work DIR] [--runs N] [--only behaviour|encounters|dossier|spark]
 
 It builds fleetwatch (release), installs its peer (the `duckdb` Python package, into
 DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`,
@@ -24,6 +24,9 @@ DIR/venv) when missing, generates the data (deterministic: `examples/gen_dma.rs`
       runs in SQL (benches/encounters_duckdb.py), compared field for field;
   (f) dossier: `report vessel --format html` for one tanker with a year of two-minute
       fixes (no DuckDB peer: it is fleetwatch's own output), with the file's size;
+  (g) spark (`--only spark`, no DuckDB peer): each report on the stored week through
+      spark/fleetwatch_job.py on local[2] beside fleetwatch alone, one task's cost on one
+      thread, and one MMSI that five craft share (benches/spark.py, in DIR/spark-venv);
   (c) check: cold-start latency of one name query (DuckDB: a Python process that
       imports duckdb and filters the same list file by name);
   (d) screening: 100,000 names against all bundled lists (DuckDB: jaro_winkler
@@ -302,7 +305,7 @@ def main():
     ap.add_argument("--work", default="/tmp/fleetwatch-bench", help="where data and results go")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="tiny inputs, for a smoke test")
-    ap.add_argument("--only", choices=["behaviour", "encounters", "dossier"],
+    ap.add_argument("--only", choices=["behaviour", "encounters", "dossier", "spark"],
                     help="only these workloads (the stores are made when missing)")
     args = ap.parse_args()
     work = args.work
@@ -338,6 +341,17 @@ def main():
             sh([os.path.join(ex, "gen_names"), str(names)], stdout=f)
 
     rows = []
+    if args.only == "spark":
+        vstore = os.path.join(work, "store-voyages")
+        if not os.path.isdir(vstore):
+            sh([fw, "--quiet", "--data-dir", vstore, "ingest"] + voy_files)
+        venv = os.environ.get("FLEETWATCH_CI_VENV", os.path.join(work, "spark-venv"))
+        if not os.path.exists(os.path.join(venv, "bin", "python")):
+            sh([sys.executable, "-m", "venv", venv])
+            sh([os.path.join(venv, "bin", "pip"), "install", "-q", "-r", "spark/requirements.txt"])
+        sh([os.path.join(venv, "bin", "python"), "benches/spark.py", "--fleetwatch", fw, "--store", vstore,
+            "--runs", str(min(args.runs, 2))])
+        return
     if args.only == "dossier":
         rows += dossier_rows(fw, ex, args.runs, work, args.quick)
         write_table(rows, args, fw, duck_version, work)

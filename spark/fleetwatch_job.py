@@ -159,7 +159,7 @@ def here_on_executor(flag, get):
     return get(flag[len(SHIPPED) :]) if flag.startswith(SHIPPED) else flag
 
 
-def stage_task(binary, report, stage, flags, input_kind, partials=None):
+def stage_task(binary, report, stage, flags, input_kind, partials=None, threads=1):
     """The function mapInArrow runs on each partition: its rows go to fleetwatch as an
     Arrow IPC stream on standard input, fleetwatch's partial results come back."""
 
@@ -184,7 +184,9 @@ def stage_task(binary, report, stage, flags, input_kind, partials=None):
             if input_kind == "partials":
                 cmd += ["-"]
         cmd += [here_on_executor(f, SparkFiles.get) for f in flags]
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # A task has spark.task.cpus cores: fleetwatch works on that many threads.
+        env = dict(os.environ, RAYON_NUM_THREADS=str(threads))
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         failed = []
 
         def feed():
@@ -271,12 +273,39 @@ def ship_copy(spark, path, scratch, run_id):
     return ship(spark, copy)
 
 
+def warn_skew(positions, n):
+    """Prints the MMSIs that hold more fixes than a partition's share: all of an MMSI's
+    fixes are one task's, so such an MMSI (a placeholder many transmitters share) makes
+    its task the long one. Reads the mmsi column alone."""
+    from pyspark.sql import functions as F
+
+    counts = positions.groupBy("mmsi").count().persist()
+    try:
+        total = counts.agg(F.sum("count")).first()[0] or 0
+        share = total / max(n, 1)
+        for row in counts.orderBy(F.desc("count")).limit(3).collect():
+            if row["count"] > share:
+                print(
+                    f"fleetwatch_job: MMSI {row['mmsi']:09d} has {row['count']:,} of {total:,} fixes, more than a "
+                    f"partition's share ({share:,.0f}): its task is the long one",
+                    file=sys.stderr,
+                )
+    finally:
+        counts.unpersist()
+
+
 def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), partition_by="mmsi"):
     """Runs `report` of the store on `spark`, the rows written to `out`."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     from pyspark.sql import functions as F
 
+    if __name__ != "__main__":
+        # Imported as a module (a notebook, a test): the executors cannot import it, so
+        # its functions travel by value.
+        from pyspark import cloudpickle
+
+        cloudpickle.register_pickle_by_value(sys.modules[__name__])
     flags = list(flags)
     binary = fleetwatch_binary(fleetwatch)
     shipped = ship(spark, binary)
@@ -294,6 +323,7 @@ def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), p
         run_id = uuid.uuid4().hex[:12]
 
         remote = executor_flags(spark, flags, scratch, run_id)
+        threads = int(spark.conf.get("spark.task.cpus", "1"))
 
         def collected(df, name):
             return save_partials(df, os.path.join(scratch, f"{run_id}-{name}"))
@@ -301,17 +331,18 @@ def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), p
         partials = []  # the partial results finish reads
         if files:
             positions = spark.read.parquet(*files).select(*POSITION_COLUMNS)
+            warn_skew(positions, n)
             key = "mmsi" if partition_by == "mmsi" else F.to_date("ts")
             positions = positions.repartition(n, key).sortWithinPartitions("mmsi", "ts")
             plan = None
             if "plan" in REPORTS[report]:
                 plan = [ship(spark, run_local_to(here("--stage", "plan"), scratch, f"{run_id}-plan.arrow"))]
-            observed = positions.mapInArrow(stage_task(shipped, report, "observe", remote, "positions", plan), PARTIAL_SCHEMA)
+            observed = positions.mapInArrow(stage_task(shipped, report, "observe", remote, "positions", plan, threads), PARTIAL_SCHEMA)
             if report == "encounters":
                 observed = observed.persist()
                 partials.append(collected(observed.filter(F.col("kind") == "notes"), "notes.arrow"))
                 points = observed.filter(F.col("kind") == "point").repartition(n, "key")
-                together = points.mapInArrow(stage_task(shipped, report, "pair", remote, "partials"), PARTIAL_SCHEMA)
+                together = points.mapInArrow(stage_task(shipped, report, "pair", remote, "partials", threads=threads), PARTIAL_SCHEMA)
                 partials.append(collected(together, "together.arrow"))
                 observed.unpersist()
             else:
@@ -321,7 +352,7 @@ def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), p
                     here("--stage", "silences", "--partials", partials[0]), scratch, f"{run_id}-silences.arrow"
                 )
                 heard = positions.mapInArrow(
-                    stage_task(shipped, report, "hear", remote, "positions", [ship(spark, silences)]), PARTIAL_SCHEMA
+                    stage_task(shipped, report, "hear", remote, "positions", [ship(spark, silences)], threads), PARTIAL_SCHEMA
                 )
                 partials.append(collected(heard, "heard.arrow"))
         else:
@@ -353,6 +384,8 @@ def main(argv=None):
     builder = SparkSession.builder.appName(f"fleetwatch {args.report}").config("spark.sql.session.timeZone", "UTC")
     if args.master:
         builder = builder.master(args.master)
+    if not sys.stderr.isatty():
+        builder = builder.config("spark.ui.showConsoleProgress", "false")
     spark = builder.getOrCreate()
     try:
         run(spark, args.report, args.store, args.out, args.fleetwatch, args.partitions, args.flags, args.partition_by)
