@@ -248,6 +248,18 @@ def save_partials(df, path):
     return write_stream(df.toArrow(), path)
 
 
+def met_mmsis(together_path):
+    """The MMSIs of the times together a pair stage found (its keys, as text)."""
+    import pyarrow as pa
+
+    table = pa.ipc.open_stream(pa.OSFile(together_path, "rb")).read_all()
+    met = set()
+    for text in table.column("json").to_pylist():
+        (a, _, b, _), _ = json.loads(text)
+        met.update((str(a), str(b)))
+    return met
+
+
 def parallelism(spark):
     sc = context(spark)
     return sc.defaultParallelism if sc is not None else int(spark.conf.get("spark.default.parallelism", "8"))
@@ -340,10 +352,13 @@ def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), p
             observed = positions.mapInArrow(stage_task(shipped, report, "observe", remote, "positions", plan, threads), PARTIAL_SCHEMA)
             if report == "encounters":
                 observed = observed.persist()
-                partials.append(collected(observed.filter(F.col("kind") == "notes"), "notes.arrow"))
                 points = observed.filter(F.col("kind") == "point").repartition(n, "key")
                 together = points.mapInArrow(stage_task(shipped, report, "pair", remote, "partials", threads=threads), PARTIAL_SCHEMA)
                 partials.append(collected(together, "together.arrow"))
+                # The notes (silences, draughts) of the vessels that met, alone.
+                met = sorted(met_mmsis(partials[-1]))
+                notes = observed.filter((F.col("kind") == "notes") & F.col("key").isin(met))
+                partials.append(collected(notes, "notes.arrow"))
                 observed.unpersist()
             else:
                 partials.append(collected(observed, "observed.arrow"))

@@ -96,7 +96,7 @@ fn params(args: &EncounterArgs) -> anyhow::Result<Params> {
 
 /// A worker's vessels on the grid (stage observe): each grid point once for every
 /// coarse cell it belongs to (keyed by the cell), and the notes of each vessel that has
-/// one.
+/// one (keyed by its MMSI).
 fn observe(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) -> anyhow::Result<Vec<Partial>> {
     let min_gap = Behaviour::DEFAULT.min_gap_ms();
     let coarse = Coarse::new(params.max_distance_m);
@@ -113,7 +113,8 @@ fn observe(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) -
             if points.is_empty() {
                 continue;
             }
-            partials.push(Partial::new("notes", None, &Notes::of(fixes, &track)));
+            // Keyed by MMSI: only the vessels that met are fetched for finish.
+            partials.push(Partial::new("notes", Some(fixes[0].mmsi.to_string()), &Notes::of(fixes, &track)));
             for p in &points {
                 // As the single-machine run holds it: coordinates to 1 cm, velocity as f32.
                 let row = p.to_row();
