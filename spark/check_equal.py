@@ -36,15 +36,23 @@ def sh(*argv, **kw):
 
 def make_store(fleetwatch, gen_dma, work):
     data = os.path.join(work, "data")
-    sh(gen_dma, "jaguar", os.path.join(data, "jaguar"), stdout=subprocess.DEVNULL)
-    sh(gen_dma, "sts", os.path.join(data, "sts"), stdout=subprocess.DEVNULL)
-    sh(gen_dma, "voyages", "30", "5", "3", os.path.join(data, "voyages"), stdout=subprocess.DEVNULL)
-    sh(gen_dma, "200", "5", "2", os.path.join(data, "straits"), "noise", stdout=subprocess.DEVNULL)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    sh(gen_dma, "jaguar", os.path.join(data, "jaguar"), **quiet)
+    sh(gen_dma, "sts", os.path.join(data, "sts"), **quiet)
+    sh(gen_dma, "voyages", "30", "5", "3", os.path.join(data, "voyages"), **quiet)
+    sh(gen_dma, "200", "5", "2", os.path.join(data, "straits"), "noise", **quiet)
     files = sorted(
         os.path.join(d, f) for d, _, names in os.walk(data) for f in names if f.endswith(".csv") and f != "ports.csv"
     )
     store = os.path.join(work, "store")
     sh(fleetwatch, "--quiet", "--data-dir", store, "ingest", *files, stderr=subprocess.DEVNULL)
+    # A list of the store's own (besides the bundled ones), so that the lists are joined
+    # at finish from the store, and copied with it when it is read from a URI.
+    custom = os.path.join(work, "watch.csv")
+    with open(custom, "w", encoding="utf-8") as f:
+        f.write("imo,name\n9293002,ARGENT\n9472139,PELAGOS ONE\n")
+    sh(fleetwatch, "--quiet", "--data-dir", store, "lists", "import", custom, "--source", "watch",
+       "--version-date", "2025-01-01", stdout=subprocess.DEVNULL)
     return store
 
 
@@ -204,6 +212,18 @@ def main():
         spark = session("local[2]", "fleetwatch equality, local")
         try:
             ok &= compare(expected_paths(work), through_spark(spark, fleetwatch, store, os.path.join(work, "local")), "local[2]")
+            print("local[2], the store read as a URI (file://; copied to the driver without its positions):")
+            uri = "file://" + os.path.abspath(store)
+            outs = {}
+            for report in ["gaps", "encounters"]:
+                outs[report] = os.path.join(work, f"uri-{report}.csv")
+                fleetwatch_job.run(spark, report, uri, outs[report], fleetwatch, partitions=4)
+                print(f"  {report}: {len(rows(outs[report])) - 1} rows", flush=True)
+            for report, out in outs.items():
+                diff = differences(expected_paths(work)[report], out)
+                if diff:
+                    ok = False
+                    print(f"FAIL uri {report}:", *diff, sep="\n  ")
             print("local[2], partitioned by day (wrong on purpose):")
             wrong = through_spark(spark, fleetwatch, store, os.path.join(work, "by-day"), partition_by="day")
             differing = [r for r in REPORTS if differences(expected_paths(work)[r], wrong[r])]

@@ -17,6 +17,7 @@ fleetwatch binary, shipped to the executors; Spark only moves rows:
   hear      (gaps) every fix heard near those gaps, in the same partitions;
   pair      (encounters) the grid points of each coarse cell (a UTC day by a degree by
             a degree, with the encounter distance around it), in partitions by cell;
+  runs      (encounters) the times each pair was together, in partitions by pair;
   finish    the report from those partial results, on the driver, with the store's
             identities and lists (the joins run once, there).
 
@@ -102,21 +103,42 @@ def read_manifest(spark, store):
 
 def local_store(spark, store, manifest, scratch):
     """A directory on the driver with the store's manifest, identities, port-call records
-    and lists (not its positions): what the plan and finish stages read."""
+    and lists (not its positions): what the plan, silences and finish stages read. A
+    store in object storage is copied: the files its manifest names, and its lists."""
     if not is_uri(store):
         return store
+    from pyspark.sql.utils import AnalysisException
+
     copy = os.path.join(scratch, "store")
-    files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(store)
-    base = store.rstrip("/") + "/"
-    for row in files.select("path", "content").toLocalIterator():
-        path = row["path"]
-        name = path[path.index(base) + len(base) :] if base in path else None
-        if name is None or name.startswith("positions/"):
-            continue
-        target = os.path.join(copy, name)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as f:
-            f.write(row["content"])
+    named = [manifest[k]["file"] for k in ("identities", "port_call_records") if manifest.get(k)]
+    reads = []
+    if named:
+        reads.append(spark.read.format("binaryFile").load(*[join(store, f) for f in named]))
+    try:
+        lists = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(join(store, "lists"))
+        lists.limit(1).count()
+        reads.append(lists)
+    except AnalysisException:  # no list was ever imported: the bundled ones serve
+        pass
+
+    def relative(path):
+        """The name in the store of a file Spark read (its URI spelt as Spark spells it)."""
+        for name in named:
+            if path.endswith("/" + name):
+                return name
+        at = path.rfind("/lists/")
+        return path[at + 1 :] if at >= 0 else None
+
+    for frame in reads:
+        for row in frame.select("path", "content").toLocalIterator():
+            name = relative(row["path"])
+            if not name:
+                continue
+            target = os.path.join(copy, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(row["content"])
+    os.makedirs(copy, exist_ok=True)
     with open(os.path.join(copy, "store.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f)
     return copy
@@ -248,15 +270,15 @@ def save_partials(df, path):
     return write_stream(df.toArrow(), path)
 
 
-def met_mmsis(together_path):
-    """The MMSIs of the times together a pair stage found (its keys, as text)."""
+def met_mmsis(encounters_path):
+    """The MMSIs of the encounters a runs stage found (as text, as notes are keyed)."""
     import pyarrow as pa
 
-    table = pa.ipc.open_stream(pa.OSFile(together_path, "rb")).read_all()
+    table = pa.ipc.open_stream(pa.OSFile(encounters_path, "rb")).read_all()
     met = set()
     for text in table.column("json").to_pylist():
-        (a, _, b, _), _ = json.loads(text)
-        met.update((str(a), str(b)))
+        e = json.loads(text)
+        met.update((str(e["a"]), str(e["b"])))
     return met
 
 
@@ -354,7 +376,11 @@ def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), p
                 observed = observed.persist()
                 points = observed.filter(F.col("kind") == "point").repartition(n, "key")
                 together = points.mapInArrow(stage_task(shipped, report, "pair", remote, "partials", threads=threads), PARTIAL_SCHEMA)
-                partials.append(collected(together, "together.arrow"))
+                # The times of one pair are one task's: their runs make its encounters.
+                met = together.repartition(n, "key").mapInArrow(
+                    stage_task(shipped, report, "runs", remote, "partials", threads=threads), PARTIAL_SCHEMA
+                )
+                partials.append(collected(met, "encounters.arrow"))
                 # The notes (silences, draughts) of the vessels that met, alone.
                 met = sorted(met_mmsis(partials[-1]))
                 notes = observed.filter((F.col("kind") == "notes") & F.col("key").isin(met))

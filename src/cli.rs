@@ -578,6 +578,8 @@ pub enum Stage {
     Hear,
     /// The vessels together among the grid points of --partials - (encounters)
     Pair,
+    /// The encounters of the times together of --partials - (encounters)
+    Runs,
     /// The report from the partial results (every report)
     Finish,
 }

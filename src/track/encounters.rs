@@ -363,7 +363,7 @@ fn together(a: &GridPoint, b: &GridPoint, params: &Params, max_km: f64) -> Optio
 }
 
 /// Two tracks together for a while.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Encounter {
     pub a: u32,
     pub b: u32,

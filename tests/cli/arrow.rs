@@ -224,7 +224,11 @@ fn staged(fw: &Fw, report: &str, ports: &str, workers: &[Vec<FixRow>]) -> String
     }
     if report == "encounters" {
         let args = with(&[&["--stage", "pair", "--partials"][..], &observed].concat());
-        partials.push(file("together", &ok(fw, &args, &[])));
+        let together = file("together", &ok(fw, &args, &[]));
+        partials.push(file(
+            "encounters",
+            &ok(fw, &with(&["--stage", "runs", "--partials", &together]), &[]),
+        ));
     }
     let partials: Vec<&str> = partials.iter().map(String::as_str).collect();
     let args = with(&[&["--stage", "finish", "--format", "csv", "--partials"][..], &partials].concat());

@@ -50,7 +50,7 @@ pub fn run(
             let (tracks, loaded) = read_tracks(settings, &args.sources, &filters, Reach::Window, err)?;
             (find(&tracks, &params, &ports, args.include_port)?, loaded)
         }
-        Some(Stage::Finish) => (finish(&args.sources, &params, &ports)?, Loaded::open(settings)?),
+        Some(Stage::Finish) => (finish(&args.sources, &ports)?, Loaded::open(settings)?),
         Some(stage) => {
             let written = match stage {
                 Stage::Observe => observe(
@@ -60,11 +60,12 @@ pub fn run(
                     args.include_port,
                 )?,
                 Stage::Pair => pair(&stage::read(&args.sources.partials)?, &params)?,
+                Stage::Runs => runs(&stage::read(&args.sources.partials)?, &params)?,
                 other => {
                     return Err(stage::refuse(
                         "encounters",
                         other,
-                        &[Stage::Observe, Stage::Pair, Stage::Finish],
+                        &[Stage::Observe, Stage::Pair, Stage::Runs, Stage::Finish],
                     ));
                 }
             };
@@ -114,7 +115,11 @@ fn observe(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) -
                 continue;
             }
             // Keyed by MMSI: only the vessels that met are fetched for finish.
-            partials.push(Partial::new("notes", Some(fixes[0].mmsi.to_string()), &Notes::of(fixes, &track)));
+            partials.push(Partial::new(
+                "notes",
+                Some(fixes[0].mmsi.to_string()),
+                &Notes::of(fixes, &track),
+            ));
             for p in &points {
                 // As the single-machine run holds it: coordinates to 1 cm, velocity as f32.
                 let row = p.to_row();
@@ -153,7 +158,8 @@ fn pair(partials: &[Partial], params: &Params) -> anyhow::Result<Vec<Partial>> {
                     .find(|p| p.mmsi == pair.0 && p.segment == pair.1)
                     .is_some_and(|p| Coarse::own(p.ts_ms, p.lat, p.lon) == cell[0].0);
                 if own {
-                    out.push(Partial::new("together", None, &(pair, together)));
+                    let key = format!("{}/{}/{}/{}", pair.0, pair.1, pair.2, pair.3);
+                    out.push(Partial::new("together", Some(key), &(pair, together)));
                 }
             }
         }
@@ -161,15 +167,23 @@ fn pair(partials: &[Partial], params: &Params) -> anyhow::Result<Vec<Partial>> {
     Ok(out)
 }
 
-/// The encounters of the times together that the pair stage found, completed with the
-/// notes of the observe stage (stage finish).
-fn finish(sources: &crate::cli::Sources, params: &Params, ports: &Gazetteer) -> anyhow::Result<Vec<Encounter>> {
+/// The encounters of the times together the pair stage found (stage runs: the times of
+/// each pair, keyed by the pair, are all one task's).
+fn runs(partials: &[Partial], params: &Params) -> anyhow::Result<Vec<Partial>> {
+    let together: Vec<(Pair, Together)> = stage::decode(partials, "together")?;
+    let found = encounters(together, params);
+    Ok(found.iter().map(|e| Partial::new("encounter", None, e)).collect())
+}
+
+/// The encounters of the runs stage in their order, completed with the notes of the
+/// observe stage (stage finish).
+fn finish(sources: &crate::cli::Sources, ports: &Gazetteer) -> anyhow::Result<Vec<Encounter>> {
     let partials = stage::read(&sources.partials)?;
-    let together: Vec<(Pair, Together)> = stage::decode(&partials, "together")?;
     let mut notes: Vec<Notes> = stage::decode(&partials, "notes")?;
     notes.sort_unstable_by_key(|n| n.mmsi);
     let notes_of = |mmsi: u32| notes.binary_search_by_key(&mmsi, |n| n.mmsi).ok().map(|k| &notes[k]);
-    let mut found = encounters(together, params);
+    let mut found: Vec<Encounter> = stage::decode(&partials, "encounter")?;
+    found.sort_by_key(|e| (e.a, e.b, e.start_ms));
     for e in &mut found {
         e.complete(notes_of(e.a), notes_of(e.b), ports);
     }

@@ -237,7 +237,7 @@ fn staged(
             select(report, found, filters, &cx, want.ports).write(settings.format, out)?;
             return Ok(Outcome::Success);
         }
-        Stage::Pair => unreachable!("refused above"),
+        Stage::Pair | Stage::Runs => unreachable!("refused above"),
     };
     stage::write(written, out)?;
     Ok(Outcome::Success)
