@@ -110,9 +110,9 @@ fn batch_rows(frame: &DataFrame) -> Result<(Vec<FixRow>, u64), ArrowError> {
     empty.set_status(None);
     let mut rows = vec![empty; height];
     let mut bad = vec![false; height];
-    for (name, required, wanted) in &COLUMNS {
+    for (name, needed, wanted) in &COLUMNS {
         let Some(column) = frame.column(name).ok() else {
-            if *required {
+            if *needed {
                 return Err(ArrowError::Missing(name));
             }
             continue;
@@ -120,26 +120,14 @@ fn batch_rows(frame: &DataFrame) -> Result<(Vec<FixRow>, u64), ArrowError> {
         let typed = cast(column, name, wanted)?;
         let series = typed.as_materialized_series();
         match *name {
-            "mmsi" => series
-                .u32()
-                .map_err(ArrowError::Stream)?
-                .iter()
-                .zip(&mut rows)
-                .zip(&mut bad)
-                .for_each(|((v, r), b)| match v {
-                    Some(v) => r.mmsi = v,
-                    None => *b = true,
-                }),
-            "ts" => series
-                .i64()
-                .map_err(ArrowError::Stream)?
-                .iter()
-                .zip(&mut rows)
-                .zip(&mut bad)
-                .for_each(|((v, r), b)| match v {
-                    Some(v) => r.ts_ms = v,
-                    None => *b = true,
-                }),
+            "mmsi" => {
+                let values = series.u32().map_err(ArrowError::Stream)?;
+                required(values.iter(), &mut rows, &mut bad, |r, v| r.mmsi = v);
+            }
+            "ts" => {
+                let values = series.i64().map_err(ArrowError::Stream)?;
+                required(values.iter(), &mut rows, &mut bad, |r, v| r.ts_ms = v);
+            }
             "lat" | "lon" => {
                 let values = series.f64().map_err(ArrowError::Stream)?;
                 for ((v, r), b) in values.iter().zip(&mut rows).zip(&mut bad) {
@@ -173,6 +161,21 @@ fn batch_rows(frame: &DataFrame) -> Result<(Vec<FixRow>, u64), ArrowError> {
     let skipped = bad.iter().filter(|b| **b).count() as u64;
     let kept = rows.into_iter().zip(bad).filter(|(_, b)| !b).map(|(r, _)| r).collect();
     Ok((kept, skipped))
+}
+
+/// Sets a field every row must have; a row without it is marked bad.
+fn required<T>(
+    values: impl Iterator<Item = Option<T>>,
+    rows: &mut [FixRow],
+    bad: &mut [bool],
+    set: impl Fn(&mut FixRow, T),
+) {
+    for ((v, r), b) in values.zip(rows).zip(bad) {
+        match v {
+            Some(v) => set(r, v),
+            None => *b = true,
+        }
+    }
 }
 
 /// A column as the type it is read as: times as UTC milliseconds, numbers of any width.

@@ -120,16 +120,16 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
         }
     }
     let ports = gazetteer::gazetteer(common.sources.ports.as_deref(), None)?;
+    let want = Want {
+        gaps: matches!(report, Report::Gaps(_)),
+        params,
+        neighbour_km,
+        ports: &ports,
+        loitering: matches!(report, Report::Loitering(_)),
+        land: None,
+        anomalies: matches!(report, Report::Anomalies(_)),
+    };
     if let Some(stage) = common.sources.stage {
-        let want = Want {
-            gaps: matches!(report, Report::Gaps(_)),
-            params,
-            neighbour_km,
-            ports: &ports,
-            loitering: matches!(report, Report::Loitering(_)),
-            land: None,
-            anomalies: matches!(report, Report::Anomalies(_)),
-        };
         return staged(settings, report, stage, &want, &filters, out, err);
     }
     // The land mask is read beside the positions (it takes a core for half a second).
@@ -143,13 +143,8 @@ fn run(settings: &Settings, report: &Report<'_>, out: &mut dyn Write, err: &mut 
     });
     let (land, (tracks, loaded)) = (land?, read?);
     let want = Want {
-        gaps: matches!(report, Report::Gaps(_)),
-        params,
-        neighbour_km,
-        ports: &ports,
-        loitering: matches!(report, Report::Loitering(_)),
         land: land.as_ref(),
-        anomalies: matches!(report, Report::Anomalies(_)),
+        ..want
     };
     let found = events(&tracks, &loaded.vessels, &want)?;
     let screen = Screen::new(&loaded.lists);
