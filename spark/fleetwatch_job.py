@@ -332,6 +332,7 @@ def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), p
     """Runs `report` of the store on `spark`, the rows written to `out`."""
     import pyarrow as pa
     import pyarrow.parquet as pq
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     if __name__ != "__main__":
@@ -368,6 +369,9 @@ def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), p
             warn_skew(positions, n)
             key = "mmsi" if partition_by == "mmsi" else F.to_date("ts")
             positions = positions.repartition(n, key).sortWithinPartitions("mmsi", "ts")
+            if report == "gaps":
+                # observe and hear both take these partitions: shuffled once, kept.
+                positions = positions.persist(StorageLevel.MEMORY_AND_DISK)
             plan = None
             if "plan" in REPORTS[report]:
                 plan = [ship(spark, run_local_to(here("--stage", "plan"), scratch, f"{run_id}-plan.arrow"))]
@@ -396,6 +400,7 @@ def run(spark, report, store, out, fleetwatch=None, partitions=None, flags=(), p
                     stage_task(shipped, report, "hear", remote, "positions", [ship(spark, silences)], threads), PARTIAL_SCHEMA
                 )
                 partials.append(collected(heard, "heard.arrow"))
+                positions.unpersist()
         else:
             schema = pa.schema([("kind", pa.string()), ("key", pa.string()), ("json", pa.string())])
             partials.append(write_stream(schema.empty_table(), os.path.join(scratch, "empty.arrow")))

@@ -45,12 +45,8 @@ fn the_dossier_is_one_file_that_fetches_nothing() {
 #[test]
 fn a_long_track_draws_as_few_points() {
     let fw = Fw::new();
-    let ports = fleetwatch::track::ports::Gazetteer::bundled();
     // Sixty days of two-minute fixes of one tanker between the oil ports.
-    let (fixes, _) = fleetwatch::synth::voyages::generate(42, 1, 60, 2, &ports);
-    let path = fw.dir.path().join("voyage.csv");
-    std::fs::write(&path, fleetwatch::synth::voyages::to_dma_csv(&fixes)).unwrap();
-    let mmsi = format!("{:09}", fixes.rows[0].mmsi);
+    let (path, mmsi, total) = fw.voyage_file(60, 2);
     let records = fw.dir.path().join("records.csv");
     std::fs::write(
         &records,
@@ -70,7 +66,6 @@ fn a_long_track_draws_as_few_points() {
         .unwrap()
         .parse()
         .unwrap();
-    let total = fixes.len();
     assert!(total > 30_000, "{total}");
     assert!(drawn > 10 && drawn * 20 < total, "{drawn} of {total} drawn");
     // The six planted bad fixes are left out of the line.

@@ -199,13 +199,9 @@ fn indicators_refuse_port_filters() {
 #[test]
 fn a_transmitter_without_a_static_report_is_judged_by_its_mmsi() {
     let fw = Fw::new();
-    let ports = fleetwatch::track::ports::Gazetteer::bundled();
     // Ten days of one tanker's positions between the oil ports, no static report.
-    let (fixes, _) = fleetwatch::synth::voyages::generate(42, 1, 10, 5, &ports);
-    let path = fw.dir.path().join("voyage.csv");
-    std::fs::write(&path, fleetwatch::synth::voyages::to_dma_csv(&fixes)).unwrap();
+    let (path, mmsi, _) = fw.voyage_file(10, 5);
     assert_eq!(fw.run(&["--quiet", "ingest", path.to_str().unwrap()]).code, 0);
-    let mmsi = format!("{:09}", fixes.rows[0].mmsi);
     let rows = indicators(&fw, &[]);
     assert!(every(&rows, |r| r["mmsi"] == mmsi && r["imo"].is_empty()));
     // No IMO to look up: unknown on every list. Its calls are judged from its positions.

@@ -72,6 +72,19 @@ impl Fw {
     }
 }
 
+impl Fw {
+    /// One tanker shuttling between the oil ports for `days` days, a fix every
+    /// `interval_min` minutes, written as a DMA file in the data directory (not
+    /// ingested); its path, MMSI and number of fixes.
+    pub(crate) fn voyage_file(&self, days: i64, interval_min: i64) -> (PathBuf, String, usize) {
+        let ports = fleetwatch::track::ports::Gazetteer::bundled();
+        let (fixes, _) = fleetwatch::synth::voyages::generate(42, 1, days, interval_min, &ports);
+        let path = self.dir.path().join("voyage.csv");
+        std::fs::write(&path, fleetwatch::synth::voyages::to_dma_csv(&fixes)).unwrap();
+        (path, format!("{:09}", fixes.rows[0].mmsi), fixes.len())
+    }
+}
+
 /// What one run printed and how it ended.
 #[derive(Debug)]
 pub(crate) struct Run {
