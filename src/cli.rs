@@ -253,6 +253,10 @@ pub struct RefreshArgs {
     /// Accept a list that shrank to less than half of the version in force
     #[arg(long)]
     pub force: bool,
+    /// Fetch plain http:// URLs of other machines too (unencrypted: anyone on the way
+    /// can change the list); without it only https://, and http:// to this machine
+    #[arg(long)]
+    pub allow_http: bool,
     /// Print a commented example config (the defaults) and exit
     #[arg(long)]
     pub print_config: bool,

@@ -10,7 +10,8 @@
 //!    downloads of `refresh`);
 //! 4. `store`: the data directory (it reads list versions with `lists`);
 //! 5. `matching`, `track`: joins, scores, port calls, timelines; no I/O;
-//! 6. `report` (rows and writers) and `synth` (generated test and benchmark data);
+//! 6. `report` (rows and writers), `synth` (generated test and benchmark data) and
+//!    `readers` (every reader of outside data behind one face, for fuzzing);
 //! 7. `cli` (clap definitions), then `settings`, then `commands`, the only code that
 //!    prints.
 
@@ -23,6 +24,7 @@ pub mod lists;
 pub mod matching;
 pub mod model;
 pub mod pool;
+pub mod readers;
 pub mod report;
 pub mod settings;
 pub mod sources;
@@ -50,6 +52,7 @@ mod layering {
         ("matching", 5),
         ("track", 5),
         ("report", 6),
+        ("readers", 6),
         ("synth", 6),
         ("cli", 7),
         ("settings", 8),

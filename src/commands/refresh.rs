@@ -41,8 +41,18 @@ pub fn run(
         out.write_all(config::EXAMPLE.as_bytes())?;
         return Ok(Outcome::Success);
     }
-    let config = Config::load(&settings.data_dir)?;
+    let mut config = Config::load(&settings.data_dir)?;
+    config.http.allow_http |= args.allow_http;
     let sources = chosen(&config, args)?;
+    // A URL that would not be fetched is a mistake in the config or the command line.
+    for source in &sources {
+        let url = args.url.as_deref().unwrap_or(&source.url);
+        if let Some(why) = crate::sources::fetch::refused(url, config.http.allow_http) {
+            return Err(UserError::new(format!("source '{}': {why}", source.name))
+                .hint("the official lists are all published over https://")
+                .into());
+        }
+    }
     let mut say = |line: &str| {
         if !settings.quiet {
             let _ = writeln!(err, "{line}");

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::error::Outcome;
+use crate::error::{Outcome, UserError};
 use crate::model::ais::rfc3339;
 use crate::report::{Cell, Rows};
 use crate::settings::Settings;
@@ -17,7 +17,9 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<Outcome> 
     let store = DataStore::open(&settings.data_dir)?;
     let m = &store.manifest;
     let catalog = ListCatalog::open(&settings.data_dir)?;
-    let spans = store.spans()?;
+    let missing = store.missing_files();
+    // A damaged store is described as far as it reads, then reported as damaged.
+    let spans = store.spans().unwrap_or_default();
     let vessels = timeline::vessels(&spans);
     let sum = |f: fn(&crate::store::data::IngestedFile) -> u64| m.files.iter().map(f).sum::<u64>();
     let positions: u64 = m.positions.values().map(|p| p.rows).sum();
@@ -25,6 +27,14 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<Outcome> 
     let mut add = |k: &str, v: Cell| rows.push(vec![Cell::from(k), v]);
     let int = |n: u64| Cell::Int(i64::try_from(n).unwrap_or(i64::MAX));
     add("data_dir", Cell::from(settings.data_dir.display().to_string()));
+    add(
+        "health",
+        Cell::from(if missing.is_empty() {
+            "ok".to_string()
+        } else {
+            format!("damaged: {} missing: {}", plural(missing.len()), missing.join(", "))
+        }),
+    );
     add("files_ingested", int(m.files.len() as u64));
     add("rows_read", int(sum(|f| f.rows)));
     add("rows_rejected", int(sum(|f| f.rejected)));
@@ -93,5 +103,25 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<Outcome> 
         add(&format!("refresh_{source}"), Cell::from(text));
     }
     rows.write(settings.format, out)?;
+    if !missing.is_empty() {
+        out.flush()?;
+        return Err(UserError::new(format!(
+            "the store at {} is damaged: its manifest names {} that {} not there ({})",
+            settings.data_dir.display(),
+            plural(missing.len()),
+            if missing.len() == 1 { "is" } else { "are" },
+            missing.join(", ")
+        ))
+        .hint("restore them from a backup, or ingest the source files again into a new data directory")
+        .into());
+    }
     Ok(Outcome::Success)
+}
+
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 file".to_string()
+    } else {
+        format!("{n} files")
+    }
 }

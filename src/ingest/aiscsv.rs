@@ -49,7 +49,8 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// Reads the header line; `None` when it is neither a DMA nor a NOAA header.
+    /// Reads the header line; `None` when it is neither a DMA nor a NOAA header, or one
+    /// that puts a column read past the 63rd.
     pub fn from_header(line: &str) -> Option<Self> {
         let line = line.trim_start_matches('\u{feff}').trim_end();
         let cols: Vec<String> = line
@@ -106,7 +107,9 @@ impl Layout {
         .flatten()
         .max()
         .map_or(0, |m| m + 1);
-        Some(layout)
+        // The reader keeps the first `MAX_FIELDS - 1` fields of a line; no real export
+        // puts a column it needs later than that.
+        (layout.keep < MAX_FIELDS).then_some(layout)
     }
 }
 
@@ -132,6 +135,10 @@ fn combine(mut parts: Vec<(FileData, u64)>) -> FileData {
 
 /// Bytes read at a time by each thread of [`read_file`].
 const BLOCK: usize = 1 << 20;
+
+/// The longest line read (an AIS CSV row is a few hundred bytes): a longer one is a
+/// counted reject, so that memory stays bounded whatever the file holds.
+pub const MAX_LINE: usize = 4 << 20;
 
 /// Reads an AIS CSV file from disk on `threads` threads, each reading its share of the
 /// file in blocks, so that neither the file nor a map of it is ever resident whole; the
@@ -234,6 +241,8 @@ fn read_range(
     let mut buf = vec![0u8; block.min(end - start).max(1)];
     let mut carry = 0;
     let mut at = start;
+    // Within a line over `MAX_LINE`, already counted: its bytes are dropped to its end.
+    let mut skipping = false;
     loop {
         let want = (end - at).min(buf.len() - carry);
         let n = if want == 0 {
@@ -247,22 +256,33 @@ fn read_range(
         at += n;
         let filled = carry + n;
         let last_block = n == 0 || at >= end;
+        let mut from = 0;
+        if skipping {
+            (from, skipping) = memchr::memchr(b'\n', &buf[..filled]).map_or((filled, true), |i| (i + 1, false));
+        }
         // Whole lines only, unless this is the end of the share.
         let cut = if last_block {
             filled
         } else {
-            match memchr::memrchr(b'\n', &buf[..filled]) {
-                Some(i) => i + 1,
-                None if filled == buf.len() => {
+            match memchr::memrchr(b'\n', &buf[from..filled]) {
+                Some(i) => from + i + 1,
+                None if from == 0 && filled == buf.len() && buf.len() < MAX_LINE => {
                     // A line longer than the buffer: grow it.
-                    buf.resize(buf.len() * 2, 0);
+                    buf.resize((buf.len() * 2).min(MAX_LINE), 0);
                     carry = filled;
                     continue;
                 }
-                None => filled,
+                None if from == 0 && filled == buf.len() => {
+                    reader.overlong();
+                    skipping = true;
+                    from = filled;
+                    filled
+                }
+                None => from,
             }
         };
-        reader.feed(&buf[..cut], progress);
+        progress(from as u64);
+        reader.feed(&buf[from..cut], progress);
         buf.copy_within(cut..filled, 0);
         carry = filled - cut;
         if last_block || reader.positions.failed() {
@@ -335,6 +355,16 @@ impl<'a> ChunkReader<'a> {
             day: ([0; 10], 0),
             line_no: 0,
         }
+    }
+
+    /// Counts a line over [`MAX_LINE`] as a rejected row (its bytes are skipped).
+    fn overlong(&mut self) {
+        self.line_no += 1;
+        self.out.counts.rows += 1;
+        self.out.rejects.push(Reject {
+            line: self.line_no,
+            reason: format!("a line of more than {} MiB; skipped", MAX_LINE >> 20),
+        });
     }
 
     /// Parses whole lines (a last line without its newline counts as one).

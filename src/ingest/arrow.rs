@@ -21,8 +21,8 @@ pub const STREAM_MAGIC: [u8; 4] = [0xff; 4];
 pub enum ArrowError {
     #[error("not an Arrow IPC stream: {0}")]
     Stream(PolarsError),
-    #[error("the Arrow stream has no '{0}' column (it needs mmsi, ts, lat, lon)")]
-    Missing(&'static str),
+    #[error("the Arrow stream has no '{0}' column")]
+    Missing(String),
     #[error("the Arrow column '{column}' is {found}, not a {wanted}")]
     Type {
         column: &'static str,
@@ -59,7 +59,8 @@ const COLUMNS: [(&str, bool, DataType); 9] = [
 pub fn read_positions(reader: impl Read, staging: &Staging) -> Result<ArrowPositions, ArrowError> {
     let mut spool = staging.spool();
     let (mut rows, mut skipped) = (0u64, 0u64);
-    for_each_batch(reader, |frame| {
+    let names: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
+    for_each_batch(reader, &names, true, |frame| {
         let (fixes, bad) = batch_rows(&frame)?;
         rows += frame.height() as u64;
         skipped += bad;
@@ -76,21 +77,51 @@ pub fn read_positions(reader: impl Read, staging: &Staging) -> Result<ArrowPosit
     })
 }
 
-/// Hands each record batch of an Arrow IPC stream to `each`, as a data frame.
+/// Hands each record batch of an Arrow IPC stream to `each`, as a data frame of the
+/// columns named in `columns` that it has (the others are skipped unread); with
+/// `numbers`, each of them must be of a number type (integer, float, timestamp).
 pub fn for_each_batch(
     reader: impl Read,
+    columns: &[&str],
+    numbers: bool,
     mut each: impl FnMut(DataFrame) -> Result<(), ArrowError>,
 ) -> Result<(), ArrowError> {
-    let mut forward = Forward::new(io::BufReader::with_capacity(1 << 20, reader));
+    let mut forward = Forward::new(Checked::new(io::BufReader::with_capacity(1 << 20, reader)));
     let metadata = read_stream_metadata(&mut forward).map_err(ArrowError::Stream)?;
-    let schema = metadata.schema.clone();
-    for state in StreamReader::new(&mut forward, metadata, None) {
+    let mut projection = Vec::new();
+    for (i, field) in metadata.schema.iter_values().enumerate() {
+        let Some(name) = columns.iter().find(|n| **n == field.name.as_str()) else {
+            continue;
+        };
+        let number = matches!(
+            field.dtype.to_physical_type(),
+            polars_arrow::datatypes::PhysicalType::Primitive(_)
+        );
+        if numbers && !number {
+            return Err(ArrowError::Type {
+                column: COLUMNS.iter().find(|c| c.0 == *name).map_or("", |c| c.0),
+                found: format!("{:?}", field.dtype),
+                wanted: "number",
+            });
+        }
+        projection.push(i);
+    }
+    if projection.is_empty() {
+        return Err(ArrowError::Missing(
+            columns.first().copied().unwrap_or_default().to_string(),
+        ));
+    }
+    let schema: Vec<_> = projection
+        .iter()
+        .filter_map(|i| metadata.schema.get_at_index(*i).map(|(_, f)| f.clone()))
+        .collect();
+    for state in StreamReader::new(&mut forward, metadata, Some(projection)) {
         let batch = match state.map_err(ArrowError::Stream)? {
             StreamState::Some(batch) => batch,
             StreamState::Waiting => break,
         };
         let mut columns: Vec<Column> = Vec::with_capacity(batch.arrays().len());
-        for (field, array) in schema.iter_values().zip(batch.into_arrays()) {
+        for (field, array) in schema.iter().zip(batch.into_arrays()) {
             let series = polars::prelude::Series::try_from((field.name.clone(), array)).map_err(ArrowError::Stream)?;
             columns.push(series.into());
         }
@@ -113,7 +144,7 @@ fn batch_rows(frame: &DataFrame) -> Result<(Vec<FixRow>, u64), ArrowError> {
     for (name, needed, wanted) in &COLUMNS {
         let Some(column) = frame.column(name).ok() else {
             if *needed {
-                return Err(ArrowError::Missing(name));
+                return Err(ArrowError::Missing((*name).to_string()));
             }
             continue;
         };
@@ -205,6 +236,180 @@ fn cast(column: &Column, name: &'static str, wanted: &DataType) -> Result<Column
 
 /// A reader that seeks forward only, by reading (the Arrow stream reader seeks past the
 /// padding of each message; a pipe cannot seek).
+/// The largest Arrow message header read, and the most one message's body may hold or
+/// unpack to; and the most rows a batch may have (Spark sends 10,000 at a time). They
+/// bound the memory a stream can ask for, whatever its headers claim.
+const MAX_HEADER: usize = 16 << 20;
+const MAX_BODY: u64 = 256 << 20;
+const MAX_ROWS: i64 = 1 << 24;
+
+/// An Arrow IPC stream passed on a whole message at a time, each checked before the
+/// Arrow reader sees it: a header and a body of a sane size, a batch of a sane number
+/// of rows whose buffers lie within its body and whose compressed buffers do not claim
+/// to unpack to more than `MAX_BODY` (a length the Arrow reader would allocate at once).
+struct Checked<R> {
+    inner: R,
+    message: Vec<u8>,
+    at: usize,
+    ended: bool,
+}
+
+impl<R: Read> Checked<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            message: Vec::new(),
+            at: 0,
+            ended: false,
+        }
+    }
+
+    /// Reads the next message whole into `self.message` (empty at the end).
+    fn next_message(&mut self) -> io::Result<()> {
+        let bad = |why: String| io::Error::new(io::ErrorKind::InvalidData, why);
+        self.message.clear();
+        self.at = 0;
+        let mut word = [0u8; 4];
+        if !read_all_or_none(&mut self.inner, &mut word)? {
+            self.ended = true;
+            return Ok(());
+        }
+        self.message.extend_from_slice(&word);
+        if word == STREAM_MAGIC {
+            self.inner.read_exact(&mut word)?;
+            self.message.extend_from_slice(&word);
+        }
+        let length = i32::from_le_bytes(word);
+        let Ok(length) = usize::try_from(length) else {
+            return Err(bad(format!("an Arrow message header of negative length {length}")));
+        };
+        if length == 0 {
+            self.ended = true;
+            return Ok(());
+        }
+        if length > MAX_HEADER {
+            return Err(bad(format!("an Arrow message header of {length} bytes (over 16 MiB)")));
+        }
+        let start = self.message.len();
+        (&mut self.inner).take(length as u64).read_to_end(&mut self.message)?;
+        if self.message.len() - start < length {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        let body = check_header(&self.message[start..]).map_err(bad)?;
+        let body_start = self.message.len();
+        (&mut self.inner).take(body.length).read_to_end(&mut self.message)?;
+        if ((self.message.len() - body_start) as u64) < body.length {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        check_buffers(&body, &self.message[body_start..]).map_err(bad)
+    }
+}
+
+impl<R: Read> Read for Checked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.at == self.message.len() && !self.ended {
+            self.next_message()?;
+        }
+        let n = buf.len().min(self.message.len() - self.at);
+        buf[..n].copy_from_slice(&self.message[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Fills `buf`, or reads nothing at the end of the input; a part of it is an error.
+fn read_all_or_none(r: &mut impl Read, buf: &mut [u8]) -> io::Result<bool> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) if got == 0 => return Ok(false),
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
+}
+
+/// What a message header says of its body: its length, and for a batch, its buffers
+/// (offset, length) and whether they are compressed.
+struct Body {
+    length: u64,
+    buffers: Vec<(u64, u64)>,
+    compressed: bool,
+}
+
+fn check_header(bytes: &[u8]) -> Result<Body, String> {
+    use polars_arrow::io::ipc::format::ipc::planus::ReadAsRoot;
+    use polars_arrow::io::ipc::format::ipc::{MessageHeaderRef, MessageRef, RecordBatchRef};
+    let invalid = |e: polars_arrow::io::ipc::format::ipc::planus::Error| format!("not a valid Arrow message: {e}");
+    let message = MessageRef::read_as_root(bytes).map_err(invalid)?;
+    let length = u64::try_from(message.body_length().map_err(invalid)?)
+        .map_err(|_| "an Arrow message body of negative length".to_string())?;
+    if length > MAX_BODY {
+        return Err(format!("an Arrow message body of {length} bytes (over 256 MiB)"));
+    }
+    let batch: Option<RecordBatchRef<'_>> = match message.header().map_err(invalid)? {
+        Some(MessageHeaderRef::RecordBatch(b)) => Some(b),
+        Some(MessageHeaderRef::DictionaryBatch(d)) => d.data().map_err(invalid)?,
+        _ => None,
+    };
+    let mut body = Body {
+        length,
+        buffers: Vec::new(),
+        compressed: false,
+    };
+    if let Some(batch) = batch {
+        let rows = batch.length().map_err(invalid)?;
+        if !(0..=MAX_ROWS).contains(&rows) {
+            return Err(format!("an Arrow batch of {rows} rows (at most {MAX_ROWS} a batch)"));
+        }
+        body.compressed = batch.compression().map_err(invalid)?.is_some();
+        for b in batch.buffers().map_err(invalid)?.into_iter().flatten() {
+            let (Ok(offset), Ok(len)) = (u64::try_from(b.offset()), u64::try_from(b.length())) else {
+                return Err("an Arrow buffer at a negative offset or of negative length".into());
+            };
+            if offset.checked_add(len).is_none_or(|end| end > length) {
+                return Err(format!(
+                    "an Arrow buffer ({offset}+{len}) beyond its message body ({length} bytes)"
+                ));
+            }
+            body.buffers.push((offset, len));
+        }
+    }
+    Ok(body)
+}
+
+/// A compressed buffer starts with the length it unpacks to (-1: not compressed).
+fn check_buffers(body: &Body, bytes: &[u8]) -> Result<(), String> {
+    if !body.compressed {
+        return Ok(());
+    }
+    let mut unpacked = 0u64;
+    for &(offset, len) in &body.buffers {
+        if len == 0 {
+            continue;
+        }
+        let at = usize::try_from(offset).unwrap_or(usize::MAX);
+        let Some(prefix) = bytes.get(at..at.saturating_add(8)).filter(|_| len >= 8) else {
+            return Err(format!(
+                "a compressed Arrow buffer of {len} bytes (too short for its length)"
+            ));
+        };
+        let claimed = i64::from_le_bytes(prefix.try_into().unwrap_or_default());
+        unpacked = unpacked.saturating_add(if claimed == -1 {
+            len - 8
+        } else {
+            u64::try_from(claimed).map_err(|_| format!("a compressed Arrow buffer claims {claimed} bytes"))?
+        });
+        if unpacked > MAX_BODY {
+            return Err("an Arrow batch that unpacks to over 256 MiB".into());
+        }
+    }
+    Ok(())
+}
+
 struct Forward<R> {
     inner: R,
     at: u64,

@@ -81,7 +81,7 @@ pub struct FileData {
 pub enum ReadError {
     #[error("the file is not UTF-8 text")]
     NotUtf8,
-    #[error("the first line is not a DMA or NOAA AIS header")]
+    #[error("the first line is not a DMA or NOAA AIS header (with the columns read among its first 63)")]
     BadHeader,
     #[error("{0}")]
     Csv(#[from] csv::Error),

@@ -299,6 +299,10 @@ pub fn read(text: &str, on_message: impl FnMut(u64, Option<i64>, &Message)) -> F
     reader.finish().expect("in-memory staging does not fail")
 }
 
+/// The longest line read (a sentence is at most 82 characters, a tag block a few
+/// hundred more): a longer one is a counted reject, and memory stays bounded.
+pub const MAX_LINE: usize = 1 << 20;
+
 /// Reads an NMEA file from disk in blocks of whole lines, its positions through
 /// `staging`; returns what it holds and (`Hashing::Hash`) its BLAKE3 hash.
 pub fn read_file(
@@ -320,27 +324,39 @@ fn read_file_in_blocks(
     use std::io::Read;
     let mut reader = Reader::new(staging.spool(), |_, _, _| {});
     let mut hasher = hash.then(blake3::Hasher::new);
-    let mut buf = vec![0u8; block.max(1)];
+    let mut buf = vec![0u8; block.clamp(1, MAX_LINE)];
     let (mut carry, mut line_no, mut done) = (0usize, 0u64, 0u64);
+    // Within a line over `MAX_LINE`, already counted: its bytes are dropped to its end.
+    let mut skipping = false;
     let mut input = file;
     std::io::Seek::seek(&mut input, std::io::SeekFrom::Start(0))?;
     loop {
         if carry == buf.len() {
-            // A line longer than the buffer: grow it.
-            buf.resize(buf.len() * 2, 0);
+            if buf.len() < MAX_LINE {
+                // A line longer than the buffer: grow it.
+                buf.resize((buf.len() * 2).min(MAX_LINE), 0);
+            } else {
+                line_no += 1;
+                reader.overlong(line_no);
+                (skipping, done, carry) = (true, done + carry as u64, 0);
+            }
         }
         let n = input.read(&mut buf[carry..])?;
         if let Some(hasher) = hasher.as_mut() {
             hasher.update(&buf[carry..carry + n]);
         }
         let filled = carry + n;
+        let mut from = 0;
+        if skipping {
+            (from, skipping) = memchr::memchr(b'\n', &buf[..filled]).map_or((filled, true), |i| (i + 1, false));
+        }
         // Whole lines; at the end of the file, whatever is left.
         let cut = if n == 0 {
             filled
         } else {
-            memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |i| i + 1)
+            memchr::memrchr(b'\n', &buf[from..filled]).map_or(from, |i| from + i + 1)
         };
-        let mut lines = &buf[..cut];
+        let mut lines = &buf[from..cut];
         while !lines.is_empty() {
             let end = memchr::memchr(b'\n', lines).unwrap_or(lines.len());
             line_no += 1;
@@ -383,6 +399,15 @@ impl<'s, F: FnMut(u64, Option<i64>, &Message)> Reader<'s, F> {
             sentence_no: 0,
             on_message,
         }
+    }
+
+    /// Counts a line over [`MAX_LINE`] as a rejected row (its bytes are skipped).
+    fn overlong(&mut self, line_no: u64) {
+        self.out.counts.rows += 1;
+        self.out.rejects.push(Reject {
+            line: line_no,
+            reason: format!("a line of more than {} KiB; skipped", MAX_LINE >> 10),
+        });
     }
 
     /// Reads one line (`line_no` is 1-based in the file).

@@ -22,7 +22,9 @@ read_timeout_s = 60        # between two reads of the response
 total_timeout_s = 600      # for the whole download
 retries = 3                # after the first attempt, on network errors and 5xx
 backoff_s = 2.0            # first wait between attempts; doubles each time
-max_mb = 200               # larger downloads are refused
+max_mb = 200               # larger downloads (or larger once unpacked) are refused
+# ca_file = "mirror-ca.pem"  # trust these PEM roots instead of the bundled Mozilla ones
+                             # (a mirror with its own CA); relative to this file
 
 [sources.ofac]
 url = "https://www.treasury.gov/ofac/downloads/sdn.csv"
@@ -56,6 +58,10 @@ pub struct Http {
     pub retries: u32,
     pub backoff: Duration,
     pub max_bytes: u64,
+    /// Plain `http://` to other machines allowed (`refresh --allow-http`).
+    pub allow_http: bool,
+    /// PEM roots trusted instead of the bundled Mozilla ones.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Default for Http {
@@ -67,6 +73,8 @@ impl Default for Http {
             retries: 3,
             backoff: Duration::from_secs(2),
             max_bytes: 200 << 20,
+            allow_http: false,
+            ca_file: None,
         }
     }
 }
@@ -106,6 +114,7 @@ struct RawHttp {
     retries: Option<u32>,
     backoff_s: Option<f64>,
     max_mb: Option<f64>,
+    ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,6 +212,12 @@ impl Config {
                 Some(mb) if mb.is_finite() && mb > 0.0 => (mb * 1_048_576.0) as u64,
                 Some(mb) => return Err(UserError::new(format!("{shown}: http.max_mb = {mb} is not a size")).into()),
             },
+            allow_http: false,
+            // Relative to the config file, as a reader of the file would expect.
+            ca_file: raw.http.ca_file.map(|f| match path.as_ref().and_then(|p| p.parent()) {
+                Some(dir) if f.is_relative() => dir.join(f),
+                _ => f,
+            }),
         };
         let mut sources = defaults();
         for (name, s) in raw.sources {

@@ -53,19 +53,46 @@ pub enum CrashPoint {
     /// `ingest`: the file read, its positions in memory and in the staging directory,
     /// nothing of it written yet.
     IngestRead,
+    /// `ingest`: the new positions files written, the other tables' not yet.
+    IngestPositionsWritten,
     /// `ingest`: every new data file written and fsynced, the manifest not yet replaced.
     IngestBeforeManifest,
+    /// `ingest`: the manifest replaced, the superseded files not yet removed.
+    IngestAfterManifest,
+    /// `lists import` and `refresh`: the list read and checked, nothing written yet.
+    ListRead,
     /// `lists import` and `refresh`: the list file written, the list manifest not yet
     /// replaced.
     ListBeforeManifest,
+    /// `lists import` and `refresh`: the list manifest replaced; for `refresh`, the
+    /// refresh log not yet written.
+    ListAfterManifest,
+    /// Garbage collection (after a write): one stale file removed, the others not yet.
+    GarbageCollection,
 }
 
 impl CrashPoint {
+    pub const ALL: [Self; 8] = [
+        Self::IngestRead,
+        Self::IngestPositionsWritten,
+        Self::IngestBeforeManifest,
+        Self::IngestAfterManifest,
+        Self::ListRead,
+        Self::ListBeforeManifest,
+        Self::ListAfterManifest,
+        Self::GarbageCollection,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Self::IngestRead => "ingest-read",
+            Self::IngestPositionsWritten => "ingest-positions-written",
             Self::IngestBeforeManifest => "ingest-before-manifest",
+            Self::IngestAfterManifest => "ingest-after-manifest",
+            Self::ListRead => "list-read",
             Self::ListBeforeManifest => "list-before-manifest",
+            Self::ListAfterManifest => "list-after-manifest",
+            Self::GarbageCollection => "garbage-collection",
         }
     }
 }

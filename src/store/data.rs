@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::atomic::{CrashPoint, crash_point, write_atomic};
+use super::lock::ReadGuard;
 use super::tables::{self, Columns, StoredReject};
 use crate::model::ais::Fixes;
 use crate::model::identity::{IdentitySpan, coalesce};
@@ -72,6 +73,8 @@ pub struct Manifest {
 pub struct DataStore {
     dir: PathBuf,
     pub manifest: Manifest,
+    /// Held while the manifest's files may be read (see [`ReadGuard`]).
+    reading: Option<ReadGuard>,
 }
 
 /// What committing one file changed.
@@ -84,9 +87,10 @@ pub struct Committed {
 impl DataStore {
     /// Reads the manifest; an absent store is empty.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
+        let reading = Some(ReadGuard::acquire(dir));
         let path = dir.join(MANIFEST);
         let manifest = match fs::read(&path) {
-            Ok(b) => serde_json::from_slice(&b)
+            Ok(b) => Self::parse_manifest(&b)
                 .with_context(|| format!("the store manifest {} is not valid", path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Manifest::default(),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
@@ -94,7 +98,32 @@ impl DataStore {
         Ok(Self {
             dir: dir.to_path_buf(),
             manifest,
+            reading,
         })
+    }
+
+    /// Reads a manifest's bytes, and refuses one that names a file outside its table's
+    /// directory (an absolute path, `..`, or a table of another name).
+    pub fn parse_manifest(bytes: &[u8]) -> anyhow::Result<Manifest> {
+        let manifest: Manifest = serde_json::from_slice(bytes)?;
+        let named = manifest
+            .positions
+            .values()
+            .flat_map(|d| d.files.iter().map(|f| ("positions", f)))
+            .chain(manifest.identities.iter().map(|p| ("identities", &p.file)))
+            .chain(
+                manifest
+                    .port_call_records
+                    .iter()
+                    .map(|p| ("port_call_records", &p.file)),
+            )
+            .chain(manifest.rejects.iter().map(|p| ("rejects", &p.file)));
+        for (table, file) in named {
+            if !within(table, file) {
+                anyhow::bail!("it names the file '{file}', which is not in the store's {table} directory");
+            }
+        }
+        Ok(manifest)
     }
 
     pub fn dir(&self) -> &Path {
@@ -224,6 +253,7 @@ impl DataStore {
             );
         }
 
+        crash_point(CrashPoint::IngestPositionsWritten);
         if !data.spans.is_empty() {
             let mut spans = self.spans()?;
             spans.extend(data.spans);
@@ -273,23 +303,40 @@ impl DataStore {
         let json = serde_json::to_vec_pretty(&next).context("cannot encode the store manifest")?;
         write_atomic(&self.dir.join(MANIFEST), &json)?;
         self.manifest = next;
+        crash_point(CrashPoint::IngestAfterManifest);
         self.collect_garbage();
         Ok(committed)
     }
 
     /// Removes Parquet files the manifest does not name: superseded parts, and the
     /// leftovers of a write that was killed before its manifest replaced the old one
-    /// (with its staging directory). Only a holder of the write lock calls it.
-    pub fn collect_garbage(&self) {
+    /// (with its staging directory). Only a holder of the write lock calls it, and
+    /// nothing is removed while another process reads the store (the next write will).
+    pub fn collect_garbage(&mut self) {
+        self.reading = None;
+        let Some(_alone) = ReadGuard::exclusive(&self.dir) else {
+            return;
+        };
         let live: std::collections::HashSet<PathBuf> = self.live_files().into_iter().collect();
+        let mut removed = 0;
+        let mut remove = |path: &Path, dir: bool| {
+            let gone = if dir {
+                fs::remove_dir_all(path)
+            } else {
+                fs::remove_file(path)
+            };
+            if gone.is_ok() {
+                removed += 1;
+                if removed == 1 {
+                    crash_point(CrashPoint::GarbageCollection);
+                }
+            }
+        };
         for entry in fs::read_dir(&self.dir).into_iter().flatten().flatten() {
             if entry.file_name().to_string_lossy().starts_with(".tmp-") {
-                // Temporary files, and the staging directories of killed ingests.
-                let _ = if entry.path().is_dir() {
-                    fs::remove_dir_all(entry.path())
-                } else {
-                    fs::remove_file(entry.path())
-                };
+                // Temporary files, and the staging directories of killed ingests (a
+                // symbolic link is removed, never followed).
+                remove(&entry.path(), entry.file_type().is_ok_and(|t| t.is_dir()));
             }
         }
         for table in ["positions", "identities", "port_call_records", "rejects"] {
@@ -298,14 +345,25 @@ impl DataStore {
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 let stale = (name.ends_with(".parquet") || name.starts_with(".tmp-")) && !live.contains(&path);
                 if stale {
-                    let _ = fs::remove_file(&path);
+                    remove(&path, false);
                 }
             }
             // Day directories left empty.
             for entry in fs::read_dir(&root).into_iter().flatten().flatten() {
-                let _ = fs::remove_dir(entry.path());
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    let _ = fs::remove_dir(entry.path());
+                }
             }
         }
+    }
+
+    /// The files the manifest names that are not there (or not readable as files).
+    pub fn missing_files(&self) -> Vec<String> {
+        self.live_files()
+            .into_iter()
+            .filter(|p| !p.is_file())
+            .map(|p| p.strip_prefix(&self.dir).unwrap_or(&p).display().to_string())
+            .collect()
     }
 
     fn live_files(&self) -> Vec<PathBuf> {
@@ -319,6 +377,16 @@ impl DataStore {
             .map(|f| self.dir.join(f))
             .collect()
     }
+}
+
+/// Whether a path named by a manifest is a plain relative path under `table/`: no
+/// root, no `..`, no `.`, nothing but names.
+pub fn within(table: &str, file: &str) -> bool {
+    let path = Path::new(file);
+    let mut parts = path.components();
+    parts.next() == Some(std::path::Component::Normal(table.as_ref()))
+        && path.components().count() >= 2
+        && parts.all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// Rows of a stored file read at a time by [`DataStore::positions_by_vessel`].
@@ -390,16 +458,18 @@ fn write_day(
     Ok((names, kept.iter().sum()))
 }
 
+/// The files under a table's directory (which may itself be a link to another disk).
+/// Links below it are neither followed nor listed: garbage collection never reaches
+/// outside the store through one.
 fn walk(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(entry.path()),
+                Ok(t) if t.is_file() => out.push(entry.path()),
+                _ => {}
             }
         }
     }

@@ -111,12 +111,19 @@ impl ListCatalog {
         let dir = data_dir.join("lists");
         let path = dir.join("manifest.json");
         let manifest = match fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .with_context(|| format!("the list manifest {} is not valid", path.display()))?,
+            Ok(bytes) => {
+                parse_manifest(&bytes).with_context(|| format!("the list manifest {} is not valid", path.display()))?
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Manifest::default(),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
         Ok(Self { dir, manifest })
+    }
+
+    /// Reads a list manifest's bytes (the `list_manifest` fuzz target): how many
+    /// versions it describes.
+    pub fn parse_manifest(bytes: &[u8]) -> anyhow::Result<usize> {
+        Ok(parse_manifest(bytes)?.versions.len())
     }
 
     pub fn versions(&self) -> &[StoredVersion] {
@@ -355,6 +362,7 @@ impl ListCatalog {
         };
         let ext = if format == ListFormat::Ftm { "jsonl" } else { "csv" };
         let file = format!("files/{sha256}.{ext}");
+        crash_point(CrashPoint::ListRead);
         write_atomic(&catalog.dir.join(&file), bytes)?;
         let stored = StoredVersion {
             id: format!("{source}-{version}-{}", &sha256[..8]),
@@ -373,6 +381,8 @@ impl ListCatalog {
         catalog.manifest.versions.push(stored.clone());
         crash_point(CrashPoint::ListBeforeManifest);
         catalog.save()?;
+        crash_point(CrashPoint::ListAfterManifest);
+        catalog.collect_garbage();
         Ok(Imported::New(stored, parsed.notes))
     }
 
@@ -388,11 +398,42 @@ impl ListCatalog {
         catalog.save()
     }
 
+    /// Removes what a killed import left in `lists/files`: a file the manifest does not
+    /// name, a temporary file (links are left alone). Versions are never removed, so
+    /// no reader can lose one; the caller holds the write lock.
+    fn collect_garbage(&self) {
+        let named: std::collections::HashSet<&str> = self.manifest.versions.iter().map(|v| v.file.as_str()).collect();
+        for entry in fs::read_dir(self.dir.join("files")).into_iter().flatten().flatten() {
+            let name = format!("files/{}", entry.file_name().to_string_lossy());
+            if entry.file_type().is_ok_and(|t| t.is_file()) && !named.contains(name.as_str()) {
+                let _ = fs::remove_file(entry.path());
+                crash_point(CrashPoint::GarbageCollection);
+            }
+        }
+    }
+
     /// Replaces the manifest (the caller holds the write lock).
     fn save(&self) -> anyhow::Result<()> {
         let json = serde_json::to_vec_pretty(&self.manifest).context("cannot encode the list manifest")?;
         write_atomic(&self.dir.join("manifest.json"), &json)
     }
+}
+
+/// Reads a list manifest, and refuses one that names a file outside `lists/files/`.
+fn parse_manifest(bytes: &[u8]) -> anyhow::Result<Manifest> {
+    let manifest: Manifest = serde_json::from_slice(bytes)?;
+    if let Some(v) = manifest
+        .versions
+        .iter()
+        .find(|v| !super::data::within("files", &v.file))
+    {
+        anyhow::bail!(
+            "version {} names the file '{}', which is not in lists/files",
+            v.id,
+            v.file
+        );
+    }
+    Ok(manifest)
 }
 
 /// `SOURCE-DATE-bundled`: how a bundled version is named in histories and change rows.

@@ -1,5 +1,9 @@
 //! One writer at a time: an exclusive advisory lock on `DATA_DIR/.lock`, held for the
-//! life of the guard and released by the OS if the process dies.
+//! life of the guard and released by the OS if the process dies. And readers seen by
+//! garbage collection: each reader of the store holds a shared lock on
+//! `DATA_DIR/.readers` while it follows a manifest; superseded files are removed only
+//! by a writer that can take that lock exclusively, at once (it never waits for a
+//! reader), so a reader never finds a file its manifest names gone.
 
 use std::fs::{self, File, TryLockError};
 use std::path::Path;
@@ -55,4 +59,38 @@ impl WriteLock {
             Err(TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
         }
     }
+}
+
+/// A reader's shared lock on `DATA_DIR/.readers` (none where the store cannot be
+/// written, as on a read-only disk: nobody removes anything there).
+#[derive(Debug)]
+pub struct ReadGuard {
+    _file: Option<File>,
+}
+
+impl ReadGuard {
+    /// Takes the shared lock, waiting only while a garbage collection runs.
+    pub fn acquire(dir: &Path) -> Self {
+        let file = readers_file(dir).filter(|f| f.lock_shared().is_ok());
+        Self { _file: file }
+    }
+
+    /// The exclusive lock, if no reader holds the shared one now.
+    pub fn exclusive(dir: &Path) -> Option<Self> {
+        let file = readers_file(dir)?;
+        file.try_lock().ok()?;
+        Some(Self { _file: Some(file) })
+    }
+}
+
+fn readers_file(dir: &Path) -> Option<File> {
+    if !dir.is_dir() {
+        return None;
+    }
+    File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(".readers"))
+        .ok()
 }

@@ -59,8 +59,24 @@ fn write_parquet(path: &Path, mut df: DataFrame) -> anyhow::Result<()> {
     })
 }
 
+/// Opens a file the manifest names; one that is gone is a damaged store, said so.
+fn open_named(path: &Path) -> anyhow::Result<File> {
+    File::open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            crate::error::UserError::new(format!(
+                "the store names {}, which is not there (the store is damaged)",
+                path.display()
+            ))
+            .hint("`fleetwatch status` lists every file that is missing")
+            .into()
+        } else {
+            anyhow::Error::new(e).context(format!("cannot open {}", path.display()))
+        }
+    })
+}
+
 fn read_parquet(path: &Path, columns: Option<&[&str]>) -> anyhow::Result<DataFrame> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file = open_named(path)?;
     ParquetReader::new(file)
         .with_columns(columns.map(|c| c.iter().map(|s| (*s).to_string()).collect()))
         .finish()
@@ -237,7 +253,7 @@ pub fn read_positions_by(
     columns: Columns,
     mut each: impl FnMut(Fixes),
 ) -> anyhow::Result<()> {
-    let open = || File::open(path).with_context(|| format!("cannot open {}", path.display()));
+    let open = || open_named(path);
     let bad = || format!("cannot read Parquet file {}", path.display());
     let metadata = ParquetReader::new(open()?).get_metadata().with_context(bad)?.clone();
     let columns: Vec<String> = columns.names().map(str::to_string).collect();

@@ -25,6 +25,9 @@ pub const BUNDLED: &[u8] = include_bytes!("../../data/land/land.fwl.gz");
 pub const BUNDLED_WATERWAYS: &str = include_str!("../../data/land/waterways.csv");
 const MAGIC: &[u8] = b"FWLAND1\n";
 
+/// The most a compressed mask may unpack to (the bundled one unpacks to 17 MB).
+const MAX_DECODED: u64 = 1 << 30;
+
 const CELL_DEG: f64 = 0.05;
 const ROWS: usize = 3600;
 const COLS: usize = 7200;
@@ -34,6 +37,8 @@ const COLS: usize = 7200;
 pub enum LandError {
     #[error("not a fleetwatch land mask (it starts with neither FWLAND1 nor its gzip)")]
     Format,
+    #[error("the land mask unpacks to more than 1 GiB (a gzip bomb, or not a land mask)")]
+    TooLarge,
     #[error("the land mask is cut short")]
     Short,
     #[error("cannot read the land mask: {0}")]
@@ -102,7 +107,12 @@ type Decoded = (Vec<Coord<f64>>, Vec<usize>, usize);
 fn decode(bytes: &[u8]) -> Result<Decoded, LandError> {
     let raw = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
-        flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
+        flate2::read::GzDecoder::new(bytes)
+            .take(MAX_DECODED + 1)
+            .read_to_end(&mut out)?;
+        if out.len() as u64 > MAX_DECODED {
+            return Err(LandError::TooLarge);
+        }
         out
     } else {
         bytes.to_vec()
@@ -317,6 +327,16 @@ fn segment_km(lat: f64, lon: f64, kx: f64, a: Coord<f64>, b: Coord<f64>, within_
     (d <= within_km).then_some(d)
 }
 
+/// Reads a mask without indexing it: how many polygons it holds (the `land` fuzz target).
+pub fn check(bytes: &[u8]) -> Result<usize, LandError> {
+    Ok(decode(bytes)?.2)
+}
+
+/// Reads a waterways CSV: how many waterways it holds (the `waterways` fuzz target).
+pub fn check_waterways(text: &str) -> Result<usize, LandError> {
+    Ok(parse_waterways(text)?.len())
+}
+
 fn parse_waterways(text: &str) -> Result<Vec<Waterway>, LandError> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate().skip(1) {
@@ -328,17 +348,21 @@ fn parse_waterways(text: &str) -> Result<Vec<Waterway>, LandError> {
         let [_, width, path] = fields[..] else {
             return Err(bad("expected name,half_width_km,path".into()));
         };
-        let half_width_km: f64 = width
+        let half_width_km = width
             .trim()
-            .parse()
-            .map_err(|_| bad(format!("'{width}' is not a width")))?;
+            .parse::<f64>()
+            .ok()
+            .filter(|w| w.is_finite() && *w >= 0.0)
+            .ok_or_else(|| bad(format!("'{width}' is not a width in km")))?;
         let line: Vec<Coord<f64>> = path
             .split(';')
             .map(|pt| {
                 let mut xy = pt.split_whitespace().map(str::parse::<f64>);
                 match (xy.next(), xy.next()) {
-                    (Some(Ok(x)), Some(Ok(y))) => Ok(Coord { x, y }),
-                    _ => Err(bad(format!("'{pt}' is not 'lon lat'"))),
+                    (Some(Ok(x)), Some(Ok(y))) if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) => {
+                        Ok(Coord { x, y })
+                    }
+                    _ => Err(bad(format!("'{pt}' is not 'lon lat' in degrees"))),
                 }
             })
             .collect::<Result<_, _>>()?;

@@ -1,11 +1,12 @@
-//! A small HTTP/1.1 server on 127.0.0.1 for the refresh tests: each path serves what
-//! the test last set for it, well or badly (an error status, a stall, a body cut
-//! short), and every request is recorded.
+//! A small HTTP/1.1 server on loopback for the refresh tests, plain or over TLS (the
+//! test certificates of `tests/fixtures/tls`): each path serves what the test last set
+//! for it, well or badly (an error status, a stall, a body cut short, a redirect, a
+//! gzip bomb, a body without end), and every request is recorded.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,6 +21,12 @@ pub(crate) enum Reply {
     Stall,
     /// Headers announcing more bytes than are sent, then the connection closes.
     Truncated(Vec<u8>),
+    /// 302 to this location.
+    Redirect(String),
+    /// 200 with `Content-Encoding: gzip` and these (compressed) bytes.
+    Gzip(Vec<u8>),
+    /// 200 without a length, then bytes until the client hangs up.
+    Endless,
 }
 
 /// One request as the server saw it.
@@ -37,9 +44,21 @@ pub(crate) struct Server {
 }
 
 impl Server {
+    /// Plain HTTP on 127.0.0.1.
     pub(crate) fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        Self::listen("127.0.0.1", None)
+    }
+
+    /// HTTPS on `ip` (a loopback address), with the test server certificate, which is
+    /// for `localhost` and 127.0.0.1 and signed by the test CA (`tls/ca.pem`).
+    pub(crate) fn start_tls(ip: &str) -> Self {
+        Self::listen(ip, Some(tls_config()))
+    }
+
+    fn listen(ip: &str, tls: Option<Arc<rustls::ServerConfig>>) -> Self {
+        let listener = TcpListener::bind((ip, 0)).expect("a local port");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base = format!("{scheme}://{}", listener.local_addr().unwrap());
         let server = Self {
             base,
             routes: Arc::default(),
@@ -48,8 +67,16 @@ impl Server {
         let s = server.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let s = s.clone();
-                std::thread::spawn(move || s.answer(stream));
+                let (s, tls) = (s.clone(), tls.clone());
+                std::thread::spawn(move || match tls {
+                    None => s.answer(stream),
+                    Some(config) => {
+                        let Ok(conn) = rustls::ServerConnection::new(config) else {
+                            return;
+                        };
+                        s.answer(rustls::StreamOwned::new(conn, stream));
+                    }
+                });
             }
         });
         server
@@ -74,19 +101,25 @@ impl Server {
             .collect()
     }
 
-    fn answer(&self, stream: TcpStream) {
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut line = String::new();
-        if reader.read_line(&mut line).is_err() {
-            return;
-        }
-        let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-        let mut headers = HashMap::new();
-        loop {
-            let mut h = String::new();
-            if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                break;
+    fn answer(&self, mut stream: impl Read + Write) {
+        // The request head, a byte at a time (the body of a GET is empty).
+        let mut head = Vec::new();
+        let mut byte = [0u8];
+        while !head.ends_with(b"\r\n\r\n") && head.len() < 64 * 1024 {
+            match stream.read(&mut byte) {
+                Ok(1) => head.push(byte[0]),
+                _ => return,
             }
+        }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        let mut lines = head.lines();
+        let path = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("/")
+            .to_string();
+        let mut headers = HashMap::new();
+        for h in lines.take_while(|h| !h.trim().is_empty()) {
             if let Some((k, v)) = h.split_once(':') {
                 headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
             }
@@ -120,13 +153,41 @@ impl Server {
                 );
                 out.write_all(head.as_bytes()).and_then(|()| out.write_all(&body))
             }
+            Some(Reply::Redirect(to)) => respond(&mut out, 302, &[("Location", &to)], b"moved"),
+            Some(Reply::Gzip(body)) => respond(&mut out, 200, &[("Content-Encoding", "gzip")], &body),
+            Some(Reply::Endless) => {
+                let _ = out.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+                let line = b"ent_num,name,type,program\n".repeat(4096);
+                while out.write_all(&line).is_ok() {}
+                Ok(())
+            }
         };
     }
 }
 
-fn respond(out: &mut TcpStream, code: u16, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<()> {
+/// The TLS server settings: the test server certificate and key.
+fn tls_config() -> Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = super::fixture_path("tls");
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(dir.join("server.pem"))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    Arc::new(config)
+}
+
+fn respond(out: &mut impl Write, code: u16, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<()> {
     let reason = match code {
         200 => "OK",
+        302 => "Found",
         304 => "Not Modified",
         404 => "Not Found",
         _ => "Error",

@@ -11,8 +11,12 @@ use super::{Fw, fixture_path};
 /// A store whose config sends `ofac` (and `mylist`, a custom list) to the test server,
 /// with short timeouts and backoff; the other sources are disabled.
 fn setup(http: &[(&str, &str)]) -> (Fw, Server) {
+    setup_on(Server::start(), http)
+}
+
+/// As [`setup`], with the sources on `server` (plain or TLS).
+pub(crate) fn setup_on(server: Server, http: &[(&str, &str)]) -> (Fw, Server) {
     let fw = Fw::new();
-    let server = Server::start();
     let mut settings: std::collections::BTreeMap<&str, &str> = [
         ("connect_timeout_s", "2"),
         ("read_timeout_s", "1"),
@@ -40,7 +44,7 @@ fn setup(http: &[(&str, &str)]) -> (Fw, Server) {
     (fw, server)
 }
 
-fn ofac_2023() -> Vec<u8> {
+pub(crate) fn ofac_2023() -> Vec<u8> {
     std::fs::read(fixture_path("lists/ofac_sdn_vessel_rows_2023-01.csv")).unwrap()
 }
 
@@ -100,7 +104,7 @@ fn imos_in(bytes: &[u8]) -> BTreeSet<String> {
     out
 }
 
-fn file(body: Vec<u8>, etag: &str) -> Reply {
+pub(crate) fn file(body: Vec<u8>, etag: &str) -> Reply {
     Reply::File {
         body,
         etag: format!("\"{etag}\""),
@@ -108,7 +112,7 @@ fn file(body: Vec<u8>, etag: &str) -> Reply {
 }
 
 /// The `ofac` row of `lists`: (version, entries, origin).
-fn ofac_in_force(fw: &Fw) -> (String, String, String) {
+pub(crate) fn ofac_in_force(fw: &Fw) -> (String, String, String) {
     let run = fw.run(&["lists", "--format", "csv"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let row = run
@@ -119,7 +123,7 @@ fn ofac_in_force(fw: &Fw) -> (String, String, String) {
     (row["version"].clone(), row["entries"].clone(), row["origin"].clone())
 }
 
-fn bundled_ofac() -> (String, String, String) {
+pub(crate) fn bundled_ofac() -> (String, String, String) {
     (
         "2026-03-22".to_string(),
         "1450".to_string(),

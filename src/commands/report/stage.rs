@@ -58,6 +58,9 @@ pub fn write(partials: Vec<Partial>, out: &mut dyn Write) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// The columns of a partials stream.
+const PARTIAL_COLUMNS: [&str; 3] = ["kind", "key", "json"];
+
 /// The partial results of `--partials` (files, or `-` standard input), in their order.
 pub fn read(paths: &[PathBuf]) -> anyhow::Result<Vec<Partial>> {
     let mut partials = Vec::new();
@@ -69,7 +72,7 @@ pub fn read(paths: &[PathBuf]) -> anyhow::Result<Vec<Partial>> {
                     .column(name)
                     .ok()
                     .and_then(|c| c.str().ok().cloned())
-                    .ok_or(crate::ingest::arrow::ArrowError::Missing(name))
+                    .ok_or_else(|| crate::ingest::arrow::ArrowError::Missing(name.to_string()))
             };
             let (kinds, keys, jsons) = (text("kind")?, text("key")?, text("json")?);
             for ((kind, key), json) in kinds.iter().zip(keys.iter()).zip(jsons.iter()) {
@@ -82,10 +85,10 @@ pub fn read(paths: &[PathBuf]) -> anyhow::Result<Vec<Partial>> {
             Ok(())
         };
         let read = if shown == "-" {
-            for_each_batch(std::io::stdin().lock(), &mut add)
+            for_each_batch(std::io::stdin().lock(), &PARTIAL_COLUMNS, false, &mut add)
         } else {
             let file = std::fs::File::open(path).with_context(|| format!("cannot read {shown}"))?;
-            for_each_batch(file, &mut add)
+            for_each_batch(file, &PARTIAL_COLUMNS, false, &mut add)
         };
         read.map_err(|e| UserError::new(format!("{shown}: {e}")).hint("--partials are what an earlier --stage wrote"))?;
     }
