@@ -239,6 +239,10 @@ pub struct ListsImportArgs {
 }
 
 #[derive(Debug, Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each is a switch of its own on the command line"
+)]
 pub struct RefreshArgs {
     /// Sources to fetch (eu, uk, ofac, opensanctions, or one of the config)
     /// [default: every enabled source]

@@ -12,7 +12,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut err = io::stderr();
+    // Messages quote names and fields of files nobody controls: no escape sequence of
+    // theirs reaches the terminal.
+    let mut err = fleetwatch::report::Visible::new(io::stderr());
     let result = commands::run(&cli, &mut out, &mut err).and_then(|o| out.flush().map(|()| o).map_err(Into::into));
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),

@@ -13,7 +13,9 @@ use super::decimal::{parse_f64, scaled, whole};
 use super::lines::{Line, MAX_FIELDS, for_each_line};
 use super::treehash::{self, PieceHasher};
 use super::{FileData, Hashing, Reject};
-use crate::model::ais::{FixRow, NO_HEADING, NO_STATUS, NO_TENTHS, StaticReport, civil_to_ms, nav_status_code};
+use crate::model::ais::{
+    FixRow, NO_HEADING, NO_STATUS, NO_TENTHS, POSITION_TIMES, StaticReport, civil_to_ms, nav_status_code,
+};
 use crate::model::identity::{Sightings, SpanSet, coalesce};
 use crate::spool::{Spool, Staging};
 
@@ -570,6 +572,9 @@ fn parse_row(f: &[&[u8]], count: usize, layout: &Layout, day: &mut ([u8; 10], i6
     }) else {
         return Row::Bad(format!("bad time '{}'", text(f[layout.time])));
     };
+    if !POSITION_TIMES.contains(&ts_ms) {
+        return Row::Bad(format!("time out of range (1990 to 2099) '{}'", text(f[layout.time])));
+    }
     let Some(mmsi) = parse_mmsi(f[layout.mmsi]) else {
         return Row::Bad(format!("bad MMSI '{}'", text(f[layout.mmsi])));
     };

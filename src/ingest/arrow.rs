@@ -10,7 +10,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use polars::prelude::{Column, DataFrame, DataType, PolarsError, TimeUnit, TimeZone};
 use polars_arrow::io::ipc::read::{StreamReader, StreamState, read_stream_metadata};
 
-use crate::model::ais::FixRow;
+use crate::model::ais::{FixRow, POSITION_TIMES};
 use crate::spool::{Positions, Staging};
 
 /// The first bytes of an Arrow IPC stream message (the continuation marker).
@@ -37,7 +37,7 @@ pub enum ArrowError {
 pub struct ArrowPositions {
     pub positions: Positions,
     pub rows: u64,
-    /// Rows without an MMSI, a time or a position (skipped).
+    /// Rows without an MMSI, a time (from 1990 to 2099) or a position (skipped).
     pub skipped: u64,
 }
 
@@ -157,7 +157,8 @@ fn batch_rows(frame: &DataFrame) -> Result<(Vec<FixRow>, u64), ArrowError> {
             }
             "ts" => {
                 let values = series.i64().map_err(ArrowError::Stream)?;
-                required(values.iter(), &mut rows, &mut bad, |r, v| r.ts_ms = v);
+                let plausible = values.iter().map(|v| v.filter(|t| POSITION_TIMES.contains(t)));
+                required(plausible, &mut rows, &mut bad, |r, v| r.ts_ms = v);
             }
             "lat" | "lon" => {
                 let values = series.f64().map_err(ArrowError::Stream)?;

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use super::{FileData, Hashing, Reject};
-use crate::model::ais::{Fix, FixRow, StaticReport, civil_to_ms};
+use crate::model::ais::{Fix, FixRow, POSITION_TIMES, StaticReport, civil_to_ms, rfc3339};
 use crate::model::identity::SpanSet;
 use crate::spool::{Spool, Staging};
 
@@ -228,6 +228,13 @@ fn parse_sentence(s: &str) -> Result<Sentence<'_>, String> {
     })
 }
 
+/// A time for a message: RFC 3339 where chrono can write it, else milliseconds.
+fn rfc3339_or_ms(ms: i64) -> String {
+    Some(rfc3339(ms))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("{ms} ms"))
+}
+
 /// Time from a tag block (`c:` field, seconds or milliseconds since the epoch).
 fn tag_block_time(tag: &str) -> Result<Option<i64>, String> {
     let (body, hex) = tag.rsplit_once('*').unwrap_or((tag, ""));
@@ -237,7 +244,7 @@ fn tag_block_time(tag: &str) -> Result<Option<i64>, String> {
     for field in body.split(',') {
         if let Some(v) = field.strip_prefix("c:") {
             let n: i64 = v.trim().parse().map_err(|_| format!("bad tag block time '{v}'"))?;
-            return Ok(Some(if n > 100_000_000_000 { n } else { n * 1000 }));
+            return Ok(Some(if n > 100_000_000_000 { n } else { n.saturating_mul(1000) }));
         }
     }
     Ok(None)
@@ -443,6 +450,15 @@ impl<'s, F: FnMut(u64, Option<i64>, &Message)> Reader<'s, F> {
             time = leading_time(prefix);
         }
         let time = time.or(self.clock);
+        if let Some(t) = time
+            && !POSITION_TIMES.contains(&t)
+        {
+            out.rejects.push(Reject {
+                line: line_no,
+                reason: format!("time out of range (1990 to 2099): {}", rfc3339_or_ms(t)),
+            });
+            return;
+        }
         let talker = sentence.get(3..6).unwrap_or("");
         if talker != "VDM" && talker != "VDO" {
             out.counts.other += 1;

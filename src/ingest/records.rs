@@ -89,16 +89,18 @@ pub fn read(text: &str, default_source: &str) -> Result<FileData, csv::Error> {
     Ok(out)
 }
 
-/// `2025-05-15T08:02:29Z`, `2025-05-15 08:02:29`, or a date (midnight UTC).
+/// `2025-05-15T08:02:29Z`, `2025-05-15 08:02:29`, or a date (midnight UTC), from 1900 to
+/// 2099.
 pub fn observed_time(t: &str) -> Option<i64> {
     let t = t.trim();
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
-        return Some(dt.timestamp_millis());
-    }
-    if let Some(ms) = super::aiscsv::iso_time(t.as_bytes()) {
-        return Some(ms);
-    }
-    parse_date(t, true)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| d.and_utc().timestamp_millis())
+    let ms = if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+        Some(dt.timestamp_millis())
+    } else if let Some(ms) = super::aiscsv::iso_time(t.as_bytes()) {
+        Some(ms)
+    } else {
+        parse_date(t, true)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp_millis())
+    };
+    ms.filter(|ms| crate::model::ais::RECORD_TIMES.contains(ms))
 }

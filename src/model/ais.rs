@@ -412,7 +412,17 @@ pub fn day_of(ts_ms: i64) -> i64 {
 /// Epoch milliseconds of a UTC civil time (proleptic Gregorian), without allocation:
 /// the hot path of every CSV reader.
 pub fn civil_to_ms(year: i64, month: u32, day: u32, hour: u32, min: u32, sec: u32, ms: u32) -> Option<i64> {
-    if !(1..=12).contains(&month) || day == 0 || day > 31 || hour > 23 || min > 59 || sec > 60 || ms > 999 {
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || min > 59
+        || sec > 60
+        || ms > 999
+    {
+        return None;
+    }
+    if !(-1_000_000..=1_000_000).contains(&year) {
         return None;
     }
     // Howard Hinnant's days_from_civil.
@@ -425,6 +435,23 @@ pub fn civil_to_ms(year: i64, month: u32, day: u32, hour: u32, min: u32, sec: u3
     let days = era * 146_097 + doe - 719_468;
     Some(((days * 24 + i64::from(hour)) * 60 + i64::from(min)) * 60_000 + i64::from(sec) * 1000 + i64::from(ms))
 }
+
+/// The days of a month of the proleptic Gregorian calendar.
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// The times a position may have: 1990-01-01 (AIS began in the late 1990s) to the end
+/// of 2099 (a later year is a clock error). A fix outside them is a rejected row.
+pub const POSITION_TIMES: std::ops::Range<i64> = 631_152_000_000..4_102_444_800_000;
+
+/// The times a record (a registry entry, a port call) may have: 1900 to 2099.
+pub const RECORD_TIMES: std::ops::Range<i64> = -2_208_988_800_000..4_102_444_800_000;
 
 #[cfg(test)]
 mod merge_tests {
@@ -508,6 +535,17 @@ mod tests {
             "2024-02-29T23:59:59Z"
         );
         assert_eq!(civil_to_ms(2025, 13, 1, 0, 0, 0, 0), None);
+        assert_eq!(civil_to_ms(2023, 2, 29, 0, 0, 0, 0), None);
+        assert_eq!(
+            civil_to_ms(2000, 2, 29, 0, 0, 0, 0).map(rfc3339).as_deref(),
+            Some("2000-02-29T00:00:00Z")
+        );
+        assert_eq!(civil_to_ms(1900, 2, 29, 0, 0, 0, 0), None);
+        assert_eq!(civil_to_ms(2025, 4, 31, 0, 0, 0, 0), None);
+        assert_eq!(civil_to_ms(i64::MAX, 1, 1, 0, 0, 0, 0), None);
+        assert_eq!(civil_to_ms(1990, 1, 1, 0, 0, 0, 0), Some(POSITION_TIMES.start));
+        assert_eq!(civil_to_ms(2100, 1, 1, 0, 0, 0, 0), Some(POSITION_TIMES.end));
+        assert_eq!(civil_to_ms(1900, 1, 1, 0, 0, 0, 0), Some(RECORD_TIMES.start));
     }
 
     #[test]

@@ -90,6 +90,8 @@ pub fn rows(results: &[QueryResult<'_>]) -> Rows {
 /// The view for a person: hulls grouped, each listing with its act, then numbered
 /// citations and the list versions checked.
 pub fn write_table(results: &[QueryResult<'_>], lists: &[ListVersion], out: &mut dyn Write) -> io::Result<()> {
+    // Names and reasons come from lists nobody controls.
+    let out = &mut super::Visible::new(out);
     let mut citations: Vec<String> = Vec::new();
     for r in results {
         let listed = r.hulls.len();
@@ -147,7 +149,7 @@ fn write_listing(out: &mut dyn Write, list: &ListVersion, e: &Listing, n: usize)
     let since = e
         .listed_on
         .map_or_else(|| "listing date not given".to_string(), |d| format!("listed {d}"));
-    writeln!(out, "    {:<6}{since}  [{n}]", list_title(&list.source))?;
+    writeln!(out, "    {:<5} {since}  [{n}]", list_title(&list.source))?;
     writeln!(out, "          {}", e.legal_basis)?;
     let mut as_named = format!("as {}", e.name);
     if !e.former_names.is_empty() {

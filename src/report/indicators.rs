@@ -643,6 +643,8 @@ pub fn summary_rows(all: &[(&Profile<'_>, Vec<Indicator>)]) -> Rows {
 
 /// The indicators as a table section: a line each, the evidence below.
 pub fn write_table(list: &[Indicator], out: &mut dyn Write) -> io::Result<()> {
+    // Names and reasons come from lists and files nobody controls.
+    let out = &mut super::Visible::new(out);
     for i in list {
         writeln!(out, "  {:<13}{:<40}{}", i.status.as_str(), i.name, i.detail)?;
         let evidence = if i.evidence.is_empty() {

@@ -205,7 +205,7 @@ impl Rows {
         w.write_record(self.columns)?;
         for row in &self.rows {
             w.write_record(row.iter().map(|c| match c {
-                Cell::Str(s) => escape_formula(s),
+                Cell::Str(s) => escape_formula(&visible(s)),
                 other => other.text(),
             }))?;
         }
@@ -241,7 +241,11 @@ impl Rows {
     }
 
     pub fn write_table(&self, out: &mut dyn Write) -> io::Result<()> {
-        let texts: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(Cell::text).collect()).collect();
+        let texts: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| visible(&c.text()).into_owned()).collect())
+            .collect();
         let widths: Vec<usize> = self
             .columns
             .iter()
@@ -267,6 +271,57 @@ impl Rows {
     }
 }
 
+/// Text with the characters that would act on a terminal or hide what it says made
+/// visible as `\u{..}`: control characters other than newline and tab (an escape
+/// sequence can clear a screen, retitle a window, or forge a line), and the Unicode
+/// controls that reorder text (a right-to-left override makes `evil.exe` read as
+/// `exe.live`). Names from lists and files nobody controls go through it before a
+/// table, a CSV file or standard error shows them.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.contains(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A writer that passes text through [`visible`] (for standard error, where messages
+/// quote the fields of bad rows).
+pub struct Visible<W> {
+    inner: W,
+}
+
+impl<W: Write> Visible<W> {
+    pub fn new(inner: W) -> Self {
+        Self { inner }
+    }
+}
+
+impl<W: Write> Write for Visible<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(text) => self.inner.write_all(visible(text).as_bytes()),
+            Err(_) => self.inner.write_all(visible(&String::from_utf8_lossy(buf)).as_bytes()),
+        }?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// A cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab, CR)
 /// gets a leading apostrophe. Numbers (`-1.5`) are values, not formulas, and stay.
 pub fn escape_formula(s: &str) -> String {
@@ -289,6 +344,22 @@ mod tests {
         assert_eq!(escape_formula("-1.5"), "-1.5");
         assert_eq!(escape_formula("\tx"), "'\tx");
         assert_eq!(escape_formula("ARGENT"), "ARGENT");
+    }
+
+    #[test]
+    fn controls_and_reordering_are_made_visible() {
+        assert_eq!(visible("JAGUAR"), "JAGUAR");
+        assert!(matches!(visible("a\tb\nc"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(visible("\u{1b}[2JRED\u{7}"), "\\u{1b}[2JRED\\u{7}");
+        assert_eq!(visible("A\u{202e}B\r"), "A\\u{202e}B\\u{d}");
+        assert_eq!(visible("\u{85}\u{2069}"), "\\u{85}\\u{2069}");
+        let mut out = Visible::new(Vec::new());
+        let field = "\u{1b}]0;owned\u{7}";
+        write!(out, "bad MMSI '{field}'").unwrap();
+        assert_eq!(
+            String::from_utf8(out.inner).unwrap(),
+            "bad MMSI '\\u{1b}]0;owned\\u{7}'"
+        );
     }
 
     #[test]

@@ -426,6 +426,8 @@ pub fn to_json(p: &Profile<'_>) -> Value {
 }
 
 pub fn write_table(p: &Profile<'_>, out: &mut dyn Write) -> io::Result<()> {
+    // Names and reasons come from lists and files nobody controls.
+    let out = &mut super::Visible::new(out);
     let id = p
         .imo
         .as_deref()

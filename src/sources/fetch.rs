@@ -276,10 +276,16 @@ fn failure(e: &ureq::Error, url: &str) -> Failure {
                 retry: true,
             }
         }
-        E::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) => Failure {
-            message: format!("the TLS connection to {} failed: {io}", host_of(url)),
-            retry: false,
-        },
+        E::Io(io)
+            if io
+                .get_ref()
+                .is_some_and(<dyn std::error::Error + Send + Sync>::is::<rustls::Error>) =>
+        {
+            Failure {
+                message: format!("the TLS connection to {} failed: {io}", host_of(url)),
+                retry: false,
+            }
+        }
         E::Io(io) => Failure {
             message: io.to_string(),
             retry: true,

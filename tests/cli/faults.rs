@@ -21,15 +21,15 @@ struct Files {
 fn files(dir: &Path) -> Files {
     let ports = fleetwatch::track::ports::Gazetteer::bundled();
     // The same MMSIs at other times, and two more vessels.
-    let write = |seed: u64, name: &str| {
-        let (fixes, _) = fleetwatch::synth::voyages::generate(seed, 2 * seed as usize, 8, 30, &ports);
+    let write = |seed: u64, vessels: usize, name: &str| {
+        let (fixes, _) = fleetwatch::synth::voyages::generate(seed, vessels, 8, 30, &ports);
         let path = dir.join(name);
         std::fs::write(&path, fleetwatch::synth::voyages::to_dma_csv(&fixes)).unwrap();
         path
     };
     Files {
-        first: write(1, "first.csv"),
-        second: write(2, "second.csv"),
+        first: write(1, 2, "first.csv"),
+        second: write(2, 4, "second.csv"),
         records: fixture_path("records/jaguar_registry_HANDWRITTEN.csv"),
     }
 }
@@ -105,6 +105,27 @@ fn leftovers(fw: &Fw) -> Vec<PathBuf> {
             data || list || name.starts_with(".tmp-") || rel.contains(".tmp-")
         })
         .collect()
+}
+
+/// The crash points the tests of this file stop at: every one the store has.
+const TESTED: [&str; 8] = [
+    "ingest-read",
+    "ingest-positions-written",
+    "ingest-before-manifest",
+    "ingest-after-manifest",
+    "garbage-collection",
+    "list-read",
+    "list-before-manifest",
+    "list-after-manifest",
+];
+
+#[test]
+fn every_crash_point_is_tested() {
+    let all: BTreeSet<&str> = fleetwatch::store::atomic::CrashPoint::ALL
+        .iter()
+        .map(|p| p.name())
+        .collect();
+    assert_eq!(all, TESTED.into_iter().collect());
 }
 
 #[test]

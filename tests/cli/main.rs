@@ -14,6 +14,7 @@ mod dossier;
 mod encounters;
 mod faults;
 mod geojson;
+mod hostile;
 mod http;
 mod https;
 mod indicators;

@@ -329,6 +329,49 @@ fn a_killed_refresh_leaves_the_previous_version_readable() {
 }
 
 #[test]
+fn a_refresh_stopped_before_writing_changes_nothing_and_after_its_manifest_has_the_new_version() {
+    let (fw, server) = setup(&[]);
+    server.set("/sdn.csv", file(ofac_2023(), "first"));
+    assert_eq!(fw.run(&["refresh", "--force"]).code, 0);
+    let before = ofac_in_force(&fw);
+    server.set("/sdn.csv", file(ofac_2026(), "second"));
+    let stop = |point: &str| {
+        let run = fw
+            .command()
+            .arg("refresh")
+            .env("FLEETWATCH_CRASH_AT", point)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), None, "{point}: the refresh was not stopped");
+    };
+    stop("list-read");
+    assert_eq!(ofac_in_force(&fw), before);
+    assert_eq!(std::fs::read_dir(fw.dir.path().join("lists/files")).unwrap().count(), 1);
+    // Stopped with the manifest replaced, the refresh log not yet written: the new
+    // version is in force; the log still ends at the first refresh.
+    stop("list-after-manifest");
+    assert_eq!(ofac_in_force(&fw).1, "1450");
+    let logged = |fw: &Fw| {
+        let status = fw.run(&["status", "--format", "csv"]);
+        status
+            .csv_rows()
+            .into_iter()
+            .find(|r| r["item"] == "refresh_ofac")
+            .map(|r| r["value"].clone())
+            .unwrap()
+    };
+    assert!(logged(&fw).contains(" updated "), "{}", logged(&fw));
+    let run = fw.run(&["refresh"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !logged(&fw).contains(" updated "),
+        "the next refresh is logged: {}",
+        logged(&fw)
+    );
+    assert_eq!(ofac_in_force(&fw).1, "1450");
+}
+
+#[test]
 fn concurrent_refreshes_store_one_version() {
     let (fw, server) = setup(&[]);
     server.set("/sdn.csv", file(ofac_2026(), "same"));
