@@ -15,20 +15,19 @@ use crate::track::{land, ports::Gazetteer};
 /// A reader of outside data, named as its fuzz target and corpus directory are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reader {
-    /// DMA AIS CSV, read from a file in blocks on two threads, as `ingest` reads it.
+    /// `ingest::aiscsv` on a file, in blocks on two threads as `ingest` runs it (the
+    /// corpus: DMA files; the same reader as `Noaa`).
     Dma,
-    /// NOAA `MarineCadastre` AIS CSV, the same reader.
     Noaa,
-    /// NMEA AIVDM/AIVDO with tag blocks and multi-part messages, from a file.
+    /// `ingest::nmea` on a file: tag blocks, multi-part messages, `$PGHP` clocks.
     Nmea,
-    /// Vessel records CSV.
     Records,
-    /// Port-call records CSV.
     PortCalls,
-    /// An Arrow IPC stream of positions (`--input -`, or an ingested file).
+    /// `ingest::read_arrow`, as `--input -` and `ingest` run it.
     Arrow,
-    /// The format detection of `ingest` and `lists import`.
+    /// `ingest::detect` and `lists::detect`.
     Detect,
+    /// The list loaders, one a format, through `lists::parse`.
     EuJournal,
     EuAmendment,
     OfacSdn,
@@ -213,6 +212,19 @@ mod tests {
             include_bytes!("../fuzz/regressions/arrow/bitmap-claims-70-tb-unpacked"),
         );
         assert!(why.contains("over 256 MiB") || why.contains("claims"), "{why}");
+    }
+
+    #[test]
+    fn arrow_a_column_named_twice() {
+        let why = refused(Reader::Arrow, include_bytes!("../fuzz/regressions/arrow/a-column-named-twice"));
+        assert!(why.contains("names a column twice"), "{why}");
+    }
+
+    #[test]
+    fn dma_sixteen_digits_scaled_overflow() {
+        // Read, with the row whose number overflowed a bad row (so the file is not refused).
+        let bytes = include_bytes!("../fuzz/regressions/dma/sixteen-digits-scaled-overflow");
+        assert!(Reader::Dma.read(bytes).is_ok());
     }
 
     #[test]

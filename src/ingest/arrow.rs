@@ -29,6 +29,8 @@ pub enum ArrowError {
         found: String,
         wanted: &'static str,
     },
+    #[error("not a valid Arrow IPC stream: {0}")]
+    Invalid(String),
     #[error(transparent)]
     Io(#[from] io::Error),
 }
@@ -88,6 +90,10 @@ pub fn for_each_batch(
 ) -> Result<(), ArrowError> {
     let mut forward = Forward::new(Checked::new(io::BufReader::with_capacity(1 << 20, reader)));
     let metadata = read_stream_metadata(&mut forward).map_err(ArrowError::Stream)?;
+    // Columns are found by name: a name given twice is one column too few in the schema.
+    if metadata.schema.len() != metadata.ipc_schema.fields.len() {
+        return Err(ArrowError::Invalid("the stream names a column twice".into()));
+    }
     let mut projection = Vec::new();
     for (i, field) in metadata.schema.iter_values().enumerate() {
         let Some(name) = columns.iter().find(|n| **n == field.name.as_str()) else {

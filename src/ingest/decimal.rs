@@ -11,6 +11,7 @@
 /// assert_eq!(scaled(b"-0.5", 1), Some(-5));
 /// assert_eq!(scaled(b"1e3", 1), Some(10_000));
 /// assert_eq!(scaled(b"N/A", 1), None);
+/// assert_eq!(scaled(b"9999999999999999", 7), None);
 /// ```
 #[inline]
 pub fn scaled(b: &[u8], places: u32) -> Option<i64> {
@@ -58,7 +59,8 @@ fn plain_scaled(b: &[u8], places: u32) -> Option<i64> {
     if !any_digit || decimals > places {
         return None;
     }
-    let v = v * 10i64.pow(places - decimals);
+    // Sixteen digits scaled by 10^7 overflow: such a number is no coordinate or speed.
+    let v = v.checked_mul(10i64.checked_pow(places - decimals)?)?;
     Some(if neg { -v } else { v })
 }
 
