@@ -216,7 +216,10 @@ mod tests {
 
     #[test]
     fn arrow_a_column_named_twice() {
-        let why = refused(Reader::Arrow, include_bytes!("../fuzz/regressions/arrow/a-column-named-twice"));
+        let why = refused(
+            Reader::Arrow,
+            include_bytes!("../fuzz/regressions/arrow/a-column-named-twice"),
+        );
         assert!(why.contains("names a column twice"), "{why}");
     }
 

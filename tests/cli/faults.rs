@@ -424,20 +424,29 @@ fn a_second_writer_is_refused_while_the_first_holds_the_store() {
     // The first writer takes the lock, then waits to open its input, a FIFO.
     let fifo = fw.dir.path().join("input.fifo");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
-    let mut first = fw.command().arg("ingest").arg(&fifo).spawn().unwrap();
-    let mut refused = None;
-    for _ in 0..100 {
-        let run = fw.run(&["ingest", f.second.to_str().unwrap()]);
-        if run.code != 0 {
-            refused = Some(run);
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    let mut first = fw
+        .command()
+        .arg("ingest")
+        .arg(&fifo)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until it holds the lock: an exclusive flock of its pid in /proc/locks.
+    let pid = first.id().to_string();
+    let holds = || {
+        std::fs::read_to_string("/proc/locks").unwrap().lines().any(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.len() > 4 && f[1] == "FLOCK" && f[3] == "WRITE" && f[4] == pid
+        })
+    };
+    let mut waited = 0;
+    while !holds() {
+        assert!(first.try_wait().unwrap().is_none(), "the first writer ended");
+        assert!(waited < 400, "the first writer never took the lock");
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        waited += 1;
     }
-    let run = refused.unwrap_or_else(|| {
-        let state = first.try_wait();
-        panic!("the second writer was never refused; the first: {state:?}")
-    });
+    let run = fw.run(&["ingest", f.second.to_str().unwrap()]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains("another fleetwatch process is writing"),
