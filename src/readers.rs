@@ -224,6 +224,15 @@ mod tests {
     }
 
     #[test]
+    fn arrow_compressed_buffer_shorter_than_its_length() {
+        let why = refused(
+            Reader::Arrow,
+            include_bytes!("../fuzz/regressions/arrow/compressed-buffer-shorter-than-its-length"),
+        );
+        assert!(why.contains("cannot decode"), "{why}");
+    }
+
+    #[test]
     fn dma_sixteen_digits_scaled_overflow() {
         // Read, with the row whose number overflowed a bad row (so the file is not refused).
         let bytes = include_bytes!("../fuzz/regressions/dma/sixteen-digits-scaled-overflow");

@@ -121,7 +121,8 @@ pub fn for_each_batch(
         .iter()
         .filter_map(|i| metadata.schema.get_at_index(*i).map(|(_, f)| f.clone()))
         .collect();
-    for state in StreamReader::new(&mut forward, metadata, Some(projection)) {
+    let mut batches = StreamReader::new(&mut forward, metadata, Some(projection));
+    while let Some(state) = guarded(|| batches.next())? {
         let batch = match state.map_err(ArrowError::Stream)? {
             StreamState::Some(batch) => batch,
             StreamState::Waiting => break,
@@ -134,6 +135,18 @@ pub fn for_each_batch(
         each(DataFrame::new_infer_height(columns).map_err(ArrowError::Stream)?)?;
     }
     Ok(())
+}
+
+/// Runs the Arrow reader on the next batch, its panics made an error: polars-arrow
+/// trusts some lengths of a batch's header beyond what [`Checked`] checks (a compressed
+/// buffer of fewer than 8 bytes where it expects one, found by fuzzing), and a stream
+/// nobody controls must not end the process. Its panic message is not printed.
+fn guarded<T>(read: impl FnOnce() -> T) -> Result<T, ArrowError> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    std::panic::set_hook(hook);
+    result.map_err(|_| ArrowError::Invalid("a record batch the Arrow reader cannot decode".into()))
 }
 
 /// The fixes of one batch, and how many of its rows had no MMSI, time or position.
