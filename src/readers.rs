@@ -233,6 +233,18 @@ mod tests {
     }
 
     #[test]
+    fn ports_csv_a_radius_of_287002_km() {
+        for bytes in [
+            &include_bytes!("../fuzz/regressions/ports_csv/a-radius-of-287002-km")[..],
+            include_bytes!("../fuzz/regressions/ports_csv/slow-a-radius-of-thousands-of-km"),
+        ] {
+            // Refused as it is read, before any index is built.
+            let why = refused(Reader::PortsCsv, bytes);
+            assert!(why.contains("bad radius_km"), "{why}");
+        }
+    }
+
+    #[test]
     fn dma_sixteen_digits_scaled_overflow() {
         // Read, with the row whose number overflowed a bad row (so the file is not refused).
         let bytes = include_bytes!("../fuzz/regressions/dma/sixteen-digits-scaled-overflow");

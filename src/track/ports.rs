@@ -164,10 +164,15 @@ impl Gazetteer {
         Self::from_csv(BUNDLED).expect("the bundled gazetteer reads")
     }
 
+    /// The largest radius a gazetteer row may give a port's circle.
+    pub const MAX_RADIUS_KM: f64 = 100.0;
+
     /// Reads `locode,name,country,lat,lon,radius_km` (header required, columns by name;
     /// `radius_km` may be empty for the default 3 km). Rows that share a LOCODE are one
     /// port, the union of their circles; its name and country are the first row's.
     pub fn from_csv(text: &str) -> Result<Self, GazetteerError> {
+        // The largest port area a row may give: Ust-Luga's terminals spread over 10 km;
+        // a radius of thousands of km (found by fuzzing) made the index loop for minutes.
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let cols = crate::columns::Columns::new(reader.headers()?);
         let need = |n: &'static str| {
@@ -203,8 +208,8 @@ impl Gazetteer {
                 Some(r) => r
                     .parse()
                     .ok()
-                    .filter(|r: &f64| *r > 0.0)
-                    .ok_or_else(|| bad(format!("bad radius_km '{r}'")))?,
+                    .filter(|r: &f64| *r > 0.0 && *r <= MAX_RADIUS_KM)
+                    .ok_or_else(|| bad(format!("bad radius_km '{r}' (more than 0, at most {MAX_RADIUS_KM} km)")))?,
                 None => DEFAULT_ENTER_KM,
             };
             let circle = Circle { lat, lon, radius_km };
@@ -393,6 +398,11 @@ impl Gazetteer {
 
 /// Default radius to enter a port.
 pub const DEFAULT_ENTER_KM: f64 = 3.0;
+
+/// The largest radius a gazetteer row may give a port's circle: Ust-Luga's terminals
+/// spread over 10 km; a radius of thousands of km (found by fuzzing) made the index
+/// of a gazetteer loop for minutes.
+pub const MAX_RADIUS_KM: f64 = 100.0;
 
 #[cfg(test)]
 mod tests {

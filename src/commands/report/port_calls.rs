@@ -42,8 +42,9 @@ pub fn run(
 ) -> anyhow::Result<Outcome> {
     let filters = Filters::resolve(&args.filters)?;
     let params = params(args)?;
-    if args.enter_km.is_some_and(|r| r <= 0.0) {
-        return Err(UserError::new("--enter-km must be positive").into());
+    let max = crate::track::ports::MAX_RADIUS_KM;
+    if args.enter_km.is_some_and(|r| !(r > 0.0 && r <= max)) {
+        return Err(UserError::new(format!("--enter-km must be more than 0 and at most {max}")).into());
     }
     let ports = gazetteer::gazetteer(args.sources.ports.as_deref(), args.enter_km)?;
     // A stage of a distributed run: each vessel's calls, or the report of them all.
