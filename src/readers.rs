@@ -233,6 +233,15 @@ mod tests {
     }
 
     #[test]
+    fn arrow_a_schema_the_reader_cannot_decode() {
+        let why = refused(
+            Reader::Arrow,
+            include_bytes!("../fuzz/regressions/arrow/a-schema-the-reader-cannot-decode"),
+        );
+        assert!(why.contains("cannot decode"), "{why}");
+    }
+
+    #[test]
     fn ports_csv_a_radius_of_287002_km() {
         for bytes in [
             &include_bytes!("../fuzz/regressions/ports_csv/a-radius-of-287002-km")[..],

@@ -89,7 +89,7 @@ pub fn for_each_batch(
     mut each: impl FnMut(DataFrame) -> Result<(), ArrowError>,
 ) -> Result<(), ArrowError> {
     let mut forward = Forward::new(Checked::new(io::BufReader::with_capacity(1 << 20, reader)));
-    let metadata = read_stream_metadata(&mut forward).map_err(ArrowError::Stream)?;
+    let metadata = guarded(|| read_stream_metadata(&mut forward))?.map_err(ArrowError::Stream)?;
     // Columns are found by name: a name given twice is one column too few in the schema.
     if metadata.schema.len() != metadata.ipc_schema.fields.len() {
         return Err(ArrowError::Invalid("the stream names a column twice".into()));
@@ -137,16 +137,17 @@ pub fn for_each_batch(
     Ok(())
 }
 
-/// Runs the Arrow reader on the next batch, its panics made an error: polars-arrow
-/// trusts some lengths of a batch's header beyond what [`Checked`] checks (a compressed
-/// buffer of fewer than 8 bytes where it expects one, found by fuzzing), and a stream
-/// nobody controls must not end the process. Its panic message is not printed.
+/// Runs the Arrow reader on the schema or the next batch, its panics made an error:
+/// polars-arrow trusts some of a stream's headers beyond what [`Checked`] checks (a
+/// compressed buffer of fewer than 8 bytes where it expects one, a field's type
+/// parameters: found by fuzzing), and a stream nobody controls must not end the
+/// process. Its panic message is not printed.
 fn guarded<T>(read: impl FnOnce() -> T) -> Result<T, ArrowError> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
     std::panic::set_hook(hook);
-    result.map_err(|_| ArrowError::Invalid("a record batch the Arrow reader cannot decode".into()))
+    result.map_err(|_| ArrowError::Invalid("a schema or record batch the Arrow reader cannot decode".into()))
 }
 
 /// The fixes of one batch, and how many of its rows had no MMSI, time or position.
