@@ -39,7 +39,7 @@ for t in "${targets[@]}"; do
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
     # Minimise: the smallest set of inputs with the same coverage, back in place.
     merged=$(mktemp -d)
-    "$bin/$t" -merge=1 -max_len=65536 -timeout=10 "$merged" "corpus/$t" >/dev/null 2>&1 || true
+    "$bin/$t" -merge=1 -max_len=65536 -timeout=10 -artifact_prefix="artifacts/$t/" "$merged" "corpus/$t" >/dev/null 2>&1 || true
     if [ "$(ls "$merged" | wc -l)" -gt 0 ]; then
         rm -f "corpus/$t"/*
         cp "$merged"/* "corpus/$t/"
