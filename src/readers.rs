@@ -187,10 +187,18 @@ mod tests {
         assert_eq!(Reader::from_name("nope"), None);
     }
 
-    /// The inputs that once crashed a reader (`fuzz/regressions/TARGET/NAME`), each
-    /// refused now with an error.
-    fn refused(reader: Reader, bytes: &[u8]) -> String {
-        match reader.read(bytes) {
+    /// An input that once crashed a reader: `fuzz/regressions/TARGET/NAME`.
+    fn regression(reader: Reader, name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/regressions")
+            .join(reader.name())
+            .join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Why `reader` refuses the regression input `name` (it must, with an error).
+    fn refused(reader: Reader, name: &str) -> String {
+        match reader.read(&regression(reader, name)) {
             Ok(n) => panic!("{} read {n} from an input it should refuse", reader.name()),
             Err(e) => e,
         }
@@ -198,57 +206,39 @@ mod tests {
 
     #[test]
     fn dma_header_column_past_the_63rd() {
-        let why = refused(
-            Reader::Dma,
-            include_bytes!("../fuzz/regressions/dma/header-column-past-the-63rd"),
-        );
+        let why = refused(Reader::Dma, "header-column-past-the-63rd");
         assert_eq!(why, "not an AIS CSV header");
     }
 
     #[test]
     fn arrow_bitmap_claims_70_tb_unpacked() {
-        let why = refused(
-            Reader::Arrow,
-            include_bytes!("../fuzz/regressions/arrow/bitmap-claims-70-tb-unpacked"),
-        );
+        let why = refused(Reader::Arrow, "bitmap-claims-70-tb-unpacked");
         assert!(why.contains("over 256 MiB") || why.contains("claims"), "{why}");
     }
 
     #[test]
     fn arrow_a_column_named_twice() {
-        let why = refused(
-            Reader::Arrow,
-            include_bytes!("../fuzz/regressions/arrow/a-column-named-twice"),
-        );
+        let why = refused(Reader::Arrow, "a-column-named-twice");
         assert!(why.contains("names a column twice"), "{why}");
     }
 
     #[test]
     fn arrow_compressed_buffer_shorter_than_its_length() {
-        let why = refused(
-            Reader::Arrow,
-            include_bytes!("../fuzz/regressions/arrow/compressed-buffer-shorter-than-its-length"),
-        );
+        let why = refused(Reader::Arrow, "compressed-buffer-shorter-than-its-length");
         assert!(why.contains("cannot decode"), "{why}");
     }
 
     #[test]
     fn arrow_a_schema_the_reader_cannot_decode() {
-        let why = refused(
-            Reader::Arrow,
-            include_bytes!("../fuzz/regressions/arrow/a-schema-the-reader-cannot-decode"),
-        );
+        let why = refused(Reader::Arrow, "a-schema-the-reader-cannot-decode");
         assert!(why.contains("cannot decode"), "{why}");
     }
 
     #[test]
     fn ports_csv_a_radius_of_287002_km() {
-        for bytes in [
-            &include_bytes!("../fuzz/regressions/ports_csv/a-radius-of-287002-km")[..],
-            include_bytes!("../fuzz/regressions/ports_csv/slow-a-radius-of-thousands-of-km"),
-        ] {
+        for name in ["a-radius-of-287002-km", "slow-a-radius-of-thousands-of-km"] {
             // Refused as it is read, before any index is built.
-            let why = refused(Reader::PortsCsv, bytes);
+            let why = refused(Reader::PortsCsv, name);
             assert!(why.contains("bad radius_km"), "{why}");
         }
     }
@@ -256,8 +246,8 @@ mod tests {
     #[test]
     fn dma_sixteen_digits_scaled_overflow() {
         // Read, with the row whose number overflowed a bad row (so the file is not refused).
-        let bytes = include_bytes!("../fuzz/regressions/dma/sixteen-digits-scaled-overflow");
-        assert!(Reader::Dma.read(bytes).is_ok());
+        let bytes = regression(Reader::Dma, "sixteen-digits-scaled-overflow");
+        assert!(Reader::Dma.read(&bytes).is_ok());
     }
 
     #[test]

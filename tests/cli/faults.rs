@@ -138,6 +138,14 @@ fn ingest_stopped_at_any_point_reads_as_before_or_after_and_the_next_write_clean
     ingest(&reference, &f.second);
     let after = seen(&reference);
     assert_ne!(before, after);
+    // All three files, in the order each stopped store gets them in the end.
+    let reference_whole = {
+        let r = Fw::new();
+        ingest(&r, &f.first);
+        ingest(&r, &f.records);
+        ingest(&r, &f.second);
+        seen(&r)
+    };
 
     let points = [
         ("ingest-read", &before),
@@ -165,13 +173,6 @@ fn ingest_stopped_at_any_point_reads_as_before_or_after_and_the_next_write_clean
         ingest(&fw, &f.second);
         assert_eq!(leftovers(&fw), Vec::<PathBuf>::new(), "{point}");
         let whole = seen(&fw);
-        let reference_whole = {
-            let r = Fw::new();
-            ingest(&r, &f.first);
-            ingest(&r, &f.records);
-            ingest(&r, &f.second);
-            seen(&r)
-        };
         assert_eq!(whole.1, reference_whole.1, "{point}");
         assert_eq!(whole.0["positions"], reference_whole.0["positions"], "{point}");
     }
