@@ -111,6 +111,28 @@ def arrow_seeds() -> None:
     put("arrow", sink.getvalue())
 
 
+def partials_seeds() -> None:
+    """Partial results of a distributed stage as pyarrow and Spark write them: the text
+    columns plain, large, and dictionary-encoded."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    kinds = ["observed", "hourly", "silence"]
+    keys = [None, "12", "7"]
+    jsons = ['{"mmsi":273338710,"heard_ms":[0,60000]}', "273338710", '{"mmsi":1}']
+    for text in [pa.string(), pa.large_string()]:
+        table = pa.table({"kind": pa.array(kinds, text), "key": pa.array(keys, text), "json": pa.array(jsons, text)})
+        sink = io.BytesIO()
+        with ipc.new_stream(sink, table.schema) as w:
+            w.write_table(table)
+        put("partials", sink.getvalue())
+    table = pa.table({"kind": pa.array(kinds).dictionary_encode(), "key": pa.array(keys), "json": pa.array(jsons)})
+    sink = io.BytesIO()
+    with ipc.new_stream(sink, table.schema) as w:
+        w.write_table(table)
+    put("partials", sink.getvalue())
+
+
 def main() -> None:
     for target, files in SEEDS.items():
         for f in files:
@@ -127,6 +149,7 @@ def main() -> None:
     put("waterways", (ROOT / "data" / "land" / "waterways.csv").read_bytes())
     try:
         arrow_seeds()
+        partials_seeds()
     except ImportError:
         sys.exit("pyarrow is needed for the Arrow seeds (pip install -r spark/requirements.txt)")
 

@@ -25,6 +25,9 @@ pub enum Reader {
     PortCalls,
     /// `ingest::read_arrow`, as `--input -` and `ingest` run it.
     Arrow,
+    /// The partial results of a distributed stage (`--partials`): the text columns of an
+    /// Arrow IPC stream, `ingest::arrow::text_rows`.
+    Partials,
     /// `ingest::detect` and `lists::detect`.
     Detect,
     /// The list loaders, one a format, through `lists::parse`.
@@ -52,13 +55,14 @@ pub enum Reader {
 }
 
 impl Reader {
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::Dma,
         Self::Noaa,
         Self::Nmea,
         Self::Records,
         Self::PortCalls,
         Self::Arrow,
+        Self::Partials,
         Self::Detect,
         Self::EuJournal,
         Self::EuAmendment,
@@ -85,6 +89,7 @@ impl Reader {
             Self::Records => "records",
             Self::PortCalls => "port_calls",
             Self::Arrow => "arrow",
+            Self::Partials => "partials",
             Self::Detect => "detect",
             Self::EuJournal => "eu_journal",
             Self::EuAmendment => "eu_amendment",
@@ -133,6 +138,12 @@ impl Reader {
                 .map_err(|e| e.to_string())?
                 .fixes
                 .len()),
+            Self::Partials => {
+                let columns = ["kind", "key", "json"];
+                Ok(ingest::arrow::text_rows(bytes, &columns)
+                    .map_err(|e| e.to_string())?
+                    .len())
+            }
             Self::Detect => {
                 Ok(usize::from(ingest::detect(bytes).is_some()) + usize::from(lists::detect(bytes).is_some()))
             }
@@ -232,6 +243,12 @@ mod tests {
     fn arrow_a_schema_the_reader_cannot_decode() {
         let why = refused(Reader::Arrow, "a-schema-the-reader-cannot-decode");
         assert!(why.contains("cannot decode"), "{why}");
+    }
+
+    #[test]
+    fn arrow_a_128_bit_integer_column() {
+        let why = refused(Reader::Arrow, "a-128-bit-integer-column");
+        assert!(why.contains("not a 32- or 64-bit number"), "{why}");
     }
 
     #[test]

@@ -8,7 +8,10 @@
 use std::io::{self, Read, Seek, SeekFrom};
 
 use polars::prelude::{Column, DataFrame, DataType, PolarsError, TimeUnit, TimeZone};
+use polars_arrow::array::{Array, PrimitiveArray};
+use polars_arrow::datatypes::ArrowDataType;
 use polars_arrow::io::ipc::read::{StreamReader, StreamState, read_stream_metadata};
+use polars_arrow::types::NativeType;
 
 use crate::model::ais::{FixRow, POSITION_TIMES};
 use crate::spool::{Positions, Staging};
@@ -79,6 +82,24 @@ pub fn read_positions(reader: impl Read, staging: &Staging) -> Result<ArrowPosit
     })
 }
 
+/// The rows of a stream's text columns `columns` (a null: `None`), each a value a
+/// column: the partial results of a distributed stage.
+pub fn text_rows(reader: impl Read, columns: &[&str]) -> Result<Vec<Vec<Option<String>>>, ArrowError> {
+    let mut rows = Vec::new();
+    for_each_batch(reader, columns, false, |frame| {
+        let mut texts = Vec::with_capacity(columns.len());
+        for name in columns {
+            let column = frame.column(name).ok().and_then(|c| c.str().ok().cloned());
+            texts.push(column.ok_or_else(|| ArrowError::Missing((*name).to_string()))?);
+        }
+        for i in 0..frame.height() {
+            rows.push(texts.iter().map(|t| t.get(i).map(str::to_string)).collect());
+        }
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
 /// Hands each record batch of an Arrow IPC stream to `each`, as a data frame of the
 /// columns named in `columns` that it has (the others are skipped unread); with
 /// `numbers`, each of them must be of a number type (integer, float, timestamp).
@@ -99,15 +120,11 @@ pub fn for_each_batch(
         let Some(name) = columns.iter().find(|n| **n == field.name.as_str()) else {
             continue;
         };
-        let number = matches!(
-            field.dtype.to_physical_type(),
-            polars_arrow::datatypes::PhysicalType::Primitive(_)
-        );
-        if numbers && !number {
+        if numbers && !convertible_number(&field.dtype) {
             return Err(ArrowError::Type {
                 column: COLUMNS.iter().find(|c| c.0 == *name).map_or("", |c| c.0),
                 found: format!("{:?}", field.dtype),
-                wanted: "number",
+                wanted: "32- or 64-bit number or timestamp",
             });
         }
         projection.push(i);
@@ -129,7 +146,9 @@ pub fn for_each_batch(
         };
         let mut columns: Vec<Column> = Vec::with_capacity(batch.arrays().len());
         for (field, array) in schema.iter().zip(batch.into_arrays()) {
-            let series = polars::prelude::Series::try_from((field.name.clone(), array)).map_err(ArrowError::Stream)?;
+            let array = if numbers { widened(array) } else { array };
+            let series = guarded(|| polars::prelude::Series::try_from((field.name.clone(), array)))?
+                .map_err(ArrowError::Stream)?;
             columns.push(series.into());
         }
         each(DataFrame::new_infer_height(columns).map_err(ArrowError::Stream)?)?;
@@ -137,11 +156,57 @@ pub fn for_each_batch(
     Ok(())
 }
 
+/// Whether a column of this Arrow type is read as numbers: integers of 8 to 64 bits,
+/// 32- and 64-bit floats, timestamps and dates. Polars as built here has no 128-bit
+/// integers (turning one into a column panics: found by fuzzing), half floats or
+/// decimals.
+fn convertible_number(dtype: &ArrowDataType) -> bool {
+    matches!(
+        dtype,
+        ArrowDataType::Int8
+            | ArrowDataType::Int16
+            | ArrowDataType::Int32
+            | ArrowDataType::Int64
+            | ArrowDataType::UInt8
+            | ArrowDataType::UInt16
+            | ArrowDataType::UInt32
+            | ArrowDataType::UInt64
+            | ArrowDataType::Float32
+            | ArrowDataType::Float64
+            | ArrowDataType::Timestamp(..)
+            | ArrowDataType::Date32
+            | ArrowDataType::Date64
+    )
+}
+
+/// An array of 8- or 16-bit integers as 32-bit ones (Polars as built here has no
+/// smaller integer columns; `pyarrow` writes a navigational status as `int8`); any other
+/// array as it is.
+fn widened(array: Box<dyn Array>) -> Box<dyn Array> {
+    fn to_i32<T: NativeType + Into<i32>>(array: &dyn Array) -> Option<Box<dyn Array>> {
+        let a = array.as_any().downcast_ref::<PrimitiveArray<T>>()?;
+        Some(
+            a.iter()
+                .map(|v| v.map(|v| (*v).into()))
+                .collect::<PrimitiveArray<i32>>()
+                .boxed(),
+        )
+    }
+    let wide = match array.dtype() {
+        ArrowDataType::Int8 => to_i32::<i8>(array.as_ref()),
+        ArrowDataType::Int16 => to_i32::<i16>(array.as_ref()),
+        ArrowDataType::UInt8 => to_i32::<u8>(array.as_ref()),
+        ArrowDataType::UInt16 => to_i32::<u16>(array.as_ref()),
+        _ => None,
+    };
+    wide.unwrap_or(array)
+}
+
 /// Runs the Arrow reader on the schema or the next batch, its panics made an error:
 /// polars-arrow trusts some of a stream's headers beyond what [`Checked`] checks (a
 /// compressed buffer of fewer than 8 bytes where it expects one, a field's type
-/// parameters: found by fuzzing), and a stream nobody controls must not end the
-/// process. Its panic message is not printed.
+/// parameters: found by fuzzing), Polars panics on some types it was built without (a
+/// dictionary), and a stream nobody controls must not end the process. Its panic message is not printed.
 fn guarded<T>(read: impl FnOnce() -> T) -> Result<T, ArrowError> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));

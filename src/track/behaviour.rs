@@ -377,56 +377,110 @@ fn leg_km(a: &FixRow, b: &FixRow) -> f64 {
     (dx * dx + dy * dy).sqrt()
 }
 
-/// Runs of slow displacement away from ports in one segment.
+/// Whether `b` may lie within `km` of `a` by [`leg_km`]: false only when it certainly
+/// does not (a margin of 0.1% for rounding), decided without a square root for most of
+/// the fixes of a day, which are farther.
+fn within_km(a: &FixRow, b: &FixRow, km: f64) -> bool {
+    let bound = km * 1.001;
+    let dy = (b.lat() - a.lat()) * KM_PER_DEG;
+    if dy.abs() > bound {
+        return false;
+    }
+    let dx = (b.lon() - a.lon()) * KM_PER_DEG * clean::cos_deg(f64::midpoint(a.lat(), b.lat()));
+    dx * dx + dy * dy <= bound * bound
+}
+
+/// Runs of slow displacement away from ports in one segment. The ports are looked up
+/// only for the fixes of a slow run long enough to hold a loitering (on a day of
+/// vessels wandering at random most slow runs are not).
 fn loitering(fixes: &[FixRow], seg: &[usize], params: &Params, ports: &Gazetteer, out: &mut Vec<Loiter>) {
     let min_ms = hours_ms(params.loiter_min_h);
+    let mut far = AwayFromPorts::new(ports, params.loiter_port_km);
     let mut j = 0usize; // the fix at or before an hour back
-    let mut run: Option<(usize, usize, f64, usize)> = None; // (window start, last, speed sum, fixes)
-    // The last position looked up against the ports: whether it was far enough, and how
-    // far the vessel can move from it before the answer may change.
-    let mut checked: Option<(f64, f64, bool, f64)> = None;
-    let close = |run: Option<(usize, usize, f64, usize)>, out: &mut Vec<Loiter>| {
-        let Some((from, to, sum, n)) = run else { return };
-        if fixes[seg[to]].ts_ms - fixes[seg[from]].ts_ms >= min_ms {
-            #[allow(clippy::cast_precision_loss, reason = "fixes of a run")]
-            out.push(loiter(fixes, &seg[from..=to], sum / n as f64));
-        }
-    };
+    // The run of slow fixes so far: (the fix, the start of its hour's window, its speed).
+    let mut slow: Vec<(usize, usize, f64)> = Vec::new();
     for k in 0..seg.len() {
         let f = &fixes[seg[k]];
         if k > 0 && f.ts_ms - fixes[seg[k - 1]].ts_ms > LOITER_SILENCE_MS {
-            close(run.take(), out);
+            runs_at_sea(fixes, seg, &slow, min_ms, &mut far, out);
+            slow.clear();
         }
         while j + 1 < k && fixes[seg[j + 1]].ts_ms <= f.ts_ms - DISPLACEMENT_WINDOW_MS {
             j += 1;
         }
         let back = &fixes[seg[j]];
         let dt = f.ts_ms - back.ts_ms;
-        let speed = (j < k && (DISPLACEMENT_WINDOW_MS..=LOITER_SILENCE_MS + DISPLACEMENT_WINDOW_MS).contains(&dt))
+        let measured = j < k && (DISPLACEMENT_WINDOW_MS..=LOITER_SILENCE_MS + DISPLACEMENT_WINDOW_MS).contains(&dt);
+        let speed = (measured && within_km(back, f, params.loiter_max_kn * KM_PER_NM * ms_hours(dt)))
             .then(|| leg_km(back, f) / KM_PER_NM / ms_hours(dt));
-        let slow = speed.is_some_and(|s| s < params.loiter_max_kn) && {
-            let stale = checked.is_none_or(|(lat, lon, _, slack)| {
-                (lat - f.lat()).abs() * KM_PER_DEG + (lon - f.lon()).abs() * KM_PER_DEG > slack
-            });
-            if stale {
-                let limit = params.loiter_port_km;
-                let edge = ports.nearest_edge(f.lat(), f.lon(), limit + PORT_LOOKAHEAD_KM);
-                let d = edge.map_or(limit + PORT_LOOKAHEAD_KM, |e| e.1);
-                checked = Some((f.lat(), f.lon(), d > limit, (d - limit).abs()));
+        match speed {
+            Some(s) if s < params.loiter_max_kn => slow.push((k, j, s)),
+            _ => {
+                runs_at_sea(fixes, seg, &slow, min_ms, &mut far, out);
+                slow.clear();
             }
-            checked.is_some_and(|c| c.2)
-        };
-        match (&mut run, slow) {
-            (Some((_, last, sum, n)), true) => {
-                *last = k;
-                *sum += speed.unwrap_or(0.0);
-                *n += 1;
-            }
-            (None, true) => run = Some((j, k, speed.unwrap_or(0.0), 1)),
-            (_, false) => close(run.take(), out),
         }
     }
-    close(run, out);
+    runs_at_sea(fixes, seg, &slow, min_ms, &mut far, out);
+}
+
+/// The parts of a run of slow fixes (`slow`: each fix, the start of its hour's window,
+/// its speed) away from the ports that last `min_ms` from the start of their first
+/// fix's window.
+fn runs_at_sea(
+    fixes: &[FixRow],
+    seg: &[usize],
+    slow: &[(usize, usize, f64)],
+    min_ms: i64,
+    far: &mut AwayFromPorts<'_>,
+    out: &mut Vec<Loiter>,
+) {
+    let lasts = |part: &[(usize, usize, f64)]| match (part.first(), part.last()) {
+        (Some(a), Some(b)) => fixes[seg[b.0]].ts_ms - fixes[seg[a.1]].ts_ms >= min_ms,
+        _ => false,
+    };
+    // No part of a run lasts longer than the run.
+    if !lasts(slow) {
+        return;
+    }
+    for part in slow.split(|&(k, ..)| !far.away(&fixes[seg[k]])) {
+        if lasts(part) {
+            #[allow(clippy::cast_precision_loss, reason = "fixes of a run")]
+            let mean = part.iter().map(|p| p.2).sum::<f64>() / part.len() as f64;
+            out.push(loiter(fixes, &seg[part[0].1..=part[part.len() - 1].0], mean));
+        }
+    }
+}
+
+/// Whether positions lie farther than a distance from the edge of every port area,
+/// remembering the last answer and how far a vessel may move before it may change.
+struct AwayFromPorts<'a> {
+    ports: &'a Gazetteer,
+    limit_km: f64,
+    /// The last position looked up, its answer and its slack in km.
+    checked: Option<(f64, f64, bool, f64)>,
+}
+
+impl<'a> AwayFromPorts<'a> {
+    fn new(ports: &'a Gazetteer, limit_km: f64) -> Self {
+        Self {
+            ports,
+            limit_km,
+            checked: None,
+        }
+    }
+
+    fn away(&mut self, f: &FixRow) -> bool {
+        let stale = self.checked.is_none_or(|(lat, lon, _, slack)| {
+            (lat - f.lat()).abs() * KM_PER_DEG + (lon - f.lon()).abs() * KM_PER_DEG > slack
+        });
+        if stale {
+            let reach = self.limit_km + PORT_LOOKAHEAD_KM;
+            let d = self.ports.nearest_edge(f.lat(), f.lon(), reach).map_or(reach, |e| e.1);
+            self.checked = Some((f.lat(), f.lon(), d > self.limit_km, (d - self.limit_km).abs()));
+        }
+        self.checked.is_some_and(|c| c.2)
+    }
 }
 
 fn loiter(fixes: &[FixRow], run: &[usize], mean_speed_kn: f64) -> Loiter {

@@ -106,7 +106,9 @@ pub fn cos_deg(lat: f64) -> f64 {
         clippy::cast_sign_loss,
         reason = "clamped to the table"
     )]
-    let k = (lat.abs() * 100.0).round().min(9000.0) as usize;
+    // Rounded by adding a half and truncating: `f64::round` is a call into libm on
+    // the baseline x86-64 target, and this is a look-up of every fix of a day.
+    let k = ((lat.abs() * 100.0 + 0.5) as usize).min(9000);
     TABLE[k]
 }
 

@@ -54,27 +54,37 @@ struct Waterway {
     half_width_km: f64,
 }
 
+/// Where each cell's edges lie in the list of edges: `(from, to)` by cell.
+type CellRanges = FxHashMap<u32, (u32, u32)>;
+
 /// Land polygons indexed for look-ups.
 pub struct LandMask {
     /// Every vertex, ring after ring; an edge is a vertex and the next of its ring.
     coords: Vec<Coord<f64>>,
     /// Where each ring ends in `coords` (an index past its last vertex).
     ring_ends: Vec<usize>,
-    /// The edges (first vertex) that touch each cell holding any.
-    edges: FxHashMap<u32, Vec<u32>>,
+    /// The edges (first vertex) that touch each cell holding any: `edge_list[from..to]`
+    /// for the `(from, to)` of its cell.
+    cells: CellRanges,
+    edge_list: Vec<u32>,
+    /// The cells within one cell of an edge, a bit a cell: a position anywhere else is
+    /// classed by its cell's centre and lies more than a cell's width from the coast.
+    near_coast: Vec<u64>,
     /// Whether each cell's centre is on land, a bit a cell.
     centre_on_land: Vec<u64>,
     waterways: Vec<Waterway>,
     pub polygons: usize,
 }
 
+/// The row of a latitude (truncating a number of cells that is not negative is its
+/// floor, without the call into libm that `f64::floor` is on the baseline target).
 #[allow(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
     reason = "clamped to the grid"
 )]
 fn row_of(lat: f64) -> usize {
-    (((lat + 90.0) / CELL_DEG).floor().max(0.0) as usize).min(ROWS - 1)
+    (((lat + 90.0) / CELL_DEG).max(0.0) as usize).min(ROWS - 1)
 }
 
 #[allow(
@@ -83,7 +93,7 @@ fn row_of(lat: f64) -> usize {
     reason = "clamped to the grid"
 )]
 fn col_of(lon: f64) -> usize {
-    (((lon + 180.0) / CELL_DEG).floor().max(0.0) as usize).min(COLS - 1)
+    (((lon + 180.0) / CELL_DEG).max(0.0) as usize).min(COLS - 1)
 }
 
 #[allow(clippy::cast_precision_loss, reason = "grid indices")]
@@ -182,7 +192,8 @@ impl LandMask {
     }
 
     fn index(coords: Vec<Coord<f64>>, ring_ends: Vec<usize>, polygons: usize, waterways: Vec<Waterway>) -> Self {
-        let mut edges: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        // (cell << 32 | edge) for each cell an edge touches, sorted into runs by cell.
+        let mut touches: Vec<u64> = Vec::with_capacity(coords.len() + coords.len() / 4);
         // Crossings of each row's centre line: (row, lon).
         let mut crossings: Vec<(u32, f64)> = Vec::new();
         let mut start = 0;
@@ -194,7 +205,7 @@ impl LandMask {
                 for row in r0..=r1 {
                     for col in c0..=c1 {
                         #[allow(clippy::cast_possible_truncation, reason = "vertices fit u32")]
-                        edges.entry(cell_id(row, col)).or_default().push(i as u32);
+                        touches.push(u64::from(cell_id(row, col)) << 32 | i as u64);
                     }
                     let y = centre(row, 0).y;
                     if (a.y <= y) != (b.y <= y) {
@@ -206,6 +217,8 @@ impl LandMask {
             }
             start = end;
         }
+        touches.sort_unstable();
+        let (cells, edge_list, near_coast) = cell_index(&touches);
         crossings.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
         let mut centre_on_land = vec![0u64; (ROWS * COLS).div_ceil(64)];
         // Even-odd along each row: between the first and second crossing is land, and
@@ -231,11 +244,24 @@ impl LandMask {
         Self {
             coords,
             ring_ends,
-            edges,
+            cells,
+            edge_list,
+            near_coast,
             centre_on_land,
             waterways,
             polygons,
         }
+    }
+
+    /// The edges that touch a cell (none for most).
+    fn edges_of(&self, cell: u32) -> &[u32] {
+        self.cells
+            .get(&cell)
+            .map_or(&[][..], |&(from, to)| &self.edge_list[from as usize..to as usize])
+    }
+
+    fn near_coast(&self, cell: u32) -> bool {
+        self.near_coast[cell as usize / 64] & (1 << (cell % 64)) != 0
     }
 
     fn edge(&self, i: u32) -> Line<f64> {
@@ -247,10 +273,11 @@ impl LandMask {
         let (row, col) = (row_of(lat), col_of(lon));
         let bit = row * COLS + col;
         let mut land = self.centre_on_land[bit / 64] & (1 << (bit % 64)) != 0;
-        if let Some(edges) = self.edges.get(&cell_id(row, col)) {
+        let cell = cell_id(row, col);
+        if self.near_coast(cell) {
             // Each edge between the position and the centre flips the side.
             let to_centre = Line::new(Coord { x: lon, y: lat }, centre(row, col));
-            for &e in edges {
+            for &e in self.edges_of(cell) {
                 if self.edge(e).intersects(&to_centre) {
                     land = !land;
                 }
@@ -278,11 +305,14 @@ impl LandMask {
     /// (no farther than the cells around it reach), in km.
     fn coast_within_km(&self, lat: f64, lon: f64, within_km: f64) -> Option<f64> {
         let (row, col) = (row_of(lat), col_of(lon));
+        if !self.near_coast(cell_id(row, col)) {
+            return None;
+        }
         let kx = KM_PER_DEG * cos_deg(lat);
         let mut nearest: Option<f64> = None;
         for r in row.saturating_sub(1)..=(row + 1).min(ROWS - 1) {
             for c in col.saturating_sub(1)..=(col + 1).min(COLS - 1) {
-                for &e in self.edges.get(&cell_id(r, c)).map_or(&[][..], Vec::as_slice) {
+                for &e in self.edges_of(cell_id(r, c)) {
                     let bound = nearest.unwrap_or(within_km);
                     if let Some(d) = segment_km(
                         lat,
@@ -308,6 +338,30 @@ impl LandMask {
                 .any(|s| segment_km(lat, lon, kx, s[0], s[1], w.half_width_km).is_some())
         })
     }
+}
+
+/// The cells of sorted `touches` (cell << 32 | edge): where each cell's edges lie in the
+/// list of edges, the list, and the cells within one cell of any (the bitmap of
+/// [`LandMask::near_coast`]).
+#[allow(clippy::cast_possible_truncation, reason = "cells and edges fit u32")]
+fn cell_index(touches: &[u64]) -> (CellRanges, Vec<u32>, Vec<u64>) {
+    let edge_list: Vec<u32> = touches.iter().map(|t| *t as u32).collect();
+    let mut cells = FxHashMap::default();
+    let mut near_coast = vec![0u64; (ROWS * COLS).div_ceil(64)];
+    let mut from = 0usize;
+    for run in touches.chunk_by(|a, b| a >> 32 == b >> 32) {
+        let cell = (run[0] >> 32) as u32;
+        cells.insert(cell, (from as u32, (from + run.len()) as u32));
+        from += run.len();
+        let (row, col) = (cell as usize / COLS, cell as usize % COLS);
+        for r in row.saturating_sub(1)..=(row + 1).min(ROWS - 1) {
+            for c in col.saturating_sub(1)..=(col + 1).min(COLS - 1) {
+                let bit = r * COLS + c;
+                near_coast[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+    }
+    (cells, edge_list, near_coast)
 }
 
 /// The distance in km from a position to a segment when it is at most `within_km`, in

@@ -301,3 +301,78 @@ fn a_stream_that_is_not_arrow_or_lacks_a_column_is_a_clear_error() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("its stages: observe, finish"), "{}", run.stderr);
 }
+
+/// One batch of the given columns as an Arrow IPC stream.
+fn stream_of(columns: Vec<(Field, Box<dyn Array>)>) -> Vec<u8> {
+    let rows = columns[0].1.len();
+    let schema: Arc<ArrowSchema> = Arc::new(columns.iter().map(|(f, _)| (f.name.clone(), f.clone())).collect());
+    let mut out = Vec::new();
+    let mut w = StreamWriter::new(&mut out, WriteOptions { compression: None });
+    w.start(&schema, None).unwrap();
+    let arrays = columns.into_iter().map(|(_, a)| a).collect();
+    w.write(&RecordBatchT::try_new(rows, schema.clone(), arrays).unwrap(), None)
+        .unwrap();
+    w.finish().unwrap();
+    out
+}
+
+#[test]
+fn integers_of_8_and_16_bits_are_read_and_128_bits_are_refused_clearly() {
+    // As pyarrow writes a frame of small types: a status in int8, a heading in uint16.
+    let fw = Fw::new();
+    let field = |name: &str, dtype: ArrowDataType| Field::new(name.into(), dtype, true);
+    let minutes: Vec<i64> = (0..3).map(|m| 1_590_969_600_000 + m * 60_000).collect();
+    let small = stream_of(vec![
+        (
+            field("mmsi", ArrowDataType::UInt32),
+            PrimitiveArray::<u32>::from_vec(vec![273_338_710; 3]).boxed(),
+        ),
+        (
+            field("ts", ArrowDataType::Int64),
+            PrimitiveArray::<i64>::from_vec(minutes.clone()).boxed(),
+        ),
+        (
+            field("lat", ArrowDataType::Float32),
+            PrimitiveArray::<f32>::from_vec(vec![59.68, 59.69, 59.70]).boxed(),
+        ),
+        (
+            field("lon", ArrowDataType::Float32),
+            PrimitiveArray::<f32>::from_vec(vec![28.40; 3]).boxed(),
+        ),
+        (
+            field("heading_deg", ArrowDataType::UInt16),
+            PrimitiveArray::<u16>::from(vec![Some(90), None, Some(359)]).boxed(),
+        ),
+        (
+            field("nav_status", ArrowDataType::Int8),
+            PrimitiveArray::<i8>::from(vec![Some(1), Some(1), None]).boxed(),
+        ),
+    ]);
+    let path = fw.dir.path().join("small.arrow");
+    std::fs::write(&path, &small).unwrap();
+    let run = fw.run(&["--quiet", "ingest", path.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = stored(&fw);
+    assert_eq!(
+        rows.iter().map(|r| (r.heading(), r.status())).collect::<Vec<_>>(),
+        [(Some(90), Some(1)), (None, Some(1)), (Some(359), None)]
+    );
+    assert!((rows[1].lat() - 59.69).abs() < 1e-5, "{}", rows[1].lat());
+
+    let wide = stream_of(vec![
+        (
+            field("mmsi", ArrowDataType::Int128),
+            PrimitiveArray::<i128>::from_vec(vec![273_338_710]).boxed(),
+        ),
+        (
+            field("ts", ArrowDataType::Int64),
+            PrimitiveArray::<i64>::from_vec(vec![minutes[0]]).boxed(),
+        ),
+    ]);
+    let (code, _, err) = piped(&fw, &["report", "gaps", "--input", "-"], &wide);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("the Arrow column 'mmsi' is Int128, not a 32- or 64-bit number or timestamp"),
+        "{err}"
+    );
+}

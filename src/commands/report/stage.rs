@@ -14,7 +14,7 @@ use super::detect::Tracks;
 use super::inputs::read_inputs;
 use crate::cli::{Sources, Stage};
 use crate::error::UserError;
-use crate::ingest::arrow::for_each_batch;
+use crate::ingest::arrow::{ArrowError, text_rows};
 use crate::model::port::KM_PER_DEG;
 use crate::report::arrow::{Values, write_stream};
 use crate::settings::Settings;
@@ -66,33 +66,30 @@ pub fn read(paths: &[PathBuf]) -> anyhow::Result<Vec<Partial>> {
     let mut partials = Vec::new();
     for path in paths {
         let shown = path.display().to_string();
-        let mut add = |frame: polars::prelude::DataFrame| {
-            let text = |name: &'static str| {
-                frame
-                    .column(name)
-                    .ok()
-                    .and_then(|c| c.str().ok().cloned())
-                    .ok_or_else(|| crate::ingest::arrow::ArrowError::Missing(name.to_string()))
-            };
-            let (kinds, keys, jsons) = (text("kind")?, text("key")?, text("json")?);
-            for ((kind, key), json) in kinds.iter().zip(keys.iter()).zip(jsons.iter()) {
-                partials.push(Partial {
-                    kind: kind.unwrap_or_default().to_string(),
-                    key: key.map(str::to_string),
-                    json: json.unwrap_or_default().to_string(),
-                });
-            }
-            Ok(())
-        };
         let read = if shown == "-" {
-            for_each_batch(std::io::stdin().lock(), &PARTIAL_COLUMNS, false, &mut add)
+            read_stream(std::io::stdin().lock(), &mut partials)
         } else {
             let file = std::fs::File::open(path).with_context(|| format!("cannot read {shown}"))?;
-            for_each_batch(file, &PARTIAL_COLUMNS, false, &mut add)
+            read_stream(file, &mut partials)
         };
         read.map_err(|e| UserError::new(format!("{shown}: {e}")).hint("--partials are what an earlier --stage wrote"))?;
     }
     Ok(partials)
+}
+
+/// The partial results of one Arrow IPC stream, added to `partials`.
+fn read_stream(reader: impl std::io::Read, partials: &mut Vec<Partial>) -> Result<(), ArrowError> {
+    for row in text_rows(reader, &PARTIAL_COLUMNS)? {
+        let mut values = row.into_iter();
+        let mut next = || values.next().flatten();
+        let (kind, key, json) = (next(), next(), next());
+        partials.push(Partial {
+            kind: kind.unwrap_or_default(),
+            key,
+            json: json.unwrap_or_default(),
+        });
+    }
+    Ok(())
 }
 
 /// The values of the partials of one kind, in their order.
