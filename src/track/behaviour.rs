@@ -190,6 +190,8 @@ pub struct Observed {
 pub struct Scope<'a> {
     pub ports: &'a Gazetteer,
     pub land: Option<&'a LandMask>,
+    /// The gaps and the gap threshold (without: no gaps, and the plain threshold).
+    pub gaps: bool,
     pub loitering: bool,
     /// The MMSIs whose hourly positions are kept.
     pub hourly: &'a (dyn Fn(u32) -> bool + Sync),
@@ -202,7 +204,11 @@ pub fn observe(fixes: &[FixRow], params: &Params, scope: &Scope<'_>) -> Observed
     };
     let min_gap = params.min_gap_ms();
     let track = clean::clean(fixes, min_gap);
-    let gap_ms = gap_threshold(fixes, &track, min_gap);
+    let gap_ms = if scope.gaps {
+        gap_threshold(fixes, &track, min_gap)
+    } else {
+        min_gap
+    };
     let mut seen = Observed {
         mmsi: first.mmsi,
         heard_ms: (first.ts_ms, fixes[fixes.len() - 1].ts_ms),
@@ -211,21 +217,8 @@ pub fn observe(fixes: &[FixRow], params: &Params, scope: &Scope<'_>) -> Observed
         ..Observed::default()
     };
     jumps(fixes, &track, &mut seen);
-    // A gap is a silence of the transmitter: between two accepted fixes next to each
-    // other in time, whichever track each belongs to (one MMSI carrying two tracks is
-    // not silent while either reports).
-    let segment_of = track.segment_of(fixes.len());
-    let mut prev: Option<usize> = None;
-    for i in (0..fixes.len()).filter(|&i| segment_of[i].is_some()) {
-        if let Some(p) = prev
-            && fixes[i].ts_ms - fixes[p].ts_ms >= gap_ms
-        {
-            seen.gaps.push(Gap {
-                start: fixes[p],
-                end: Some(fixes[i]),
-            });
-        }
-        prev = Some(i);
+    if scope.gaps {
+        seen.gaps = gaps(fixes, &track, gap_ms);
     }
     for seg in &track.segments {
         if scope.loitering {
@@ -283,6 +276,27 @@ pub fn observe(fixes: &[FixRow], params: &Params, scope: &Scope<'_>) -> Observed
     }
     seen.anomalies.sort_by_key(|a| (a.start_ms, a.kind));
     seen
+}
+
+/// The silences of the transmitter between accepted fixes next to each other in time,
+/// whichever track each belongs to (one MMSI carrying two tracks is not silent while
+/// either reports), of at least `gap_ms`.
+fn gaps(fixes: &[FixRow], track: &Track, gap_ms: i64) -> Vec<Gap> {
+    let segment_of = track.segment_of(fixes.len());
+    let mut out = Vec::new();
+    let mut prev: Option<usize> = None;
+    for i in (0..fixes.len()).filter(|&i| segment_of[i].is_some()) {
+        if let Some(p) = prev
+            && fixes[i].ts_ms - fixes[p].ts_ms >= gap_ms
+        {
+            out.push(Gap {
+                start: fixes[p],
+                end: Some(fixes[i]),
+            });
+        }
+        prev = Some(i);
+    }
+    out
 }
 
 /// The silence a gap needs: the threshold, or for a vessel that reports sparsely (its
@@ -377,17 +391,32 @@ fn leg_km(a: &FixRow, b: &FixRow) -> f64 {
     (dx * dx + dy * dy).sqrt()
 }
 
-/// Whether `b` may lie within `km` of `a` by [`leg_km`]: false only when it certainly
-/// does not (a margin of 0.1% for rounding), decided without a square root for most of
-/// the fixes of a day, which are farther.
-fn within_km(a: &FixRow, b: &FixRow, km: f64) -> bool {
-    let bound = km * 1.001;
-    let dy = (b.lat() - a.lat()) * KM_PER_DEG;
-    if dy.abs() > bound {
+/// The displacement speed from `back` to `f` over `dt` milliseconds, in knots.
+fn displacement_kn(back: &FixRow, f: &FixRow, dt: i64) -> f64 {
+    leg_km(back, f) / KM_PER_NM / ms_hours(dt)
+}
+
+/// Whether the displacement from `back` to `f` over `dt` milliseconds is slower than
+/// `max_kn` (by [`displacement_kn`]): decided by the square of the distance against a
+/// margin of 0.1%, without a root or a division, for all but the legs within it.
+fn slower_than(back: &FixRow, f: &FixRow, dt: i64, max_kn: f64) -> bool {
+    #[allow(clippy::cast_precision_loss, reason = "milliseconds of a window")]
+    let limit = max_kn * KM_PER_NM * (dt as f64 * (1.0 / 3_600_000.0));
+    // In 1e-7 degrees by multiplication: the margin covers the rounding.
+    let dy = (f64::from(f.lat_e7) - f64::from(back.lat_e7)) * (1e-7 * KM_PER_DEG);
+    if dy.abs() > limit * 1.001 {
         return false;
     }
-    let dx = (b.lon() - a.lon()) * KM_PER_DEG * clean::cos_deg(f64::midpoint(a.lat(), b.lat()));
-    dx * dx + dy * dy <= bound * bound
+    let mid = f64::from(f.lat_e7 / 2 + back.lat_e7 / 2) * 1e-7;
+    let dx = (f64::from(f.lon_e7) - f64::from(back.lon_e7)) * (1e-7 * KM_PER_DEG) * clean::cos_deg(mid);
+    let d2 = dx * dx + dy * dy;
+    if d2 < (limit * 0.999) * (limit * 0.999) {
+        return true;
+    }
+    if d2 > (limit * 1.001) * (limit * 1.001) {
+        return false;
+    }
+    displacement_kn(back, f, dt) < max_kn
 }
 
 /// Runs of slow displacement away from ports in one segment. The ports are looked up
@@ -397,8 +426,8 @@ fn loitering(fixes: &[FixRow], seg: &[usize], params: &Params, ports: &Gazetteer
     let min_ms = hours_ms(params.loiter_min_h);
     let mut far = AwayFromPorts::new(ports, params.loiter_port_km);
     let mut j = 0usize; // the fix at or before an hour back
-    // The run of slow fixes so far: (the fix, the start of its hour's window, its speed).
-    let mut slow: Vec<(usize, usize, f64)> = Vec::new();
+    // The run of slow fixes so far: (the fix, the start of its hour's window).
+    let mut slow: Vec<(usize, usize)> = Vec::new();
     for k in 0..seg.len() {
         let f = &fixes[seg[k]];
         if k > 0 && f.ts_ms - fixes[seg[k - 1]].ts_ms > LOITER_SILENCE_MS {
@@ -411,31 +440,28 @@ fn loitering(fixes: &[FixRow], seg: &[usize], params: &Params, ports: &Gazetteer
         let back = &fixes[seg[j]];
         let dt = f.ts_ms - back.ts_ms;
         let measured = j < k && (DISPLACEMENT_WINDOW_MS..=LOITER_SILENCE_MS + DISPLACEMENT_WINDOW_MS).contains(&dt);
-        let speed = (measured && within_km(back, f, params.loiter_max_kn * KM_PER_NM * ms_hours(dt)))
-            .then(|| leg_km(back, f) / KM_PER_NM / ms_hours(dt));
-        match speed {
-            Some(s) if s < params.loiter_max_kn => slow.push((k, j, s)),
-            _ => {
-                runs_at_sea(fixes, seg, &slow, min_ms, &mut far, out);
-                slow.clear();
-            }
+        if measured && slower_than(back, f, dt, params.loiter_max_kn) {
+            slow.push((k, j));
+        } else {
+            runs_at_sea(fixes, seg, &slow, min_ms, &mut far, out);
+            slow.clear();
         }
     }
     runs_at_sea(fixes, seg, &slow, min_ms, &mut far, out);
 }
 
-/// The parts of a run of slow fixes (`slow`: each fix, the start of its hour's window,
-/// its speed) away from the ports that last `min_ms` from the start of their first
-/// fix's window.
+/// The parts of a run of slow fixes (`slow`: each fix and the start of its hour's
+/// window) away from the ports that last `min_ms` from the start of their first fix's
+/// window.
 fn runs_at_sea(
     fixes: &[FixRow],
     seg: &[usize],
-    slow: &[(usize, usize, f64)],
+    slow: &[(usize, usize)],
     min_ms: i64,
     far: &mut AwayFromPorts<'_>,
     out: &mut Vec<Loiter>,
 ) {
-    let lasts = |part: &[(usize, usize, f64)]| match (part.first(), part.last()) {
+    let lasts = |part: &[(usize, usize)]| match (part.first(), part.last()) {
         (Some(a), Some(b)) => fixes[seg[b.0]].ts_ms - fixes[seg[a.1]].ts_ms >= min_ms,
         _ => false,
     };
@@ -443,10 +469,14 @@ fn runs_at_sea(
     if !lasts(slow) {
         return;
     }
-    for part in slow.split(|&(k, ..)| !far.away(&fixes[seg[k]])) {
+    for part in slow.split(|&(k, _)| !far.away(&fixes[seg[k]])) {
         if lasts(part) {
+            let speed = |&(k, j): &(usize, usize)| {
+                let (back, f) = (&fixes[seg[j]], &fixes[seg[k]]);
+                displacement_kn(back, f, f.ts_ms - back.ts_ms)
+            };
             #[allow(clippy::cast_precision_loss, reason = "fixes of a run")]
-            let mean = part.iter().map(|p| p.2).sum::<f64>() / part.len() as f64;
+            let mean = part.iter().map(speed).sum::<f64>() / part.len() as f64;
             out.push(loiter(fixes, &seg[part[0].1..=part[part.len() - 1].0], mean));
         }
     }
@@ -513,20 +543,27 @@ fn loiter(fixes: &[FixRow], run: &[usize], mean_speed_kn: f64) -> Loiter {
 /// minutes.
 fn on_land(fixes: &[FixRow], seg: &[usize], land: &LandMask, ports: &Gazetteer, out: &mut Vec<Anomaly>) {
     // A vessel at a berth reports the same place over and over: it is looked up again
-    // once it moved about 20 m.
+    // once it moved about 20 m. The depth of each fix of the run, for the deepest.
     let mut checked: Option<(i32, i32, bool)> = None;
-    let inland = |f: &FixRow, checked: &mut Option<(i32, i32, bool)>| match *checked {
-        Some((lat_e7, lon_e7, inland)) if (lat_e7 - f.lat_e7).abs() < 2000 && (lon_e7 - f.lon_e7).abs() < 2000 => {
+    let mut depths: Vec<Option<f64>> = Vec::new();
+    let mut inland = |f: &FixRow| match checked {
+        Some((lat_e7, lon_e7, inland)) if lat_e7.abs_diff(f.lat_e7) < 2000 && lon_e7.abs_diff(f.lon_e7) < 2000 => {
+            if inland {
+                depths.push(land.inland_m(f.lat(), f.lon()));
+            }
             inland
         }
         _ => {
-            let inland =
-                land.inland_beyond(f.lat(), f.lon(), INLAND_M) && ports.locate(f.lat(), f.lon(), 0.0).is_none();
-            *checked = Some((f.lat_e7, f.lon_e7, inland));
+            let (depth, beyond) = land.depth_and_beyond(f.lat(), f.lon(), INLAND_M);
+            let inland = beyond && ports.locate(f.lat(), f.lon(), 0.0).is_none();
+            checked = Some((f.lat_e7, f.lon_e7, inland));
+            if inland {
+                depths.push(depth);
+            }
             inland
         }
     };
-    let n = seg.iter().take_while(|&&i| inland(&fixes[i], &mut checked)).count();
+    let n = seg.iter().take_while(|&&i| inland(&fixes[i])).count();
     let run = &seg[..n];
     let (Some(&a), Some(&b)) = (run.first(), run.last()) else {
         return;
@@ -534,10 +571,7 @@ fn on_land(fixes: &[FixRow], seg: &[usize], land: &LandMask, ports: &Gazetteer, 
     if run.len() < ON_LAND_FIXES && fixes[b].ts_ms - fixes[a].ts_ms < ON_LAND_MS {
         return;
     }
-    let deepest = run
-        .iter()
-        .filter_map(|&i| land.inland_m(fixes[i].lat(), fixes[i].lon()))
-        .fold(0.0, f64::max);
+    let deepest = depths.into_iter().flatten().fold(0.0, f64::max);
     let mut x = Anomaly::at(
         Kind::OnLand,
         &fixes[a],
@@ -586,6 +620,7 @@ mod tests {
         let scope = Scope {
             ports,
             land: None,
+            gaps: true,
             loitering: true,
             hourly: &|_| false,
         };
@@ -740,6 +775,7 @@ mod on_land_tests {
         let scope = Scope {
             ports: &ports,
             land: Some(land),
+            gaps: false,
             loitering: false,
             hourly: &|_| false,
         };

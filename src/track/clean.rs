@@ -16,8 +16,9 @@ pub const DEFAULT_V_MAX_KN: f64 = 20.0;
 pub const V_MAX_RANGE_KN: (f64, f64) = (16.0, 30.0);
 /// Reports of speed under way needed to measure a vessel's own top speed.
 const MIN_SPEED_REPORTS: usize = 20;
-/// Reported speed above which a vessel is under way, for its top speed.
-const UNDER_WAY_KN: f32 = 1.0;
+/// Reported speeds counted for the top speed, in tenths of a knot: under way (above
+/// 1 kn) and below 102.2 kn (AIS's "102.2 or more" and "not available" left out).
+const UNDER_WAY_TENTHS: std::ops::Range<u16> = 11..1022;
 /// How long a track that fell behind stays one a fix can return to (one MMSI carrying
 /// two tracks reports on both within this).
 const TRACK_MEMORY_MS: i64 = 6 * 3_600_000;
@@ -33,18 +34,33 @@ const OUTLIER_MEMORY_MS: i64 = 3_600_000;
 /// 30 kn (a fireboat, a fast ferry) gets 1.2 x that instead, so that its own sailing is
 /// not taken for jumps.
 pub fn v_max_kn(fixes: &[FixRow]) -> f64 {
-    let mut speeds: Vec<f32> = fixes
-        .iter()
-        .filter_map(FixRow::sog_kn)
-        .filter(|s| *s > UNDER_WAY_KN && *s < 102.2)
-        .collect();
-    if speeds.len() < MIN_SPEED_REPORTS {
-        let fastest = speeds.iter().copied().fold(0.0f32, f32::max);
-        return (1.2 * f64::from(fastest)).clamp(DEFAULT_V_MAX_KN, V_MAX_RANGE_KN.1);
+    // Counted by tenth of a knot, as the speeds are stored: the percentile is read off
+    // the counts (a vessel's every fix of a day, with no sort).
+    let mut counts = [0u32; UNDER_WAY_TENTHS.end as usize];
+    let mut n = 0usize;
+    for f in fixes {
+        if UNDER_WAY_TENTHS.contains(&f.sog_dkn) {
+            counts[usize::from(f.sog_dkn)] += 1;
+            n += 1;
+        }
     }
-    let k = (speeds.len() - 1) * 99 / 100;
-    let (_, p99, _) = speeds.select_nth_unstable_by(k, f32::total_cmp);
-    let p99 = f64::from(*p99);
+    #[allow(clippy::cast_possible_truncation, reason = "tenths below 1022")]
+    let kn = |tenths: usize| f64::from(f32::from(tenths as u16) / 10.0);
+    if n < MIN_SPEED_REPORTS {
+        let fastest = counts.iter().rposition(|c| *c > 0).map_or(0.0, kn);
+        return (1.2 * fastest).clamp(DEFAULT_V_MAX_KN, V_MAX_RANGE_KN.1);
+    }
+    // The k-th smallest (from 0).
+    let k = (n - 1) * 99 / 100;
+    let mut below = 0usize;
+    let tenths = counts
+        .iter()
+        .position(|c| {
+            below += *c as usize;
+            below > k
+        })
+        .unwrap_or_default();
+    let p99 = kn(tenths);
     if p99 > V_MAX_RANGE_KN.1 {
         return 1.2 * p99;
     }
@@ -78,23 +94,54 @@ pub fn excess_km(a: &FixRow, b: &FixRow, v_max_kn: f64) -> f64 {
 /// 100 km; the great circle itself when the leg is longer or the flat answer is within
 /// 0.2% of the limit).
 pub fn reachable(a: &FixRow, b: &FixRow, v_max_kn: f64) -> bool {
-    let budget = budget_km(a, b, v_max_kn);
-    let (dlat, dlon) = ((b.lat() - a.lat()).abs(), (b.lon() - a.lon()).abs());
-    if (dlat + dlon) * KM_PER_DEG <= budget {
-        return true;
+    Reach::new(v_max_kn).reachable(a, b)
+}
+
+/// [`reachable`] for one top speed, its factor worked out once: it is asked of every
+/// fix of a day, and a division costs more than the rest of the fast path.
+#[derive(Debug, Clone, Copy)]
+struct Reach {
+    km_per_ms: f64,
+}
+
+impl Reach {
+    fn new(v_max_kn: f64) -> Self {
+        Self {
+            km_per_ms: v_max_kn * KM_PER_NM / 3_600_000.0,
+        }
     }
-    let dx = dlon * KM_PER_DEG * cos_deg(f64::midpoint(a.lat(), b.lat()));
-    let dy = dlat * KM_PER_DEG;
-    let flat = (dx * dx + dy * dy).sqrt();
-    if flat < 100.0 {
-        if flat < budget * 0.998 {
+
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "milliseconds and 1e-7 degrees between two fixes"
+    )]
+    fn reachable(self, a: &FixRow, b: &FixRow) -> bool {
+        let budget = (b.ts_ms - a.ts_ms).unsigned_abs() as f64 * self.km_per_ms + SLACK_KM;
+        // In degrees, by multiplication (the positions are whole 1e-7 degrees).
+        let dlat = f64::from(b.lat_e7.abs_diff(a.lat_e7)) * 1e-7;
+        let dlon = f64::from(b.lon_e7.abs_diff(a.lon_e7)) * 1e-7;
+        if (dlat + dlon) * KM_PER_DEG <= budget {
             return true;
         }
-        if flat > budget * 1.002 {
+        // The meridian distance alone is never more than the great circle.
+        if dlat * KM_PER_DEG > budget * 1.002 {
             return false;
         }
+        let mid = f64::from(a.lat_e7 / 2 + b.lat_e7 / 2) * 1e-7;
+        let dx = dlon * KM_PER_DEG * cos_deg(mid);
+        let dy = dlat * KM_PER_DEG;
+        // Compared squared: a square root costs more than the rest of the test.
+        let flat2 = dx * dx + dy * dy;
+        if flat2 < 100.0 * 100.0 {
+            if flat2 < (budget * 0.998) * (budget * 0.998) {
+                return true;
+            }
+            if flat2 > (budget * 1.002) * (budget * 1.002) {
+                return false;
+            }
+        }
+        distance_km(a.lat(), a.lon(), b.lat(), b.lon()) <= budget
     }
-    distance_km(a.lat(), a.lon(), b.lat(), b.lon()) <= budget
 }
 
 /// The cosine of a latitude from a table of every 0.01 degree (within 2e-6).
@@ -176,7 +223,8 @@ impl Track {
 /// shows the track continues from it).
 pub fn clean(fixes: &[FixRow], min_gap_ms: i64) -> Track {
     let v_max = v_max_kn(fixes);
-    let ok = |a: usize, b: usize| reachable(&fixes[a], &fixes[b], v_max);
+    let reach = Reach::new(v_max);
+    let ok = |a: usize, b: usize| reach.reachable(&fixes[a], &fixes[b]);
     let mut segments: Vec<Segment> = Vec::new();
     let mut bad: Vec<usize> = Vec::new();
     let mut outliers: Vec<usize> = Vec::new();

@@ -292,8 +292,20 @@ impl LandMask {
         if !self.on_land(lat, lon) {
             return None;
         }
-        let reach = CELL_DEG * KM_PER_DEG * lat.to_radians().cos().min(1.0);
+        let reach = reach_km(lat);
         Some(self.coast_within_km(lat, lon, reach).unwrap_or(reach) * 1000.0)
+    }
+
+    /// [`LandMask::inland_m`] and [`LandMask::inland_beyond`] `m` metres at once: the
+    /// depth measured within the cells around answers both where they reach farther
+    /// than `m` (below 84 degrees of latitude for 500 m).
+    pub fn depth_and_beyond(&self, lat: f64, lon: f64, m: f64) -> (Option<f64>, bool) {
+        let depth = self.inland_m(lat, lon);
+        if reach_km(lat) * 1000.0 > m {
+            (depth, depth.is_some_and(|d| d > m))
+        } else {
+            (depth, self.inland_beyond(lat, lon, m))
+        }
     }
 
     /// Whether the position is on land farther than `m` metres from the coast.
@@ -338,6 +350,11 @@ impl LandMask {
                 .any(|s| segment_km(lat, lon, kx, s[0], s[1], w.half_width_km).is_some())
         })
     }
+}
+
+/// How far the cells around a position reach at the least (a cell's width), in km.
+fn reach_km(lat: f64) -> f64 {
+    CELL_DEG * KM_PER_DEG * lat.to_radians().cos().min(1.0)
 }
 
 /// The cells of sorted `touches` (cell << 32 | edge): where each cell's edges lie in the
@@ -447,6 +464,28 @@ mod tests {
         assert!(m.inland_m(55.75, 37.62).is_some_and(|d| d > 2000.0), "Moscow");
         assert!(m.inland_m(60.0, 29.5).is_none_or(|d| d < 2000.0), "Kronstadt's waters");
     }
+
+    #[test]
+    fn one_look_up_tells_the_depth_and_whether_it_is_beyond_as_two_did() {
+        // A grid across the coasts of Zealand, Gotland and Svalbard, in steps finer
+        // than the cells: coast cells, inland cells, water, and far north.
+        let m = mask();
+        let mut beyond = 0;
+        for (lat0, lon0) in [(55.4, 11.6), (57.3, 18.1), (78.0, 15.0)] {
+            for i in 0..60 {
+                for j in 0..60 {
+                    let (lat, lon) = (lat0 + f64::from(i) * 0.0071, lon0 + f64::from(j) * 0.0113);
+                    let (depth, is_beyond) = m.depth_and_beyond(lat, lon, INLAND_TEST_M);
+                    assert_eq!(depth, m.inland_m(lat, lon), "{lat} {lon}");
+                    assert_eq!(is_beyond, m.inland_beyond(lat, lon, INLAND_TEST_M), "{lat} {lon}");
+                    beyond += usize::from(is_beyond);
+                }
+            }
+        }
+        assert!(beyond > 100, "{beyond}");
+    }
+
+    const INLAND_TEST_M: f64 = 500.0;
 
     #[test]
     fn the_kiel_canal_is_water() {

@@ -107,6 +107,7 @@ pub fn observe_all<S: std::hash::BuildHasher + Sync>(
     let scope = Scope {
         ports: want.ports,
         land: want.land,
+        gaps: want.gaps,
         loitering: want.loitering,
         hourly: &keep_hourly,
     };
