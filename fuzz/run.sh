@@ -27,7 +27,10 @@ commit=$(git rev-parse --short HEAD)
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"
     before=$(ls "corpus/$t" | wc -l)
-    crashes_before=$(ls "artifacts/$t" | wc -l)
+    # Crashes, timeouts and out-of-memory inputs count; libFuzzer's slow-unit reports
+    # (an input over 10 s of wall time, as when the machine is busy) do not.
+    findings() { ls "artifacts/$t" | grep -cv '^slow-unit-' || true; }
+    crashes_before=$(findings)
     log=$(mktemp)
     started=$(date +%s)
     # Inputs up to 64 KiB; 2 GB of memory and 10 s an input at most (a hang or an
@@ -46,7 +49,7 @@ for t in "${targets[@]}"; do
     fi
     rm -rf "$merged"
     after=$(ls "corpus/$t" | wc -l)
-    crashes=$(( $(ls "artifacts/$t" | wc -l) - crashes_before ))
+    crashes=$(( $(findings) - crashes_before ))
     echo "$(date -u +%FT%TZ),$t,$spent,${execs:-0},$before,$after,$crashes,$commit" >> runs.csv
     echo "$t: ${execs:-0} runs in $spent s, corpus $before -> $after, $crashes new crash(es)" >&2
     if [ "$crashes" -gt 0 ]; then

@@ -8,6 +8,12 @@ use clap::Parser;
 use fleetwatch::cli::Cli;
 use fleetwatch::{commands, error};
 
+/// mimalloc keeps the memory it freed for the next allocation: the readers allocate and
+/// free a slice of rows at a time, which the system allocator hands back to the kernel
+/// and faults in again.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = io::stdout();

@@ -261,6 +261,12 @@ mod tests {
     }
 
     #[test]
+    fn ports_csv_a_locode_of_five_bytes_not_five_characters() {
+        let why = refused(Reader::PortsCsv, "a-locode-of-five-bytes-not-five-characters");
+        assert!(why.contains("is not a UN/LOCODE"), "{why}");
+    }
+
+    #[test]
     fn dma_sixteen_digits_scaled_overflow() {
         // Read, with the row whose number overflowed a bad row (so the file is not refused).
         let bytes = regression(Reader::Dma, "sixteen-digits-scaled-overflow");

@@ -273,51 +273,81 @@ pub fn read_positions_by(
 }
 
 fn positions_of_frame(df: &DataFrame, path: &Path) -> anyhow::Result<Fixes> {
-    let mmsi = col(df, "mmsi")?.u32()?;
-    let ts = col(df, "ts")?.datetime()?.physical();
+    let mmsi = col(df, "mmsi")?.u32()?.rechunk();
+    let ts = col(df, "ts")?.datetime()?.physical().rechunk();
     if mmsi.null_count() > 0 || ts.null_count() > 0 {
         return Err(anyhow::anyhow!("null mmsi or ts in {}", path.display()));
     }
+    let (lat, lon) = (col(df, "lat")?.f64()?.rechunk(), col(df, "lon")?.f64()?.rechunk());
+    let (sog, draught) = (
+        col(df, "sog_kn")?.f32()?.rechunk(),
+        col(df, "draught_m")?.f32()?.rechunk(),
+    );
+    let status = col(df, "nav_status")?.i32()?.rechunk();
+    let course = if df.width() == POSITION_COLUMNS.len() {
+        Some((
+            col(df, "cog_deg")?.f32()?.rechunk(),
+            col(df, "heading_deg")?.i32()?.rechunk(),
+        ))
+    } else {
+        None
+    };
+    let (mmsi, ts, lat, lon) = (values(&mmsi), values(&ts), values(&lat), values(&lon));
+    let (sog, draught, status) = (values(&sog), values(&draught), values(&status));
+    let course = course.as_ref().map(|(c, h)| (values(c), values(h)));
     // Columns not read stay "not available".
     let mut empty = FixRow::default();
     empty.set_cog_deg(None);
     empty.set_heading(None);
-    let mut rows = vec![empty; df.height()];
-    fill(&mut rows, mmsi, |r, v| r.mmsi = v.unwrap_or_default());
-    fill(&mut rows, ts, |r, v| r.ts_ms = v.unwrap_or_default());
-    fill(&mut rows, col(df, "lat")?.f64()?, FixRow::set_lat);
-    fill(&mut rows, col(df, "lon")?.f64()?, FixRow::set_lon);
-    fill(&mut rows, col(df, "sog_kn")?.f32()?, FixRow::set_sog_kn);
-    fill(&mut rows, col(df, "draught_m")?.f32()?, FixRow::set_draught_m);
-    fill(&mut rows, col(df, "nav_status")?.i32()?, FixRow::set_status);
-    if df.width() == POSITION_COLUMNS.len() {
-        fill(&mut rows, col(df, "cog_deg")?.f32()?, FixRow::set_cog_deg);
-        fill(&mut rows, col(df, "heading_deg")?.i32()?, FixRow::set_heading);
-    }
+    // One pass over the rows, every column at once: a pass a column would stream the
+    // rows through memory once for each.
+    let rows = (0..df.height())
+        .map(|i| {
+            let mut r = empty;
+            r.mmsi = mmsi.get(i).unwrap_or_default();
+            r.ts_ms = ts.get(i).unwrap_or_default();
+            r.set_lat(lat.get(i));
+            r.set_lon(lon.get(i));
+            r.set_sog_kn(sog.get(i));
+            r.set_draught_m(draught.get(i));
+            r.set_status(status.get(i));
+            if let Some((cog, heading)) = &course {
+                r.set_cog_deg(cog.get(i));
+                r.set_heading(heading.get(i));
+            }
+            r
+        })
+        .collect();
     Ok(Fixes { rows })
 }
 
-/// Sets one field of every row from a column, chunk by chunk: each chunk's values and
-/// validity are read as a slice and a bitmap, not value by value through options.
-fn fill<T: PolarsNumericType>(
-    rows: &mut [FixRow],
-    column: &ChunkedArray<T>,
-    set: impl Fn(&mut FixRow, Option<T::Native>),
-) {
-    let mut at = 0;
-    for chunk in column.downcast_iter() {
-        let part = &mut rows[at..at + chunk.len()];
-        let values = chunk.values().iter();
-        match chunk.validity().filter(|v| v.unset_bits() > 0) {
-            None => part.iter_mut().zip(values).for_each(|(r, v)| set(r, Some(*v))),
-            Some(valid) => part
-                .iter_mut()
-                .zip(values)
-                .zip(valid.iter())
-                .for_each(|((r, v), ok)| set(r, ok.then_some(*v))),
+/// The values of a column of one chunk, and which are set (none: all).
+struct Values<'a, T> {
+    values: &'a [T],
+    valid: Option<&'a Bitmap>,
+}
+
+impl<T: Copy> Values<'_, T> {
+    fn get(&self, i: usize) -> Option<T> {
+        match self.valid {
+            Some(valid) if !valid.get_bit(i) => None,
+            _ => Some(self.values[i]),
         }
-        at += chunk.len();
     }
+}
+
+/// The values of a column rechunked to one chunk (an empty column has none).
+fn values<T: PolarsNumericType>(column: &ChunkedArray<T>) -> Values<'_, T::Native> {
+    column.downcast_iter().next().map_or(
+        Values {
+            values: &[],
+            valid: None,
+        },
+        |chunk| Values {
+            values: chunk.values().as_slice(),
+            valid: chunk.validity().filter(|v| v.unset_bits() > 0),
+        },
+    )
 }
 
 // ---- identity spans ----

@@ -76,31 +76,13 @@ pub fn interference(anomalies: Vec<Anomaly>) -> Vec<Anomaly> {
                 .take_while(|a| a.start_ms.div_euclid(H) == hour)
                 .count();
         let hour_events = &affected[start..end];
-        let mut group = vec![usize::MAX; hour_events.len()];
-        for g in 0..hour_events.len() {
-            if group[g] != usize::MAX {
-                continue;
-            }
-            group[g] = g;
-            let mut stack = vec![g];
-            while let Some(k) = stack.pop() {
-                for m in 0..hour_events.len() {
-                    let (a, b) = (&hour_events[k], &hour_events[m]);
-                    if group[m] == usize::MAX && within_km(a.lat, a.lon, b.lat, b.lon, INTERFERENCE_KM).is_some() {
-                        group[m] = g;
-                        stack.push(m);
-                    }
-                }
-            }
-        }
-        for g in 0..hour_events.len() {
-            let members: Vec<&Anomaly> = (0..hour_events.len())
-                .filter(|&m| group[m] == g)
-                .map(|m| &hour_events[m])
-                .collect();
-            if members.is_empty() {
-                continue;
-            }
+        let group = linked(hour_events);
+        // The members of each group, in the order of the events, the groups in the
+        // order of their first event.
+        let mut by_group: Vec<(usize, usize)> = group.iter().copied().zip(0..).collect();
+        by_group.sort_unstable();
+        for run in by_group.chunk_by(|a, b| a.0 == b.0) {
+            let members: Vec<&Anomaly> = run.iter().map(|&(_, m)| &hour_events[m]).collect();
             let mut vessels: Vec<u32> = members.iter().map(|a| a.mmsi).collect();
             vessels.sort_unstable();
             vessels.dedup();
@@ -114,6 +96,45 @@ pub fn interference(anomalies: Vec<Anomaly>) -> Vec<Anomaly> {
     }
     kept.sort_by_key(|a| (a.mmsi, a.start_ms, a.kind));
     kept
+}
+
+/// The group of each event: events within 30 nm of each other are linked, and a group
+/// is all the events linked one to the next, named by its first event. An event's links
+/// are looked for among the events of its band of latitude alone (the difference in
+/// latitude is a lower bound of the distance), in order of latitude.
+fn linked(events: &[Anomaly]) -> Vec<usize> {
+    // Degrees of latitude 30 nm span at the most (a little more: the bound is loose).
+    let band = INTERFERENCE_KM / 111.0;
+    let mut by_lat: Vec<usize> = (0..events.len()).collect();
+    by_lat.sort_by(|&a, &b| events[a].lat.total_cmp(&events[b].lat).then(a.cmp(&b)));
+    let mut rank = vec![0usize; events.len()];
+    for (r, &e) in by_lat.iter().enumerate() {
+        rank[e] = r;
+    }
+    let mut group = vec![usize::MAX; events.len()];
+    let mut stack = Vec::new();
+    for g in 0..events.len() {
+        if group[g] != usize::MAX {
+            continue;
+        }
+        group[g] = g;
+        stack.push(g);
+        while let Some(k) = stack.pop() {
+            let a = &events[k];
+            let near = |r: &usize| (events[by_lat[*r]].lat - a.lat).abs() <= band;
+            let below = (0..rank[k]).rev().take_while(near);
+            let above = (rank[k] + 1..by_lat.len()).take_while(near);
+            for r in below.chain(above) {
+                let m = by_lat[r];
+                let b = &events[m];
+                if group[m] == usize::MAX && within_km(a.lat, a.lon, b.lat, b.lon, INTERFERENCE_KM).is_some() {
+                    group[m] = g;
+                    stack.push(m);
+                }
+            }
+        }
+    }
+    group
 }
 
 fn area_event(members: &[&Anomaly], vessels: Vec<u32>) -> Anomaly {

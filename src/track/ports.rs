@@ -192,7 +192,7 @@ impl Gazetteer {
             let bad = |message: String| GazetteerError::Row { line, message };
             let get = |c: usize| row.get(c).map_or("", str::trim);
             let locode = get(c_code).replace(' ', "").to_uppercase();
-            if locode.len() != 5 {
+            if !is_locode(&locode) {
                 return Err(bad(format!("'{}' is not a UN/LOCODE", get(c_code))));
             }
             let lat: f64 = get(c_lat)
@@ -268,7 +268,7 @@ impl Gazetteer {
             let n = i as u64 + 1;
             let props = &f["properties"];
             let locode = props["locode"].as_str().unwrap_or("").replace(' ', "").to_uppercase();
-            if locode.len() != 5 {
+            if !is_locode(&locode) {
                 return Err(bad(n, format!("feature {n}: 'locode' is not a UN/LOCODE")));
             }
             let geometry = &f["geometry"];
@@ -394,6 +394,14 @@ impl Gazetteer {
     pub fn port(&self, index: usize) -> &Port {
         &self.ports[index]
     }
+}
+
+/// A UN/LOCODE as the gazetteers give it (spaces taken out, upper case): a country's
+/// two letters and three letters or digits. (A code of five bytes that are not five
+/// ASCII characters made the country a slice inside a character: found by fuzzing.)
+fn is_locode(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5 && b[..2].iter().all(u8::is_ascii_alphabetic) && b[2..].iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// Default radius to enter a port.
