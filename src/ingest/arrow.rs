@@ -1,7 +1,8 @@
 //! Positions from an Arrow IPC stream with the store's position columns (`mmsi, ts, lat,
 //! lon, sog_kn, cog_deg, heading_deg, nav_status, draught_m`), as Spark's `mapInArrow`,
-//! `pyarrow`, `DuckDB` or Polars write them: each column of any integer or float type that
-//! holds its values (Spark's `mmsi` is an `Int64`), `ts` a timestamp of any unit (UTC)
+//! `pyarrow`, `DuckDB` or Polars write them: each column an integer of 8 to 64 bits or a
+//! 32- or 64-bit float that holds its values (Spark's `mmsi` is an `Int64`; 128-bit
+//! integers, half floats and decimals are refused), `ts` a timestamp of any unit (UTC)
 //! or milliseconds, the columns after `lon` optional. Read from a pipe: the reader never
 //! seeks back.
 
