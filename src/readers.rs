@@ -139,10 +139,8 @@ impl Reader {
                 .fixes
                 .len()),
             Self::Partials => {
-                let columns = ["kind", "key", "json"];
-                Ok(ingest::arrow::text_rows(bytes, &columns)
-                    .map_err(|e| e.to_string())?
-                    .len())
+                let rows = ingest::arrow::text_rows(bytes, &ingest::arrow::PARTIAL_COLUMNS);
+                Ok(rows.map_err(|e| e.to_string())?.len())
             }
             Self::Detect => {
                 Ok(usize::from(ingest::detect(bytes).is_some()) + usize::from(lists::detect(bytes).is_some()))

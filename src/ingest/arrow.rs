@@ -83,6 +83,9 @@ pub fn read_positions(reader: impl Read, staging: &Staging) -> Result<ArrowPosit
     })
 }
 
+/// The columns of a stream of a distributed stage's partial results (`--partials`).
+pub const PARTIAL_COLUMNS: [&str; 3] = ["kind", "key", "json"];
+
 /// The rows of a stream's text columns `columns` (a null: `None`), each a value a
 /// column: the partial results of a distributed stage.
 pub fn text_rows(reader: impl Read, columns: &[&str]) -> Result<Vec<Vec<Option<String>>>, ArrowError> {

@@ -14,7 +14,7 @@ use super::detect::Tracks;
 use super::inputs::read_inputs;
 use crate::cli::{Sources, Stage};
 use crate::error::UserError;
-use crate::ingest::arrow::{ArrowError, text_rows};
+use crate::ingest::arrow::{ArrowError, PARTIAL_COLUMNS, text_rows};
 use crate::model::port::KM_PER_DEG;
 use crate::report::arrow::{Values, write_stream};
 use crate::settings::Settings;
@@ -57,9 +57,6 @@ pub fn write(partials: Vec<Partial>, out: &mut dyn Write) -> anyhow::Result<()> 
     )?;
     Ok(())
 }
-
-/// The columns of a partials stream.
-const PARTIAL_COLUMNS: [&str; 3] = ["kind", "key", "json"];
 
 /// The partial results of `--partials` (files, or `-` standard input), in their order.
 pub fn read(paths: &[PathBuf]) -> anyhow::Result<Vec<Partial>> {
