@@ -10,7 +10,10 @@ use fleetwatch::{commands, error};
 
 /// mimalloc keeps the memory it freed for the next allocation: the readers allocate and
 /// free a slice of rows at a time, which the system allocator hands back to the kernel
-/// and faults in again.
+/// and faults in again. It is built without transparent huge pages (`no_thp`): a huge
+/// page the kernel must first assemble and clear 2 MiB at a time cost the reports and
+/// the ingest a second of system time on a virtual machine, whenever the memory had not
+/// just been freed by the process before (see BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -588,10 +588,16 @@ impl DayRows {
         slices.into_iter().map(|(range, _)| range).collect()
     }
 
-    /// The rows of the vessels `mmsis`, a set per block (each sorted when the rows came
-    /// sorted), into the first sets of `sets` (their buffers reused from one call to the
-    /// next; the sets beyond are emptied); returns how many.
-    pub fn gather_vessels(&self, mmsis: &RangeInclusive<u32>, sets: &mut Vec<Fixes>) -> std::io::Result<usize> {
+    /// The rows of the vessels `mmsis` (of those among them in `only`, sorted, when
+    /// given), a set per block (each sorted when the rows came sorted), into the first
+    /// sets of `sets` (their buffers reused from one call to the next; the sets beyond
+    /// are emptied); returns how many.
+    pub fn gather_vessels(
+        &self,
+        mmsis: &RangeInclusive<u32>,
+        only: Option<&[u32]>,
+        sets: &mut Vec<Fixes>,
+    ) -> std::io::Result<usize> {
         let mut buf = Vec::new();
         let mut k = 0;
         for block in &self.blocks {
@@ -600,9 +606,28 @@ impl DayRows {
             }
             let rows = &mut sets[k].rows;
             rows.clear();
-            block.gather(block.vessel_range(mmsis), rows, &mut buf)?;
+            let range = block.vessel_range(mmsis);
+            match only {
+                // A sorted block: each listed vessel's rows from its index, the others
+                // not copied.
+                Some(only) if !block.vessels.is_empty() => {
+                    let first = block.vessels.partition_point(|(_, end)| (*end as usize) <= range.start);
+                    let mut start = range.start;
+                    for (mmsi, end) in &block.vessels[first..] {
+                        let end = *end as usize;
+                        if start >= range.end {
+                            break;
+                        }
+                        if only.binary_search(mmsi).is_ok() {
+                            block.gather(start..end.min(range.end), rows, &mut buf)?;
+                        }
+                        start = end;
+                    }
+                }
+                _ => block.gather(range, rows, &mut buf)?,
+            }
             // A block not sorted by vessel gave its buckets: only these vessels.
-            rows.retain(|r| mmsis.contains(&r.mmsi));
+            rows.retain(|r| mmsis.contains(&r.mmsi) && only.is_none_or(|o| o.binary_search(&r.mmsi).is_ok()));
             if !rows.is_empty() {
                 k += 1;
             }
@@ -669,6 +694,47 @@ mod tests {
             want.sort_by_key(|r| (r.mmsi, r.ts_ms));
             got.sort_by_key(|r| (r.mmsi, r.ts_ms));
             assert_eq!(got, want, "budget {budget:?}");
+        }
+    }
+
+    #[test]
+    fn the_vessels_of_a_list_are_gathered_from_sorted_blocks_alone() {
+        // Two sorted blocks (two stored files), vessels 1..=9 with 3 fixes each in both.
+        let file = |day: i64| -> Vec<FixRow> {
+            (1..=9u32)
+                .flat_map(|v| (0..3).map(move |t| row(v, day * 86_400_000 + t * 1000)))
+                .collect()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        for budget in [None, Some(10)] {
+            let staging = match budget {
+                Some(b) => Staging::in_dir(&dir.path().join("s"), b).unwrap(),
+                None => Staging::in_memory(),
+            };
+            let mut spool = staging.spool();
+            spool.push_sorted(0, file(0));
+            spool.push_sorted(0, file(1));
+            let day = spool.finish().unwrap().into_days().next().unwrap().1;
+            let mut sets = Vec::new();
+            let mmsis = |sets: &[Fixes], n: usize| -> Vec<Vec<u32>> {
+                sets[..n]
+                    .iter()
+                    .map(|s| s.rows.iter().map(|r| r.mmsi).collect())
+                    .collect()
+            };
+            // Vessels 2..=8 of the list [1, 3, 8, 9]: 3 and 8, from each block, in order.
+            let n = day.gather_vessels(&(2..=8), Some(&[1, 3, 8, 9]), &mut sets).unwrap();
+            assert_eq!(mmsis(&sets, n), vec![vec![3, 3, 3, 8, 8, 8]; 2], "budget {budget:?}");
+            assert!(
+                sets[0]
+                    .rows
+                    .windows(2)
+                    .all(|w| (w[0].mmsi, w[0].ts_ms) < (w[1].mmsi, w[1].ts_ms))
+            );
+            // A list with none of them: nothing; no list: all of them.
+            assert_eq!(day.gather_vessels(&(4..=6), Some(&[1, 9]), &mut sets).unwrap(), 0);
+            let n = day.gather_vessels(&(4..=5), None, &mut sets).unwrap();
+            assert_eq!(mmsis(&sets, n), vec![vec![4, 4, 4, 5, 5, 5]; 2]);
         }
     }
 }

@@ -240,6 +240,9 @@ pub struct Cells {
     cell_deg: f64,
     /// (cell, point) of one grid time, sorted.
     keyed: Vec<((i32, u32), u32)>,
+    /// Where each occupied cell's points lie in `keyed` (a look-up, not a search: most
+    /// of the nine cells a point looks in are empty).
+    ranges: FxHashMap<(i32, u32), (u32, u32)>,
     columns_of: FxHashMap<i32, u32>,
 }
 
@@ -249,6 +252,7 @@ impl Cells {
             // A degree of latitude is at least KM_PER_DEG along the great circle.
             cell_deg: max_distance_m / 1000.0 / KM_PER_DEG * (1.0 + 1e-6),
             keyed: Vec::new(),
+            ranges: FxHashMap::default(),
             columns_of: FxHashMap::default(),
         }
     }
@@ -283,13 +287,23 @@ impl Cells {
         c.rem_euclid(i64::from(columns)) as u32
     }
 
+    /// Sorts the points put in cells and notes where each cell's lie.
+    fn index(&mut self) {
+        self.keyed.sort_unstable();
+        self.ranges.clear();
+        let mut start = 0;
+        for run in self.keyed.chunk_by(|a, b| a.0 == b.0) {
+            #[allow(clippy::cast_possible_truncation, reason = "one grid time's points fit u32")]
+            let end = start + run.len() as u32;
+            self.ranges.insert(run[0].0, (start, end));
+            start = end;
+        }
+    }
+
     /// The points in a cell.
     fn in_cell(&self, cell: (i32, u32)) -> impl Iterator<Item = u32> + '_ {
-        let from = self.keyed.partition_point(|(k, _)| *k < cell);
-        self.keyed[from..]
-            .iter()
-            .take_while(move |(k, _)| *k == cell)
-            .map(|(_, i)| *i)
+        let (from, to) = self.ranges.get(&cell).copied().unwrap_or((0, 0));
+        self.keyed[from as usize..to as usize].iter().map(|(_, i)| *i)
     }
 }
 
@@ -303,7 +317,7 @@ pub fn pair_up(points: &[GridPoint], params: &Params, cells: &mut Cells, out: &m
         #[allow(clippy::cast_possible_truncation, reason = "one grid time's points fit u32")]
         cells.keyed.push(((row, Cells::column(p.lon, n)), i as u32));
     }
-    cells.keyed.sort_unstable();
+    cells.index();
     let max_km = params.max_distance_m / 1000.0;
     for a in points {
         let row = cells.row(a.lat);

@@ -505,7 +505,7 @@ mod scenario {
         // The buffers are reused from slice to slice, as the report does.
         let (mut sets, mut merged) = (Vec::new(), Vec::new());
         for mmsis in slices {
-            let n = by_vessel.gather_vessels(&mmsis, &mut sets).unwrap();
+            let n = by_vessel.gather_vessels(&mmsis, None, &mut sets).unwrap();
             fleetwatch::model::ais::Fixes::merge_sorted_into(&mut sets[..n], &mut merged);
             rows.extend_from_slice(&merged);
         }

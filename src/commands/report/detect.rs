@@ -112,7 +112,7 @@ impl Tracks {
                     // Each block holds a run of one stored file, sorted: merged, not sorted again.
                     let n = self
                         .rows
-                        .gather_vessels(mmsis, sets)
+                        .gather_vessels(mmsis, only, sets)
                         .context("cannot read the staged positions")?;
                     Fixes::merge_sorted_into(&mut sets[..n], merged);
                     merged.retain(|r| keep(r.mmsi));
