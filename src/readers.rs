@@ -250,6 +250,13 @@ mod tests {
     }
 
     #[test]
+    fn partials_a_null_column_of_a_quadrillion_values() {
+        // Found under AddressSanitizer: the reader allocated the column's bitmap at once.
+        let why = refused(Reader::Partials, "a-null-column-of-a-quadrillion-values");
+        assert!(why.contains("an Arrow column of"), "{why}");
+    }
+
+    #[test]
     fn ports_csv_a_radius_of_287002_km() {
         for name in ["a-radius-of-287002-km", "slow-a-radius-of-thousands-of-km"] {
             // Refused as it is read, before any index is built.

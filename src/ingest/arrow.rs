@@ -455,6 +455,16 @@ fn check_header(bytes: &[u8]) -> Result<Body, String> {
         if !(0..=MAX_ROWS).contains(&rows) {
             return Err(format!("an Arrow batch of {rows} rows (at most {MAX_ROWS} a batch)"));
         }
+        // A column's length is its own (a null column has no buffer to bound it): one
+        // of a billion values would have the reader allocate its bitmap at once.
+        for node in batch.nodes().map_err(invalid)?.into_iter().flatten() {
+            let values = node.length();
+            if !(0..=MAX_ROWS).contains(&values) {
+                return Err(format!(
+                    "an Arrow column of {values} values (at most {MAX_ROWS} a batch)"
+                ));
+            }
+        }
         body.compressed = batch.compression().map_err(invalid)?.is_some();
         for b in batch.buffers().map_err(invalid)?.into_iter().flatten() {
             let (Ok(offset), Ok(len)) = (u64::try_from(b.offset()), u64::try_from(b.length())) else {
