@@ -12,6 +12,9 @@ use serde::Deserialize;
 use crate::error::UserError;
 use crate::model::ListFormat;
 
+/// The longest timeout or wait the config may set, in seconds: a day.
+const MAX_SECONDS: f64 = 86_400.0;
+
 /// A commented example, printed by `fleetwatch refresh --print-config`.
 pub const EXAMPLE: &str = r#"# fleetwatch sources: FLEETWATCH_CONFIG, else config.toml in the data directory.
 # Every key is optional; these are the defaults.
@@ -188,11 +191,15 @@ impl Config {
             UserError::new(format!("{shown}: {}", e.message().trim()))
                 .hint("`fleetwatch refresh --print-config` prints a commented example")
         })?;
+        // At most a day: a wait of 1e300 s is no setting, and no `Duration` either.
         let seconds = |key: &str, v: Option<f64>, default: Duration| -> anyhow::Result<Duration> {
             match v {
                 None => Ok(default),
-                Some(s) if s.is_finite() && s >= 0.0 => Ok(Duration::from_secs_f64(s)),
-                Some(s) => Err(UserError::new(format!("{shown}: http.{key} = {s} is not a number of seconds")).into()),
+                Some(s) if (0.0..=MAX_SECONDS).contains(&s) => Ok(Duration::from_secs_f64(s)),
+                Some(s) => Err(UserError::new(format!(
+                    "{shown}: http.{key} = {s} is not a number of seconds from 0 to {MAX_SECONDS}"
+                ))
+                .into()),
             }
         };
         let d = Http::default();
@@ -260,6 +267,27 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_a_timeout_of_5e32_seconds() {
+        // Found by fuzzing: no `Duration` holds it (a panic).
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/config/a-timeout-of-5e32-seconds"),
+        )
+        .unwrap();
+        let why = Config::parse(&text, None).unwrap_err().to_string();
+        assert!(why.contains("is not a number of seconds from 0 to 86400"), "{why}");
+        for (value, ok) in [
+            ("86400", true),
+            ("86400.5", false),
+            ("0", true),
+            ("-0.1", false),
+            ("nan", false),
+        ] {
+            let text = format!("[http]\nread_timeout_s = {value}\n");
+            assert_eq!(Config::parse(&text, None).is_ok(), ok, "{value}");
+        }
+    }
 
     #[test]
     fn the_example_is_the_defaults() {
