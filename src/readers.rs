@@ -257,6 +257,13 @@ mod tests {
     }
 
     #[test]
+    fn config_a_timeout_of_5e32_seconds() {
+        // Found by fuzzing: no `Duration` holds it (a panic).
+        let why = refused(Reader::Config, "a-timeout-of-5e32-seconds");
+        assert!(why.contains("is not a number of seconds from 0 to 86400"), "{why}");
+    }
+
+    #[test]
     fn ports_csv_a_radius_of_287002_km() {
         for name in ["a-radius-of-287002-km", "slow-a-radius-of-thousands-of-km"] {
             // Refused as it is read, before any index is built.

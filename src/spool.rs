@@ -643,6 +643,14 @@ impl DayRows {
 mod tests {
     use super::*;
 
+    /// Staging in memory, or spilling into `dir` beyond `budget` rows.
+    fn staging(budget: Option<usize>, dir: &Path) -> Staging {
+        match budget {
+            Some(b) => Staging::in_dir(&dir.join("s"), b).unwrap(),
+            None => Staging::in_memory(),
+        }
+    }
+
     fn row(mmsi: u32, ts_ms: i64) -> FixRow {
         FixRow {
             ts_ms,
@@ -666,10 +674,7 @@ mod tests {
         rows.push(row(219_000_003, 5000));
         let dir = tempfile::tempdir().unwrap();
         for budget in [None, Some(100)] {
-            let staging = match budget {
-                Some(b) => Staging::in_dir(&dir.path().join("s"), b).unwrap(),
-                None => Staging::in_memory(),
-            };
+            let staging = staging(budget, dir.path());
             let mut spool = staging.spool();
             for r in &rows {
                 spool.push(*r);
@@ -707,10 +712,7 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         for budget in [None, Some(10)] {
-            let staging = match budget {
-                Some(b) => Staging::in_dir(&dir.path().join("s"), b).unwrap(),
-                None => Staging::in_memory(),
-            };
+            let staging = staging(budget, dir.path());
             let mut spool = staging.spool();
             spool.push_sorted(0, file(0));
             spool.push_sorted(0, file(1));

@@ -269,14 +269,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn config_a_timeout_of_5e32_seconds() {
-        // Found by fuzzing: no `Duration` holds it (a panic).
-        let text = std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/config/a-timeout-of-5e32-seconds"),
-        )
-        .unwrap();
-        let why = Config::parse(&text, None).unwrap_err().to_string();
-        assert!(why.contains("is not a number of seconds from 0 to 86400"), "{why}");
+    fn timeouts_and_waits_are_at_most_a_day() {
         for (value, ok) in [
             ("86400", true),
             ("86400.5", false),
