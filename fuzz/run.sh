@@ -3,7 +3,8 @@
 # one core: libFuzzer with the corpus of fuzz/corpus/TARGET, crashes to
 # fuzz/artifacts/TARGET; then minimises each corpus back into the repository and
 # appends what the run did to fuzz/runs.csv (the figures of RELIABILITY.md: seconds
-# are those spent, shorter than asked when a crash stops the target).
+# are the CPU time the fuzzer used: shorter than asked when a crash stops the target, or
+# when it ran under `nice` beside other work and got less than its core).
 #
 #   fuzz/run.sh 600              # every target, 10 minutes each
 #   fuzz/run.sh 3600 nmea dma    # two targets, an hour each
@@ -40,13 +41,14 @@ for t in "${targets[@]}"; do
     findings() { ls "artifacts/$t" | grep -cv '^slow-unit-' || true; }
     crashes_before=$(findings)
     log=$(mktemp)
-    started=$(date +%s)
+    cpu=$(mktemp)
     # Inputs up to 64 KiB; 2 GB of memory and 10 s an input at most (a hang or an
     # allocation without bound is a finding, as a crash is).
-    "$bin/$t" "corpus/$t" -artifact_prefix="artifacts/$t/" -max_total_time="$seconds" \
+    /usr/bin/time -f '%U %S' -o "$cpu" "$bin/$t" "corpus/$t" -artifact_prefix="artifacts/$t/" -max_total_time="$seconds" \
         -max_len=65536 -rss_limit_mb="$rss" -malloc_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 >"$log" 2>&1 || true
-    spent=$(( $(date +%s) - started ))
+    spent=$(awk 'END { printf "%d", $1 + $2 }' "$cpu")
+    rm -f "$cpu"
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
     # Minimise: the smallest set of inputs with the same coverage, back in place.
     merged=$(mktemp -d)
