@@ -10,11 +10,13 @@
 #   fuzz/run.sh 3600 nmea dma    # two targets, an hour each
 #   FUZZ_SANITIZER=address fuzz/run.sh 600   # under AddressSanitizer
 #
-# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). The build
+# Needs the nightly toolchain, cargo-fuzz (`cargo install cargo-fuzz`) and GNU time
+# (/usr/bin/time, Debian's package `time`) for the CPU seconds. The build
 # goes outside the clone (FUZZ_TARGET_DIR, default ~/.cache/fleetwatch-fuzz/target,
 # one directory per sanitizer).
 set -euo pipefail
 cd "$(dirname "$0")"
+[ -x /usr/bin/time ] || { echo "fuzz/run.sh needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 1; }
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
