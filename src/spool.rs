@@ -2,8 +2,9 @@
 //! day), or a window of stored days on its way to port-call detection (grouped by
 //! vessel). Rows sit in blocks grouped by MMSI bucket, held in memory up to a budget and
 //! spilled to a staging file beyond it; a day or a window is then taken a slice of
-//! vessels at a time, each slice gathered by copying ranges, so that neither a file nor
-//! a day is ever held whole.
+//! vessels at a time, each slice gathered by copying ranges (or, for vessels a sorted
+//! block in memory holds whole, read where they lie), so that neither a file nor a day is
+//! ever held whole.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -450,6 +451,17 @@ impl Slice {
     }
 }
 
+/// A run of whole vessels of a [`DayRows`] whose rows were added sorted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VesselSlice {
+    /// Vessels whose every row one block holds in memory: that block's range of rows,
+    /// read where they lie.
+    Lying { block: usize, rows: Range<usize> },
+    /// Vessels of an MMSI range, some of them in several blocks: gathered
+    /// ([`DayRows::gather_vessels`]) and merged.
+    Spread(RangeInclusive<u32>),
+}
+
 /// The rows of one day, from blocks in file order (a day already stored first).
 #[derive(Debug, Default)]
 pub struct DayRows {
@@ -564,28 +576,103 @@ impl DayRows {
         Ok(())
     }
 
-    /// For rows added sorted ([`Spool::push_sorted`]): runs of MMSIs of up to `max_rows`
-    /// rows each (a larger vessel alone).
-    pub fn vessel_slices(&self, max_rows: usize) -> Vec<RangeInclusive<u32>> {
-        let mut per_vessel: BTreeMap<u32, usize> = BTreeMap::new();
-        for block in &self.blocks {
+    /// For rows added sorted ([`Spool::push_sorted`]): the vessels `wanted` accepts, in
+    /// MMSI order, in runs of up to `max_rows` rows (a larger vessel alone). A run of
+    /// vessels that one block held in memory has whole lies there as a range of its
+    /// rows; the others (a vessel in several blocks: several days, or a stored file's
+    /// row groups either side of it) are gathered and merged by MMSI range.
+    pub fn vessel_slices(&self, max_rows: usize, wanted: &dyn Fn(u32) -> bool) -> Vec<VesselSlice> {
+        // Each vessel's rows, and the block and range that hold them all, if one does.
+        let mut per_vessel: BTreeMap<u32, (usize, Option<(usize, Range<usize>)>)> = BTreeMap::new();
+        for (k, block) in self.blocks.iter().enumerate() {
+            let in_memory = matches!(block.rows, Rows::Memory(_));
             let mut start = 0;
             for (mmsi, end) in &block.vessels {
-                *per_vessel.entry(*mmsi).or_default() += (*end - start) as usize;
+                let rows = start as usize..*end as usize;
                 start = *end;
-            }
-        }
-        let mut slices: Vec<(RangeInclusive<u32>, usize)> = Vec::new();
-        for (mmsi, n) in per_vessel {
-            match slices.last_mut() {
-                Some((range, rows)) if *rows + n <= max_rows => {
-                    *range = *range.start()..=mmsi;
-                    *rows += n;
+                match per_vessel.entry(*mmsi) {
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert((rows.len(), in_memory.then_some((k, rows))));
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut o) => {
+                        let (n, lying) = o.get_mut();
+                        *n += rows.len();
+                        *lying = None;
+                    }
                 }
-                _ => slices.push((mmsi..=mmsi, n)),
             }
         }
-        slices.into_iter().map(|(range, _)| range).collect()
+        let mut slices: Vec<VesselSlice> = Vec::new();
+        let (mut rows_in_last, mut open) = (0usize, false);
+        for (mmsi, (n, lying)) in per_vessel {
+            if !wanted(mmsi) {
+                // Its rows lie between the ones before and after it: a run ends.
+                open = false;
+                continue;
+            }
+            match (slices.last_mut(), lying) {
+                (Some(VesselSlice::Lying { block, rows }), Some((k, more)))
+                    if open && *block == k && rows.end == more.start && rows.len() + more.len() <= max_rows =>
+                {
+                    rows.end = more.end;
+                }
+                (Some(VesselSlice::Spread(range)), None) if open && rows_in_last + n <= max_rows => {
+                    *range = *range.start()..=mmsi;
+                    rows_in_last += n;
+                }
+                (_, Some((block, rows))) => slices.push(VesselSlice::Lying { block, rows }),
+                (_, None) => {
+                    slices.push(VesselSlice::Spread(mmsi..=mmsi));
+                    rows_in_last = n;
+                }
+            }
+            open = true;
+        }
+        slices
+    }
+
+    /// The rows of the vessels of `slice` (of those in `only`, sorted, when given),
+    /// sorted by (MMSI, time) with no key repeated: where they lie, or gathered from the
+    /// blocks into `sets` and merged into `merged` (buffers reused from call to call).
+    pub fn vessel_rows<'a>(
+        &'a self,
+        slice: &VesselSlice,
+        only: Option<&[u32]>,
+        sets: &mut Vec<Fixes>,
+        merged: &'a mut Vec<FixRow>,
+    ) -> std::io::Result<&'a [FixRow]> {
+        match slice {
+            VesselSlice::Lying { .. } => {
+                let lying = self.lying(slice);
+                if Fixes::sorted_unique(lying) {
+                    return Ok(lying);
+                }
+                let mut fixes = Fixes {
+                    rows: std::mem::take(merged),
+                };
+                fixes.rows.clear();
+                fixes.rows.extend_from_slice(lying);
+                fixes.sort_dedup();
+                *merged = fixes.rows;
+            }
+            VesselSlice::Spread(mmsis) => {
+                // Each block holds a run of one stored file, sorted: merged, not sorted again.
+                let n = self.gather_vessels(mmsis, only, sets)?;
+                Fixes::merge_sorted_into(&mut sets[..n], merged);
+            }
+        }
+        Ok(merged)
+    }
+
+    /// The rows of a [`VesselSlice::Lying`], where they lie (none for another slice).
+    pub fn lying(&self, slice: &VesselSlice) -> &[FixRow] {
+        match slice {
+            VesselSlice::Lying { block, rows } => match self.blocks.get(*block).map(|b| &b.rows) {
+                Some(Rows::Memory(held)) => held.get(rows.clone()).unwrap_or_default(),
+                _ => &[],
+            },
+            VesselSlice::Spread(_) => &[],
+        }
     }
 
     /// The rows of the vessels `mmsis` (of those among them in `only`, sorted, when
@@ -699,6 +786,60 @@ mod tests {
             want.sort_by_key(|r| (r.mmsi, r.ts_ms));
             got.sort_by_key(|r| (r.mmsi, r.ts_ms));
             assert_eq!(got, want, "budget {budget:?}");
+        }
+    }
+
+    #[test]
+    fn vessels_one_block_holds_are_read_where_they_lie_and_the_others_gathered() {
+        // Two sorted blocks (a stored file's two row groups): vessels 1..=4, then 4..=6,
+        // 3 fixes each; vessel 4 straddles the two.
+        let block = |vessels: std::ops::RangeInclusive<u32>, from: i64| -> Vec<FixRow> {
+            vessels
+                .flat_map(|v| (0..3).map(move |t| row(v, from + t * 1000)))
+                .collect()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let lying = |block: usize, rows: Range<usize>| VesselSlice::Lying { block, rows };
+        for budget in [None, Some(10)] {
+            let staging = staging(budget, dir.path());
+            let mut spool = staging.spool();
+            spool.push_sorted(0, block(1..=4, 0));
+            spool.push_sorted(0, block(4..=6, 10_000));
+            let day = spool.finish().unwrap().into_days().next().unwrap().1;
+            let all = day.vessel_slices(100, &|_| true);
+            if budget.is_some() {
+                // The first block spilled (the second, the last, is still in memory): its
+                // vessels are gathered, in one run with vessel 4.
+                assert_eq!(all, vec![VesselSlice::Spread(1..=4), lying(1, 3..9)]);
+                assert!(day.lying(&lying(0, 0..3)).is_empty());
+                continue;
+            }
+            assert_eq!(all, vec![lying(0, 0..9), VesselSlice::Spread(4..=4), lying(1, 3..9)]);
+            let mmsis = |s: &VesselSlice| day.lying(s).iter().map(|r| r.mmsi).collect::<Vec<_>>();
+            assert_eq!(mmsis(&all[2]), vec![5, 5, 5, 6, 6, 6]);
+            assert!(day.lying(&all[1]).is_empty());
+            // A vessel not wanted ends a run, and so does the row limit (6 rows: 2 vessels).
+            let without_2 = day.vessel_slices(100, &|m| m != 2);
+            assert_eq!(
+                without_2,
+                vec![
+                    lying(0, 0..3),
+                    lying(0, 6..9),
+                    VesselSlice::Spread(4..=4),
+                    lying(1, 3..9)
+                ]
+            );
+            let by_six = day.vessel_slices(6, &|_| true);
+            assert_eq!(
+                by_six,
+                vec![
+                    lying(0, 0..6),
+                    lying(0, 6..9),
+                    VesselSlice::Spread(4..=4),
+                    lying(1, 3..9)
+                ]
+            );
+            assert_eq!(day.vessel_slices(100, &|m| m > 6), Vec::new());
         }
     }
 

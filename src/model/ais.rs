@@ -273,6 +273,11 @@ impl Fixes {
         rows.dedup_by_key(|r| r.key());
     }
 
+    /// Whether `rows` are sorted by (MMSI, time) with no key repeated.
+    pub fn sorted_unique(rows: &[FixRow]) -> bool {
+        rows.windows(2).all(|w| w[0].key() < w[1].key())
+    }
+
     /// Sorts by (MMSI, time) and drops repeated (MMSI, time) keys, keeping the first
     /// occurrence. Returns how many were dropped.
     ///
@@ -289,7 +294,7 @@ impl Fixes {
     /// reuses two buffers rather than mapping fresh memory each time.
     pub fn sort_dedup_with(&mut self, scratch: &mut Vec<FixRow>) -> usize {
         let n = self.rows.len();
-        if self.rows.windows(2).all(|w| w[0].key() < w[1].key()) {
+        if Self::sorted_unique(&self.rows) {
             return 0;
         }
         // Each row's vessel numbered in order of first appearance (one look-up per row),

@@ -273,81 +273,126 @@ pub fn read_positions_by(
 }
 
 fn positions_of_frame(df: &DataFrame, path: &Path) -> anyhow::Result<Fixes> {
-    let mmsi = col(df, "mmsi")?.u32()?.rechunk();
-    let ts = col(df, "ts")?.datetime()?.physical().rechunk();
+    let mmsi = col(df, "mmsi")?.u32()?;
+    let ts = col(df, "ts")?.datetime()?.physical();
     if mmsi.null_count() > 0 || ts.null_count() > 0 {
         return Err(anyhow::anyhow!("null mmsi or ts in {}", path.display()));
     }
-    let (lat, lon) = (col(df, "lat")?.f64()?.rechunk(), col(df, "lon")?.f64()?.rechunk());
-    let (sog, draught) = (
-        col(df, "sog_kn")?.f32()?.rechunk(),
-        col(df, "draught_m")?.f32()?.rechunk(),
-    );
-    let status = col(df, "nav_status")?.i32()?.rechunk();
+    let (lat, lon) = (col(df, "lat")?.f64()?, col(df, "lon")?.f64()?);
+    let (sog, draught) = (col(df, "sog_kn")?.f32()?, col(df, "draught_m")?.f32()?);
+    let status = col(df, "nav_status")?.i32()?;
     let course = if df.width() == POSITION_COLUMNS.len() {
-        Some((
-            col(df, "cog_deg")?.f32()?.rechunk(),
-            col(df, "heading_deg")?.i32()?.rechunk(),
-        ))
+        Some((col(df, "cog_deg")?.f32()?, col(df, "heading_deg")?.i32()?))
     } else {
         None
     };
-    let (mmsi, ts, lat, lon) = (values(&mmsi), values(&ts), values(&lat), values(&lon));
-    let (sog, draught, status) = (values(&sog), values(&draught), values(&status));
-    let course = course.as_ref().map(|(c, h)| (values(c), values(h)));
+    let (mut mmsi, mut ts, mut lat, mut lon) = (Chunks::of(mmsi), Chunks::of(ts), Chunks::of(lat), Chunks::of(lon));
+    let (mut sog, mut draught, mut status) = (Chunks::of(sog), Chunks::of(draught), Chunks::of(status));
+    let mut course = course.map(|(c, h)| (Chunks::of(c), Chunks::of(h)));
     // Columns not read stay "not available".
     let mut empty = FixRow::default();
     empty.set_cog_deg(None);
     empty.set_heading(None);
-    // One pass over the rows, every column at once: a pass a column would stream the
-    // rows through memory once for each.
-    let rows = (0..df.height())
-        .map(|i| {
+    let height = df.height();
+    let mut rows = Vec::with_capacity(height);
+    // The columns' chunks as they came (not copied into one), a run of rows that lies
+    // in one chunk of every column at a time; each run one pass over its rows, every
+    // column at once (a pass a column would stream the rows through memory once for each).
+    while rows.len() < height {
+        let mut n = [
+            mmsi.left(),
+            ts.left(),
+            lat.left(),
+            lon.left(),
+            sog.left(),
+            draught.left(),
+            status.left(),
+        ]
+        .into_iter()
+        .min()
+        .unwrap_or_default();
+        if let Some((cog, heading)) = &course {
+            n = n.min(cog.left()).min(heading.left());
+        }
+        if n == 0 {
+            return Err(anyhow::anyhow!("columns of unequal length in {}", path.display()));
+        }
+        let (m, t, la, lo) = (mmsi.take(n), ts.take(n), lat.take(n), lon.take(n));
+        let (sp, dr, st) = (sog.take(n), draught.take(n), status.take(n));
+        let co = course.as_mut().map(|(c, h)| (c.take(n), h.take(n)));
+        rows.extend((0..n).map(|i| {
             let mut r = empty;
-            r.mmsi = mmsi.get(i).unwrap_or_default();
-            r.ts_ms = ts.get(i).unwrap_or_default();
-            r.set_lat(lat.get(i));
-            r.set_lon(lon.get(i));
-            r.set_sog_kn(sog.get(i));
-            r.set_draught_m(draught.get(i));
-            r.set_status(status.get(i));
-            if let Some((cog, heading)) = &course {
+            r.mmsi = m.get(i).unwrap_or_default();
+            r.ts_ms = t.get(i).unwrap_or_default();
+            r.set_lat(la.get(i));
+            r.set_lon(lo.get(i));
+            r.set_sog_kn(sp.get(i));
+            r.set_draught_m(dr.get(i));
+            r.set_status(st.get(i));
+            if let Some((cog, heading)) = &co {
                 r.set_cog_deg(cog.get(i));
                 r.set_heading(heading.get(i));
             }
             r
-        })
-        .collect();
+        }));
+    }
     Ok(Fixes { rows })
 }
 
-/// The values of a column of one chunk, and which are set (none: all).
+/// The values of a run of rows of one chunk of a column, and which are set (none: all).
 struct Values<'a, T> {
     values: &'a [T],
-    valid: Option<&'a Bitmap>,
+    /// The chunk's validity and where the run starts in it.
+    valid: Option<(&'a Bitmap, usize)>,
 }
 
 impl<T: Copy> Values<'_, T> {
     fn get(&self, i: usize) -> Option<T> {
         match self.valid {
-            Some(valid) if !valid.get_bit(i) => None,
+            Some((valid, from)) if !valid.get_bit(from + i) => None,
             _ => Some(self.values[i]),
         }
     }
 }
 
-/// The values of a column rechunked to one chunk (an empty column has none).
-fn values<T: PolarsNumericType>(column: &ChunkedArray<T>) -> Values<'_, T::Native> {
-    column.downcast_iter().next().map_or(
+/// A column's chunks, read a run of rows at a time.
+struct Chunks<'a, T: NativeType> {
+    chunks: Vec<&'a PrimitiveArray<T>>,
+    /// The chunk being read, and the rows of it already taken.
+    at: (usize, usize),
+}
+
+impl<'a, T: NativeType> Chunks<'a, T> {
+    fn of<P: PolarsNumericType<Native = T>>(column: &'a ChunkedArray<P>) -> Self {
+        let chunks = column.downcast_iter().filter(|c| !c.is_empty()).collect();
+        Self { chunks, at: (0, 0) }
+    }
+
+    /// Rows left in the current chunk.
+    fn left(&self) -> usize {
+        self.chunks.get(self.at.0).map_or(0, |c| c.len() - self.at.1)
+    }
+
+    /// The next `n` rows (at most [`Chunks::left`]), then on past them.
+    fn take(&mut self, n: usize) -> Values<'a, T> {
+        let (k, from) = self.at;
+        let Some(chunk) = self.chunks.get(k).copied() else {
+            return Values {
+                values: &[],
+                valid: None,
+            };
+        };
+        let n = n.min(chunk.len() - from);
+        self.at = if from + n == chunk.len() {
+            (k + 1, 0)
+        } else {
+            (k, from + n)
+        };
         Values {
-            values: &[],
-            valid: None,
-        },
-        |chunk| Values {
-            values: chunk.values().as_slice(),
-            valid: chunk.validity().filter(|v| v.unset_bits() > 0),
-        },
-    )
+            values: &chunk.values().as_slice()[from..from + n],
+            valid: chunk.validity().filter(|v| v.unset_bits() > 0).map(|v| (v, from)),
+        }
+    }
 }
 
 // ---- identity spans ----

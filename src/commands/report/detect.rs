@@ -8,7 +8,7 @@ use anyhow::Context;
 use crate::model::ais::{FixRow, Fixes};
 use crate::pool;
 use crate::settings::Filters;
-use crate::spool::{DayRows, Staging};
+use crate::spool::{DayRows, Staging, VesselSlice};
 use crate::store::data::DataStore;
 use crate::store::tables::Columns;
 use crate::track::portcalls::{Call, Params, detect_vessels};
@@ -98,24 +98,21 @@ impl Tracks {
         rule: &(dyn Fn(&[FixRow]) -> T + Sync),
     ) -> anyhow::Result<Vec<T>> {
         if self.by_vessel {
-            let mut slices = self.rows.vessel_slices(DETECT_SLICE_ROWS);
-            if let Some(mmsis) = only {
-                slices.retain(|range| {
-                    let from = mmsis.partition_point(|m| m < range.start());
-                    mmsis.get(from).is_some_and(|m| range.contains(m))
-                });
-            }
+            let wanted = |m: u32| keep(m) && only.is_none_or(|o| o.binary_search(&m).is_ok());
+            let slices = self.rows.vessel_slices(DETECT_SLICE_ROWS, &wanted);
             pool::each_with(
                 &slices,
                 <(Vec<Fixes>, Vec<FixRow>)>::default,
-                |(sets, merged), mmsis| {
-                    // Each block holds a run of one stored file, sorted: merged, not sorted again.
-                    let n = self
+                |(sets, merged), slice| {
+                    let rows = self
                         .rows
-                        .gather_vessels(mmsis, only, sets)
+                        .vessel_rows(slice, only, sets, merged)
                         .context("cannot read the staged positions")?;
-                    Fixes::merge_sorted_into(&mut sets[..n], merged);
-                    merged.retain(|r| keep(r.mmsi));
+                    if matches!(slice, VesselSlice::Lying { .. }) {
+                        return Ok(rule(rows));
+                    }
+                    // Gathered by MMSI range: it may hold vessels not wanted.
+                    merged.retain(|r| wanted(r.mmsi));
                     Ok::<_, anyhow::Error>(rule(merged))
                 },
             )
