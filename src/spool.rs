@@ -583,7 +583,8 @@ impl DayRows {
     /// row groups either side of it) are gathered and merged by MMSI range.
     pub fn vessel_slices(&self, max_rows: usize, wanted: &dyn Fn(u32) -> bool) -> Vec<VesselSlice> {
         // Each vessel's rows, and the block and range that hold them all, if one does.
-        let mut per_vessel: BTreeMap<u32, (usize, Option<(usize, Range<usize>)>)> = BTreeMap::new();
+        type Lies = Option<(usize, Range<usize>)>;
+        let mut per_vessel: BTreeMap<u32, (usize, Lies)> = BTreeMap::new();
         for (k, block) in self.blocks.iter().enumerate() {
             let in_memory = matches!(block.rows, Rows::Memory(_));
             let mut start = 0;
