@@ -578,9 +578,9 @@ impl DayRows {
 
     /// For rows added sorted ([`Spool::push_sorted`]): the vessels `wanted` accepts, in
     /// MMSI order, in runs of up to `max_rows` rows (a larger vessel alone). A run of
-    /// vessels that one block held in memory has whole lies there as a range of its
-    /// rows; the others (a vessel in several blocks: several days, or a stored file's
-    /// row groups either side of it) are gathered and merged by MMSI range.
+    /// vessels that one block in memory holds whole is a range of that block's rows,
+    /// read where they lie; the others (a vessel in several blocks: several days, or a
+    /// stored file's row groups either side of it) are gathered and merged by MMSI range.
     pub fn vessel_slices(&self, max_rows: usize, wanted: &dyn Fn(u32) -> bool) -> Vec<VesselSlice> {
         // Each vessel's rows, and the block and range that hold them all, if one does.
         type Lies = Option<(usize, Range<usize>)>;

@@ -590,6 +590,32 @@ mod tests {
         assert_eq!(col(&df, "nav_status").unwrap().null_count(), 1000);
     }
 
+    #[test]
+    fn columns_cut_into_chunks_at_different_rows_read_as_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("part.parquet");
+        let rows = rows();
+        let mut once = Some(rows.clone());
+        write_positions_from(&path, |out| once.take().map(|rows| out.rows = rows).is_some()).unwrap();
+        let df = read_parquet(&path, None).unwrap();
+        // Each column in three chunks of its own, cut where no other column is.
+        let columns: Vec<Column> = POSITION_COLUMNS
+            .iter()
+            .zip(0i64..)
+            .map(|(name, k)| {
+                let whole = df.column(name).unwrap().as_materialized_series().clone();
+                let cut = 137 * (k + 1);
+                let mut chunked = whole.slice(0, usize::try_from(cut).unwrap());
+                chunked.append(&whole.slice(cut, 1500)).unwrap();
+                chunked.append(&whole.slice(cut + 1500, rows.len())).unwrap();
+                assert_eq!(chunked.n_chunks(), 3, "{name}");
+                chunked.into_column()
+            })
+            .collect();
+        let chunked = DataFrame::new_infer_height(columns).unwrap();
+        assert_eq!(positions_of_frame(&chunked, &path).unwrap().rows, rows);
+    }
+
     /// Files of earlier versions went through a data frame: every column optional, the
     /// time by dictionary, Snappy pages. They still read as they were written.
     #[test]
