@@ -666,7 +666,7 @@ impl DayRows {
     }
 
     /// The rows of a [`VesselSlice::Lying`], where they lie (none for another slice).
-    pub fn lying(&self, slice: &VesselSlice) -> &[FixRow] {
+    fn lying(&self, slice: &VesselSlice) -> &[FixRow] {
         match slice {
             VesselSlice::Lying { block, rows } => match self.blocks.get(*block).map(|b| &b.rows) {
                 Some(Rows::Memory(held)) => held.get(rows.clone()).unwrap_or_default(),
