@@ -176,6 +176,12 @@ impl DataStore {
             .collect()
     }
 
+    /// The row groups of the positions files of some days, from their footers.
+    pub fn position_groups(&self, days: impl Iterator<Item = NaiveDate>) -> anyhow::Result<Vec<tables::RowGroup>> {
+        let groups = pool::each(&self.files_of_days(days), |path| tables::row_groups(path))?;
+        Ok(groups.into_iter().flatten().collect())
+    }
+
     /// The positions files of some days read in parallel, each sorted by (MMSI, time).
     fn read_files_of_days(&self, days: impl Iterator<Item = NaiveDate>) -> anyhow::Result<Vec<Fixes>> {
         pool::each(&self.files_of_days(days), |path| tables::read_positions(path))

@@ -5,7 +5,9 @@
 //! [`super::atomic::write_atomic_with`], streamed.
 
 use std::fs::File;
+use std::ops::RangeInclusive;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context;
 use polars::prelude::{
@@ -17,6 +19,8 @@ use polars_arrow::array::{Array, PrimitiveArray};
 use polars_arrow::bitmap::Bitmap;
 use polars_arrow::datatypes::{ArrowDataType, ArrowSchema, Field};
 use polars_arrow::types::NativeType;
+use polars_parquet::parquet::metadata::{FileMetadata, RowGroupMetadata};
+use polars_parquet::parquet::statistics::Statistics;
 use polars_parquet::read::ParquetError;
 use polars_parquet::write::{
     CompressionOptions, Compressor, DynIter, DynStreamingIterator, Encoding, FallibleStreamingIterator, FileWriter,
@@ -27,6 +31,9 @@ use super::atomic::write_atomic_with;
 use crate::model::ais::{FixRow, Fixes};
 use crate::model::identity::IdentitySpan;
 use crate::model::portcall::PortCallRecord;
+
+/// A positions file's parsed footer, shared by the readers of its row groups.
+type FileMetadataRef = Arc<FileMetadata>;
 
 /// A reject as stored: which file, which line, why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,26 +260,109 @@ pub fn read_positions_by(
     columns: Columns,
     mut each: impl FnMut(Fixes),
 ) -> anyhow::Result<()> {
-    let open = || open_named(path);
-    let bad = || format!("cannot read Parquet file {}", path.display());
-    let metadata = ParquetReader::new(open()?).get_metadata().with_context(bad)?.clone();
-    let columns: Vec<String> = columns.names().map(str::to_string).collect();
+    let metadata = footer(path)?;
     let mut offset = 0;
     while offset < metadata.num_rows {
-        let mut reader = ParquetReader::new(open()?);
-        reader.set_metadata(metadata.clone());
-        let df = reader
-            .with_columns(Some(columns.clone()))
-            .with_slice(Some((offset, rows)))
-            .finish()
-            .with_context(bad)?;
-        each(positions_of_frame(&df, path)?);
+        let mut fixes = Fixes::default();
+        read_rows(path, &metadata, (offset, rows), columns, &mut fixes.rows)?;
+        each(fixes);
         offset += rows;
     }
     Ok(())
 }
 
+/// One row group of a positions file, to be read on its own ([`read_row_group`]): its
+/// file and the file's parsed footer, its rows, and the MMSIs from the minimum to the
+/// maximum its statistics give (every MMSI when it has none).
+#[derive(Clone)]
+pub struct RowGroup {
+    path: Arc<Path>,
+    metadata: FileMetadataRef,
+    /// Its first row in the file.
+    offset: usize,
+    pub rows: usize,
+    pub mmsis: RangeInclusive<u32>,
+}
+
+/// The row groups of a positions file, from its footer alone.
+pub fn row_groups(path: &Path) -> anyhow::Result<Vec<RowGroup>> {
+    let metadata = footer(path)?;
+    let path: Arc<Path> = path.into();
+    let mut offset = 0;
+    let mut groups = Vec::with_capacity(metadata.row_groups.len());
+    for group in &metadata.row_groups {
+        let rows = group.num_rows();
+        groups.push(RowGroup {
+            path: Arc::clone(&path),
+            metadata: Arc::clone(&metadata),
+            offset,
+            rows,
+            mmsis: mmsi_range(group, &metadata.footer_buf),
+        });
+        offset += rows;
+    }
+    Ok(groups)
+}
+
+/// The MMSIs a row group's statistics say it holds.
+fn mmsi_range(group: &RowGroupMetadata, footer: &[u8]) -> RangeInclusive<u32> {
+    let stats = group
+        .columns_under_root_iter("mmsi")
+        .and_then(|mut c| c.next())
+        .and_then(|c| c.statistics(footer))
+        .and_then(Result::ok);
+    // An unsigned 32-bit column's statistics are its values' bits as signed: an MMSI
+    // (nine digits) is the same either way, and anything else counts as unknown.
+    let bound = |v: Option<i32>| v.and_then(|v| u32::try_from(v).ok());
+    match stats {
+        Some(Statistics::Int32(s)) => match (bound(s.min_value), bound(s.max_value)) {
+            (Some(lo), Some(hi)) if lo <= hi => lo..=hi,
+            _ => 0..=u32::MAX,
+        },
+        _ => 0..=u32::MAX,
+    }
+}
+
+/// The rows of one row group into `rows` (cleared first), in the file's order.
+pub fn read_row_group(group: &RowGroup, columns: Columns, rows: &mut Vec<FixRow>) -> anyhow::Result<()> {
+    read_rows(&group.path, &group.metadata, (group.offset, group.rows), columns, rows)
+}
+
+/// A positions file's parsed footer.
+fn footer(path: &Path) -> anyhow::Result<FileMetadataRef> {
+    let bad = || format!("cannot read Parquet file {}", path.display());
+    Ok(ParquetReader::new(open_named(path)?)
+        .get_metadata()
+        .with_context(bad)?
+        .clone())
+}
+
+/// The rows of a slice (first row, rows) of a positions file into `rows` (cleared first).
+fn read_rows(
+    path: &Path,
+    metadata: &FileMetadataRef,
+    slice: (usize, usize),
+    columns: Columns,
+    rows: &mut Vec<FixRow>,
+) -> anyhow::Result<()> {
+    let mut reader = ParquetReader::new(open_named(path)?);
+    reader.set_metadata(Arc::clone(metadata));
+    let df = reader
+        .with_columns(Some(columns.names().map(str::to_string).collect()))
+        .with_slice(Some(slice))
+        .finish()
+        .with_context(|| format!("cannot read Parquet file {}", path.display()))?;
+    positions_of_frame_into(&df, path, rows)
+}
+
 fn positions_of_frame(df: &DataFrame, path: &Path) -> anyhow::Result<Fixes> {
+    let mut fixes = Fixes::default();
+    positions_of_frame_into(df, path, &mut fixes.rows)?;
+    Ok(fixes)
+}
+
+/// The rows of a positions frame into `rows` (cleared first).
+fn positions_of_frame_into(df: &DataFrame, path: &Path, rows: &mut Vec<FixRow>) -> anyhow::Result<()> {
     let mmsi = col(df, "mmsi")?.u32()?;
     let ts = col(df, "ts")?.datetime()?.physical();
     if mmsi.null_count() > 0 || ts.null_count() > 0 {
@@ -294,7 +384,8 @@ fn positions_of_frame(df: &DataFrame, path: &Path) -> anyhow::Result<Fixes> {
     empty.set_cog_deg(None);
     empty.set_heading(None);
     let height = df.height();
-    let mut rows = Vec::with_capacity(height);
+    rows.clear();
+    rows.reserve(height);
     // The columns' chunks as they came (not copied into one), a run of rows that lies
     // in one chunk of every column at a time; each run one pass over its rows, every
     // column at once (a pass a column would stream the rows through memory once for each).
@@ -336,7 +427,7 @@ fn positions_of_frame(df: &DataFrame, path: &Path) -> anyhow::Result<Fixes> {
             r
         }));
     }
-    Ok(Fixes { rows })
+    Ok(())
 }
 
 /// The values of a run of rows of one chunk of a column, and which are set (none: all).

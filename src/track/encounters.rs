@@ -607,28 +607,35 @@ pub fn encounters(mut together: Vec<(Pair, Together)>, params: &Params) -> Vec<E
     meetings.finish()
 }
 
-/// A run of equal reported draughts: its first and last report.
+/// The draughts around a vessel's grid times, from `from_ms` to the next entry's: the
+/// last draught reported at or before the time and the first reported after it, in
+/// decimetres.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-struct DraughtRun {
-    first_ms: i64,
-    last_ms: i64,
-    draught_dm: u16,
+struct DraughtsAt {
+    from_ms: i64,
+    before_dm: Option<u16>,
+    after_dm: Option<u16>,
 }
 
 /// What a vessel's own fixes add to its encounters: its silences longer than the
-/// interpolation allows, and its reported draughts.
+/// interpolation allows, and the draughts it reported around the times an encounter of
+/// it can start or end (its grid times: only those are asked for). Kept at the grid
+/// times rather than as the reports themselves, they stay small when every report
+/// gives a new draught.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Notes {
     pub mmsi: u32,
     /// (last fix before, first fix after) of every silence over an hour between
     /// accepted fixes.
     silences: Vec<(i64, i64)>,
-    draughts: Vec<DraughtRun>,
+    /// Changes only, in time order.
+    draughts: Vec<DraughtsAt>,
 }
 
 impl Notes {
-    /// The notes of one vessel's fixes (sorted by time) and its cleaned track.
-    pub fn of(fixes: &[FixRow], track: &Track) -> Self {
+    /// The notes of one vessel's fixes (sorted by time), its cleaned track, and the
+    /// times its encounters can start or end (its grid points' times, in any order).
+    pub fn of(fixes: &[FixRow], track: &Track, times: impl Iterator<Item = i64>) -> Self {
         let of = track.segment_of(fixes.len());
         let accepted: Vec<usize> = (0..fixes.len()).filter(|&i| of[i].is_some()).collect();
         let silences = accepted
@@ -636,15 +643,35 @@ impl Notes {
             .map(|w| (fixes[w[0]].ts_ms, fixes[w[1]].ts_ms))
             .filter(|(a, b)| b - a > INTERPOLATE_MS)
             .collect();
-        let mut draughts: Vec<DraughtRun> = Vec::new();
-        for f in fixes.iter().filter(|f| f.draught_m().is_some()) {
-            match draughts.last_mut() {
-                Some(run) if run.draught_dm == f.draught_dm => run.last_ms = f.ts_ms,
-                _ => draughts.push(DraughtRun {
-                    first_ms: f.ts_ms,
-                    last_ms: f.ts_ms,
-                    draught_dm: f.draught_dm,
-                }),
+        let mut times: Vec<i64> = times.collect();
+        times.sort_unstable();
+        times.dedup();
+        let reports = |i: usize| fixes[i].draught_m().is_some();
+        let mut draughts: Vec<DraughtsAt> = Vec::new();
+        // Fixes before `past` are at or before the time; `next` is the first report
+        // from `past` on.
+        let (mut past, mut next, mut before_dm) = (0, 0, None);
+        for t in times {
+            while past < fixes.len() && fixes[past].ts_ms <= t {
+                if reports(past) {
+                    before_dm = Some(fixes[past].draught_dm);
+                }
+                past += 1;
+            }
+            next = next.max(past);
+            while next < fixes.len() && !reports(next) {
+                next += 1;
+            }
+            let after_dm = fixes.get(next).map(|f| f.draught_dm);
+            if draughts
+                .last()
+                .is_none_or(|d| (d.before_dm, d.after_dm) != (before_dm, after_dm))
+            {
+                draughts.push(DraughtsAt {
+                    from_ms: t,
+                    before_dm,
+                    after_dm,
+                });
             }
         }
         Self {
@@ -654,28 +681,28 @@ impl Notes {
         }
     }
 
+    /// The silences and draught entries it holds (what it costs to keep).
+    pub fn entries(&self) -> usize {
+        self.silences.len() + self.draughts.len()
+    }
+
     /// Whether the vessel fell silent for over an hour between `start_ms` and `end_ms`.
     pub fn silent_during(&self, start_ms: i64, end_ms: i64) -> bool {
         self.silences.iter().any(|&(a, b)| a < end_ms && b > start_ms)
     }
 
-    /// The last draught reported at or before `ts_ms`, in decimetres.
-    fn before(&self, ts_ms: i64) -> Option<u16> {
-        self.draughts
-            .iter()
-            .rev()
-            .find(|r| r.first_ms <= ts_ms)
-            .map(|r| r.draught_dm)
+    /// The draughts around a time given to [`Notes::of`].
+    fn at(&self, ts_ms: i64) -> Option<&DraughtsAt> {
+        let k = self.draughts.partition_point(|d| d.from_ms <= ts_ms);
+        k.checked_sub(1).map(|k| &self.draughts[k])
     }
 
-    /// The first draught reported after `ts_ms`, in decimetres.
-    fn after(&self, ts_ms: i64) -> Option<u16> {
-        self.draughts.iter().find(|r| r.last_ms > ts_ms).map(|r| r.draught_dm)
-    }
-
-    /// The last draught before `start_ms` to the first after `end_ms`, in decimetres.
+    /// The last draught before `start_ms` to the first after `end_ms` (both times given
+    /// to [`Notes::of`]), in decimetres.
     pub fn draught_change_dm(&self, start_ms: i64, end_ms: i64) -> Option<i32> {
-        Some(i32::from(self.after(end_ms)?) - i32::from(self.before(start_ms)?))
+        let after = self.at(end_ms)?.after_dm?;
+        let before = self.at(start_ms)?.before_dm?;
+        Some(i32::from(after) - i32::from(before))
     }
 }
 
@@ -987,7 +1014,11 @@ mod tests {
                 fix(m(40), 56.0, 11.0, Some(15.0)),
             ];
             let track = crate::track::clean::clean(&fixes, 2 * H);
-            let notes = Notes::of(&fixes, &track);
+            let asked = [m(0) - 1, m(0), m(5), m(10), m(15), m(25), m(30), m(40)];
+            let notes = Notes::of(&fixes, &track, asked.into_iter().rev());
+            // Kept at the times asked about, as changes: around m(5) the draughts are
+            // those around m(0), around m(15) and m(25) those around m(10).
+            assert_eq!(notes.entries(), 5);
             assert_eq!(notes.draught_change_dm(m(15), m(25)), Some(25));
             assert_eq!(notes.draught_change_dm(m(10), m(30)), Some(30));
             assert_eq!(notes.draught_change_dm(m(0), m(40)), None, "nothing reported after");
@@ -1002,7 +1033,7 @@ mod tests {
                 fix(T0 + 2 * H + 1, 56.0, 11.0, None),
             ];
             let track = crate::track::clean::clean(&fixes, 2 * H);
-            let notes = Notes::of(&fixes, &track);
+            let notes = Notes::of(&fixes, &track, std::iter::empty());
             assert!(!notes.silent_during(T0, T0 + H));
             assert!(notes.silent_during(T0 + H, T0 + 2 * H + 1));
             assert!(notes.silent_during(T0, T0 + 3 * H));

@@ -1,12 +1,13 @@
 //! `fleetwatch report encounters`: two vessels together at sea, from the stored
 //! positions (or `--input` files read for the report alone). Each vessel's cleaned
 //! track goes on the grid on every core, its slow points waiting in a spool by UTC day
-//! (bounded memory over any window); each day's points are then paired grid time by
-//! grid time, the runs of every pair made encounters, and the vessels met read again
-//! for their silences and draughts.
+//! (bounded memory over any window) and its silences and draughts kept as notes; each
+//! day's points are then paired grid time by grid time, the runs of every pair made
+//! encounters, and each completed with the notes of its two vessels.
 
 use std::io::Write;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context as _;
 
@@ -33,6 +34,9 @@ use crate::track::ports::Gazetteer;
 /// Grid points held in memory before they wait on disk, in MiB.
 const GRID_BUFFER_MIB: usize = 128;
 const HOUR_MS: i64 = 3_600_000;
+/// Entries (silences and draughts at grid times, and one a vessel) of the notes the
+/// first pass keeps: about 100 MiB at most.
+pub const NOTES_HELD: usize = 1 << 22;
 /// Hours of grid times paired at once (their times together are held until added).
 const HOURS_AT_ONCE: usize = 4;
 
@@ -118,7 +122,7 @@ fn observe(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) -
             partials.push(Partial::new(
                 "notes",
                 Some(fixes[0].mmsi.to_string()),
-                &Notes::of(fixes, &track),
+                &Notes::of(fixes, &track, points.iter().map(|p| p.ts_ms)),
             ));
             for p in &points {
                 // As the single-machine run holds it: coordinates to 1 cm, velocity as f32.
@@ -195,26 +199,51 @@ fn finish(sources: &crate::cli::Sources, ports: &Gazetteer) -> anyhow::Result<Ve
 /// port area is not paired: the crowd of a busy port costs nothing, and an encounter
 /// that crosses a port area's edge is its time outside).
 ///
-/// Two passes over the tracks: the first puts every vessel on the grid; the second
-/// reads again only the vessels of the encounters found, for their silences and
-/// draughts (kept for every vessel, they would grow with its reports).
+/// One pass over the tracks puts every vessel on the grid and keeps the notes (silences
+/// and draughts) of each vessel with a grid point, up to [`NOTES_HELD`] of their
+/// entries. Past that (a long window), the notes are dropped and a second pass reads
+/// again only the vessels of the encounters found.
 pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) -> anyhow::Result<Vec<Encounter>> {
     let points_staging = staging(GRID_BUFFER_MIB);
     let spool = Mutex::new(points_staging.spool());
     let min_gap = Behaviour::DEFAULT.min_gap_ms();
-    tracks.each(&|_| true, &|rows| {
-        let mut points: Vec<GridPoint> = Vec::new();
-        for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
-            grid(fixes, &clean::clean(fixes, min_gap), params.max_speed_kn, &mut points);
-        }
-        if !in_port {
-            points.retain(|p| ports.locate(p.lat, p.lon, 0.0).is_none());
-        }
-        let mut spool = spool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        for p in &points {
-            spool.push(p.to_row());
-        }
-    })?;
+    let held = AtomicUsize::new(0);
+    let holding = || held.load(Ordering::Relaxed) <= NOTES_HELD;
+    let mut notes: Vec<Notes> = tracks
+        .each(&|_| true, &|rows| {
+            let (mut points, mut notes) = (Vec::<GridPoint>::new(), Vec::new());
+            for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
+                let before = points.len();
+                let track = clean::clean(fixes, min_gap);
+                grid(fixes, &track, params.max_speed_kn, &mut points);
+                if !in_port {
+                    let mut kept = before;
+                    for k in before..points.len() {
+                        if ports.locate(points[k].lat, points[k].lon, 0.0).is_none() {
+                            points[kept] = points[k];
+                            kept += 1;
+                        }
+                    }
+                    points.truncate(kept);
+                }
+                if points.len() > before && holding() {
+                    let n = Notes::of(fixes, &track, points[before..].iter().map(|p| p.ts_ms));
+                    held.fetch_add(n.entries() + 1, Ordering::Relaxed);
+                    notes.push(n);
+                }
+            }
+            let mut spool = spool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for p in &points {
+                spool.push(p.to_row());
+            }
+            notes
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
+    if !holding() {
+        notes = Vec::new();
+    }
     let days = spool
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -257,19 +286,23 @@ pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) 
     let mut met: Vec<u32> = found.iter().flat_map(|e| [e.a, e.b]).collect();
     met.sort_unstable();
     met.dedup();
-    let mut notes: Vec<Notes> = if met.is_empty() {
-        Vec::new()
-    } else {
-        tracks
+    if !holding() && !met.is_empty() {
+        notes = tracks
             .each_of(&met, &|rows| {
+                let mut points = Vec::new();
                 rows.chunk_by(|a, b| a.mmsi == b.mmsi)
-                    .map(|fixes| Notes::of(fixes, &clean::clean(fixes, min_gap)))
+                    .map(|fixes| {
+                        let track = clean::clean(fixes, min_gap);
+                        points.clear();
+                        grid(fixes, &track, params.max_speed_kn, &mut points);
+                        Notes::of(fixes, &track, points.iter().map(|p| p.ts_ms))
+                    })
                     .collect::<Vec<_>>()
             })?
             .into_iter()
             .flatten()
-            .collect()
-    };
+            .collect();
+    }
     notes.sort_unstable_by_key(|n| n.mmsi);
     let notes_of = |mmsi: u32| notes.binary_search_by_key(&mmsi, |n| n.mmsi).ok().map(|k| &notes[k]);
     for e in &mut found {

@@ -249,7 +249,7 @@ pub(super) fn read_tracks(
 ) -> anyhow::Result<(Tracks, Loaded)> {
     if sources.input.is_empty() {
         let store = DataStore::open(&settings.data_dir)?;
-        let tracks = Tracks::from_store(&store, filters, reach, &|_| true)?;
+        let tracks = Tracks::from_store(&store, filters, reach)?;
         Ok((tracks, Loaded::with_spans(settings, &store.spans()?)?))
     } else {
         let inputs = read_inputs(settings, &sources.input, sources.input_format, err)?;

@@ -62,7 +62,7 @@ pub(super) fn detect(
     // The land mask is read beside the positions (it takes a core for most of a second).
     let (land, tracks) = std::thread::scope(|scope| {
         let land = scope.spawn(LandMask::bundled);
-        let tracks = Tracks::from_store(store, &Filters::default(), Reach::Window, &|_| true);
+        let tracks = Tracks::from_store(store, &Filters::default(), Reach::Window);
         (land.join().expect("reading the land mask does not panic"), tracks)
     });
     let (land, tracks) = (

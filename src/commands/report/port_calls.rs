@@ -90,7 +90,7 @@ pub fn run(
         }
         None => {
             let store = DataStore::open(&settings.data_dir)?;
-            let tracks = Tracks::from_store(&store, &filters, Reach::Window, &keep)?;
+            let tracks = Tracks::from_store(&store, &filters, Reach::Window)?;
             let detected = tracks.port_calls(&ports, &params, &keep)?;
             calls::collect(detected, store.port_call_records()?, &ports, &loaded.vessels)
         }

@@ -26,8 +26,7 @@ pub fn run(settings: &Settings, args: &TrackArgs, out: &mut dyn Write, err: &mut
     let (tracks, mmsis) = if args.input.is_empty() {
         let store = DataStore::open(&settings.data_dir)?;
         let mmsis = query_mmsis(&Loaded::with_spans(settings, &store.spans()?)?.vessels, &q);
-        let keep = |m: u32| mmsis.binary_search(&m).is_ok();
-        (Tracks::from_store(&store, &filters, Reach::Window, &keep)?, mmsis)
+        (Tracks::from_store(&store, &filters, Reach::Window)?, mmsis)
     } else {
         let inputs = read_inputs(settings, &args.input, None, err)?;
         let mmsis = query_mmsis(&inputs.loaded(settings)?.vessels, &q);
