@@ -22,7 +22,7 @@ use crate::model::ais::FixRow;
 use crate::pool;
 use crate::report::events::{Context, encounter_rows};
 use crate::settings::{Filters, Settings};
-use crate::spool::Slice;
+use crate::spool::{Slice, Spool};
 use crate::track::behaviour::Params as Behaviour;
 use crate::track::clean;
 use crate::track::encounters::{
@@ -206,44 +206,7 @@ fn finish(sources: &crate::cli::Sources, ports: &Gazetteer) -> anyhow::Result<Ve
 pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) -> anyhow::Result<Vec<Encounter>> {
     let points_staging = staging(GRID_BUFFER_MIB);
     let spool = Mutex::new(points_staging.spool());
-    let min_gap = Behaviour::DEFAULT.min_gap_ms();
-    let held = AtomicUsize::new(0);
-    let holding = || held.load(Ordering::Relaxed) <= NOTES_HELD;
-    let mut notes: Vec<Notes> = tracks
-        .each(&|_| true, &|rows| {
-            let (mut points, mut notes) = (Vec::<GridPoint>::new(), Vec::new());
-            for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
-                let before = points.len();
-                let track = clean::clean(fixes, min_gap);
-                grid(fixes, &track, params.max_speed_kn, &mut points);
-                if !in_port {
-                    let mut kept = before;
-                    for k in before..points.len() {
-                        if ports.locate(points[k].lat, points[k].lon, 0.0).is_none() {
-                            points[kept] = points[k];
-                            kept += 1;
-                        }
-                    }
-                    points.truncate(kept);
-                }
-                if points.len() > before && holding() {
-                    let n = Notes::of(fixes, &track, points[before..].iter().map(|p| p.ts_ms));
-                    held.fetch_add(n.entries() + 1, Ordering::Relaxed);
-                    notes.push(n);
-                }
-            }
-            let mut spool = spool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            for p in &points {
-                spool.push(p.to_row());
-            }
-            notes
-        })?
-        .into_iter()
-        .flatten()
-        .collect();
-    if !holding() {
-        notes = Vec::new();
-    }
+    let held = on_grid(tracks, params, ports, in_port, &spool)?;
     let days = spool
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -286,27 +249,79 @@ pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) 
     let mut met: Vec<u32> = found.iter().flat_map(|e| [e.a, e.b]).collect();
     met.sort_unstable();
     met.dedup();
-    if !holding() && !met.is_empty() {
-        notes = tracks
-            .each_of(&met, &|rows| {
-                let mut points = Vec::new();
-                rows.chunk_by(|a, b| a.mmsi == b.mmsi)
-                    .map(|fixes| {
-                        let track = clean::clean(fixes, min_gap);
-                        points.clear();
-                        grid(fixes, &track, params.max_speed_kn, &mut points);
-                        Notes::of(fixes, &track, points.iter().map(|p| p.ts_ms))
-                    })
-                    .collect::<Vec<_>>()
-            })?
-            .into_iter()
-            .flatten()
-            .collect();
-    }
+    let mut notes = match held {
+        Some(notes) => notes,
+        None if met.is_empty() => Vec::new(),
+        None => notes_of(tracks, &met, params)?,
+    };
     notes.sort_unstable_by_key(|n| n.mmsi);
     let notes_of = |mmsi: u32| notes.binary_search_by_key(&mmsi, |n| n.mmsi).ok().map(|k| &notes[k]);
     for e in &mut found {
         e.complete(notes_of(e.a), notes_of(e.b), ports);
     }
     Ok(found)
+}
+
+/// Every vessel's grid points (at sea alone, unless `in_port`) into `spool`, and the
+/// notes of each vessel with one; `None` for the notes when they pass [`NOTES_HELD`].
+fn on_grid(
+    tracks: &Tracks,
+    params: &Params,
+    ports: &Gazetteer,
+    in_port: bool,
+    spool: &Mutex<Spool<'_>>,
+) -> anyhow::Result<Option<Vec<Notes>>> {
+    let min_gap = Behaviour::DEFAULT.min_gap_ms();
+    let held = AtomicUsize::new(0);
+    let holding = || held.load(Ordering::Relaxed) <= NOTES_HELD;
+    let notes: Vec<Notes> = tracks
+        .each(&|_| true, &|rows| {
+            let (mut points, mut notes) = (Vec::<GridPoint>::new(), Vec::new());
+            for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
+                let before = points.len();
+                let track = clean::clean(fixes, min_gap);
+                grid(fixes, &track, params.max_speed_kn, &mut points);
+                if !in_port {
+                    let mut kept = before;
+                    for k in before..points.len() {
+                        if ports.locate(points[k].lat, points[k].lon, 0.0).is_none() {
+                            points[kept] = points[k];
+                            kept += 1;
+                        }
+                    }
+                    points.truncate(kept);
+                }
+                if points.len() > before && holding() {
+                    let n = Notes::of(fixes, &track, points[before..].iter().map(|p| p.ts_ms));
+                    held.fetch_add(n.entries() + 1, Ordering::Relaxed);
+                    notes.push(n);
+                }
+            }
+            let mut spool = spool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for p in &points {
+                spool.push(p.to_row());
+            }
+            notes
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(holding().then_some(notes))
+}
+
+/// The notes of the vessels `met` (sorted), read again.
+fn notes_of(tracks: &Tracks, met: &[u32], params: &Params) -> anyhow::Result<Vec<Notes>> {
+    let min_gap = Behaviour::DEFAULT.min_gap_ms();
+    let notes = tracks.each_of(met, &|rows| {
+        let mut points = Vec::new();
+        rows.chunk_by(|a, b| a.mmsi == b.mmsi)
+            .map(|fixes| {
+                let track = clean::clean(fixes, min_gap);
+                points.clear();
+                grid(fixes, &track, params.max_speed_kn, &mut points);
+                Notes::of(fixes, &track, points.iter().map(|p| p.ts_ms))
+            })
+            .collect::<Vec<_>>()
+    })?;
+    Ok(notes.into_iter().flatten().collect())
 }
