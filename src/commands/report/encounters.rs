@@ -204,9 +204,20 @@ fn finish(sources: &crate::cli::Sources, ports: &Gazetteer) -> anyhow::Result<Ve
 /// entries. Past that (a long window), the notes are dropped and a second pass reads
 /// again only the vessels of the encounters found.
 pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) -> anyhow::Result<Vec<Encounter>> {
+    find_holding(tracks, params, ports, in_port, NOTES_HELD)
+}
+
+/// [`find`], the first pass keeping up to `notes_held` entries of notes.
+fn find_holding(
+    tracks: &Tracks,
+    params: &Params,
+    ports: &Gazetteer,
+    in_port: bool,
+    notes_held: usize,
+) -> anyhow::Result<Vec<Encounter>> {
     let points_staging = staging(GRID_BUFFER_MIB);
     let spool = Mutex::new(points_staging.spool());
-    let held = on_grid(tracks, params, ports, in_port, &spool)?;
+    let held = on_grid(tracks, params, ports, in_port, &spool, notes_held)?;
     let days = spool
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -263,17 +274,19 @@ pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) 
 }
 
 /// Every vessel's grid points (at sea alone, unless `in_port`) into `spool`, and the
-/// notes of each vessel with one; `None` for the notes when they pass [`NOTES_HELD`].
+/// notes of each vessel with one; `None` for the notes when they pass `notes_held`
+/// entries.
 fn on_grid(
     tracks: &Tracks,
     params: &Params,
     ports: &Gazetteer,
     in_port: bool,
     spool: &Mutex<Spool<'_>>,
+    notes_held: usize,
 ) -> anyhow::Result<Option<Vec<Notes>>> {
     let min_gap = Behaviour::DEFAULT.min_gap_ms();
     let held = AtomicUsize::new(0);
-    let holding = || held.load(Ordering::Relaxed) <= NOTES_HELD;
+    let holding = || held.load(Ordering::Relaxed) <= notes_held;
     let notes: Vec<Notes> = tracks
         .each(&|_| true, &|rows| {
             let (mut points, mut notes) = (Vec::<GridPoint>::new(), Vec::new());
@@ -324,4 +337,32 @@ fn notes_of(tracks: &Tracks, met: &[u32], params: &Params) -> anyhow::Result<Vec
             .collect::<Vec<_>>()
     })?;
     Ok(notes.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::report::inputs::read_inputs;
+
+    #[test]
+    fn notes_read_again_past_their_budget_complete_the_same_encounters() {
+        let dir = tempfile::tempdir().unwrap();
+        let (name, bytes) = crate::synth::encounters::file();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let settings = Settings {
+            data_dir: dir.path().join("store"),
+            format: crate::report::Format::Csv,
+            quiet: true,
+        };
+        let inputs = read_inputs(&settings, &[path], None, &mut Vec::new()).unwrap();
+        let tracks = Tracks::from_rows(inputs.positions, inputs.staging);
+        let ports = Gazetteer::bundled();
+        let held = find_holding(&tracks, &Params::DEFAULT, &ports, false, NOTES_HELD).unwrap();
+        let read_again = find_holding(&tracks, &Params::DEFAULT, &ports, false, 0).unwrap();
+        assert_eq!(held, read_again);
+        // Something the notes add: a silence, and draughts on both sides.
+        assert!(held.iter().any(|e| e.silent_a || e.silent_b));
+        assert!(held.iter().any(Encounter::transfer_like));
+    }
 }
