@@ -224,25 +224,28 @@ fn find_holding(
         .finish()
         .context("cannot stage the grid points")?;
     let mut meetings = Meetings::new(params);
-    let mut points = Vec::<GridPoint>::new();
     for (day, rows) in days.into_days() {
-        let mut rows: Vec<FixRow> = rows
+        let rows: Vec<FixRow> = rows
             .gather(&Slice::all())
             .context("cannot read the staged grid points")?;
-        rows.sort_unstable_by_key(|r| (r.ts_ms, r.mmsi, r.nav_status));
-        points.clear();
-        points.extend(rows.iter().map(GridPoint::from_row));
+        let by_hour = hours_of_day(day, &rows);
         drop(rows);
         // The day's grid times an hour at a time, a few hours at once on every core,
-        // each hour's times sorted by pair there; then added in time order.
-        let hours: Vec<&[GridPoint]> = points.chunk_by(|a, b| a.ts_ms / HOUR_MS == b.ts_ms / HOUR_MS).collect();
+        // each hour sorted by time and vessel there and its times paired; then added in
+        // time order.
+        let hours: Vec<&[FixRow]> = by_hour.iter().map(Vec::as_slice).filter(|h| !h.is_empty()).collect();
         for batch in hours.chunks(HOURS_AT_ONCE) {
             let paired = pool::each_with(
                 batch,
-                || Cells::new(params.max_distance_m),
-                |cells, hour| {
+                || (Cells::new(params.max_distance_m), Vec::new(), Vec::new()),
+                |(cells, sorted, points): &mut (Cells, Vec<FixRow>, Vec<GridPoint>), hour| {
+                    sorted.clear();
+                    sorted.extend_from_slice(hour);
+                    sorted.sort_unstable_by_key(|r| (r.ts_ms, r.mmsi, r.nav_status));
+                    points.clear();
+                    points.extend(sorted.iter().map(GridPoint::from_row));
                     let mut found = Vec::new();
-                    for at_once in hour.chunk_by(|a, b| a.ts_ms == b.ts_ms) {
+                    for at_once in points.chunk_by(|a, b| a.ts_ms == b.ts_ms) {
                         pair_up(at_once, params, cells, &mut found);
                     }
                     by_pair(&mut found);
@@ -271,6 +274,18 @@ fn find_holding(
         e.complete(notes_of(e.a), notes_of(e.b), ports);
     }
     Ok(found)
+}
+
+/// The grid points of a UTC day (days since the epoch) by its hours, each hour's in the
+/// order they came.
+fn hours_of_day(day: i64, rows: &[FixRow]) -> Vec<Vec<FixRow>> {
+    let start = day * 86_400_000;
+    let mut hours: Vec<Vec<FixRow>> = vec![Vec::new(); 24];
+    for r in rows {
+        let hour = usize::try_from((r.ts_ms - start).div_euclid(HOUR_MS)).map_or(0, |h| h.min(23));
+        hours[hour].push(*r);
+    }
+    hours
 }
 
 /// Every vessel's grid points (at sea alone, unless `in_port`) into `spool`, and the
