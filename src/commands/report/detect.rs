@@ -136,6 +136,13 @@ impl Tracks {
         let found = self.each(keep, &|rows| detect_vessels(rows, ports, params))?;
         Ok(found.into_iter().flatten().collect())
     }
+
+    /// The port calls of the vessels of `mmsis` (sorted): the store's row groups that
+    /// hold none of them are not read.
+    pub fn port_calls_of(&self, ports: &Gazetteer, params: &Params, mmsis: &[u32]) -> anyhow::Result<Vec<Call>> {
+        let found = self.each_of(mmsis, &|rows| detect_vessels(rows, ports, params))?;
+        Ok(found.into_iter().flatten().collect())
+    }
 }
 
 /// One pass of `rule` over the store's row groups `groups` (those that may hold a

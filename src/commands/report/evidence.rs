@@ -91,8 +91,10 @@ pub(super) fn detect(
         w.dedup();
         w
     });
-    let keep = |m: u32| wanted.as_ref().is_none_or(|w| w.binary_search(&m).is_ok());
-    let detected = tracks.port_calls(ports, &Params::default(), &keep)?;
+    let detected = match &wanted {
+        Some(wanted) => tracks.port_calls_of(ports, &Params::default(), wanted)?,
+        None => tracks.port_calls(ports, &Params::default(), &|_| true)?,
+    };
     let calls = calls::collect(detected, store.port_call_records()?, ports, &loaded.vessels);
     let mut calls_of = (
         FxHashMap::<u32, Vec<usize>>::default(),
