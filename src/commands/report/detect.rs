@@ -1,7 +1,13 @@
 //! Vessel tracks for the reports that detect something in positions (port calls, gaps,
-//! loitering, anomalies): the store's positions of a window, or positions read from
-//! files for one report, grouped by vessel in bounded memory, then handed to a rule a
-//! slice of whole vessels at a time (sorted by MMSI and time), on every core.
+//! loitering, anomalies, encounters): the store's positions of a window, read by each
+//! pass a row group at a time on every core, or positions read from files for one
+//! report; handed to a rule a slice of whole vessels at a time (sorted by MMSI and
+//! time), in bounded memory.
+//!
+//! A stored file is sorted by vessel, and a row group's statistics give its first and
+//! last MMSI: a vessel that no other row group of the window can hold goes to the rule
+//! straight from its group as it is read. Only the vessels that several groups may hold
+//! (one across two groups, or seen on several days) are staged and merged first.
 
 use std::ops::RangeInclusive;
 
