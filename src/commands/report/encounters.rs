@@ -36,7 +36,7 @@ const GRID_BUFFER_MIB: usize = 128;
 const HOUR_MS: i64 = 3_600_000;
 /// Entries (silences and draughts at grid times, and one a vessel) of the notes the
 /// first pass keeps: about 100 MiB at most.
-pub const NOTES_HELD: usize = 1 << 22;
+const NOTES_HELD: usize = 1 << 22;
 /// Hours of grid times paired at once (their times together are held until added).
 const HOURS_AT_ONCE: usize = 4;
 
