@@ -200,9 +200,9 @@ fn finish(sources: &crate::cli::Sources, ports: &Gazetteer) -> anyhow::Result<Ve
 /// that crosses a port area's edge is its time outside).
 ///
 /// One pass over the tracks puts every vessel on the grid and keeps the notes (silences
-/// and draughts) of each vessel with a grid point, up to [`NOTES_HELD`] of their
-/// entries. Past that (a long window), the notes are dropped and a second pass reads
-/// again only the vessels of the encounters found.
+/// and draughts) of each vessel with a grid point, up to 4 M of their entries. Past
+/// that (a long window), the notes are dropped and a second pass reads again only the
+/// vessels of the encounters found.
 pub fn find(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) -> anyhow::Result<Vec<Encounter>> {
     find_holding(tracks, params, ports, in_port, NOTES_HELD)
 }
