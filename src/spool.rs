@@ -632,13 +632,12 @@ impl DayRows {
         slices
     }
 
-    /// The rows of the vessels of `slice` (of those in `only`, sorted, when given),
-    /// sorted by (MMSI, time) with no key repeated: where they lie, or gathered from the
-    /// blocks into `sets` and merged into `merged` (buffers reused from call to call).
+    /// The rows of the vessels of `slice`, sorted by (MMSI, time) with no key repeated:
+    /// where they lie, or gathered from the blocks into `sets` and merged into `merged`
+    /// (buffers reused from call to call).
     pub fn vessel_rows<'a>(
         &'a self,
         slice: &VesselSlice,
-        only: Option<&[u32]>,
         sets: &mut Vec<Fixes>,
         merged: &'a mut Vec<FixRow>,
     ) -> std::io::Result<&'a [FixRow]> {
@@ -658,7 +657,7 @@ impl DayRows {
             }
             VesselSlice::Spread(mmsis) => {
                 // Each block holds a run of one stored file, sorted: merged, not sorted again.
-                let n = self.gather_vessels(mmsis, only, sets)?;
+                let n = self.gather_vessels(mmsis, None, sets)?;
                 Fixes::merge_sorted_into(&mut sets[..n], merged);
             }
         }

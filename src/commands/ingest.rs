@@ -24,7 +24,7 @@ pub fn run(settings: &Settings, args: &IngestArgs, err: &mut dyn Write) -> anyho
     let _lock = WriteLock::acquire(&settings.data_dir)?;
     let mut store = DataStore::open(&settings.data_dir)?;
     store.collect_garbage();
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let threads = crate::pool::workers();
     for path in &args.files {
         ingest_file(settings, args, &mut store, path, threads, err)?;
     }

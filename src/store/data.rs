@@ -230,7 +230,7 @@ impl DataStore {
     ) -> anyhow::Result<Committed> {
         crash_point(CrashPoint::IngestRead);
         let generation = self.manifest.generation + 1;
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let threads = crate::pool::workers();
         let mut next = self.manifest.clone();
         next.generation = generation;
         let mut committed = Committed::default();

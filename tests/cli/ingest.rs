@@ -505,7 +505,7 @@ mod scenario {
         // The buffers are reused from slice to slice, as the report does.
         let (mut sets, mut merged) = (Vec::new(), Vec::new());
         for slice in &slices {
-            rows.extend_from_slice(by_vessel.vessel_rows(slice, None, &mut sets, &mut merged).unwrap());
+            rows.extend_from_slice(by_vessel.vessel_rows(slice, &mut sets, &mut merged).unwrap());
         }
         assert!(dir.path().join("spool-0.bin").exists(), "nothing spilled");
         assert_eq!(rows, b.positions_of_days(days.into_iter()).unwrap().rows);

@@ -237,7 +237,7 @@ fn each_stored<T: Send>(
         <(Vec<Fixes>, Vec<FixRow>)>::default,
         |(sets, merged), slice| {
             let rows = staged
-                .vessel_rows(slice, None, sets, merged)
+                .vessel_rows(slice, sets, merged)
                 .context("cannot read the staged positions")?;
             Ok::<_, anyhow::Error>(rows.first().map(|r| (r.mmsi, rule(rows))))
         },

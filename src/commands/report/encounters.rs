@@ -103,18 +103,13 @@ fn params(args: &EncounterArgs) -> anyhow::Result<Params> {
 /// coarse cell it belongs to (keyed by the cell), and the notes of each vessel that has
 /// one (keyed by its MMSI).
 fn observe(tracks: &Tracks, params: &Params, ports: &Gazetteer, in_port: bool) -> anyhow::Result<Vec<Partial>> {
-    let min_gap = Behaviour::DEFAULT.min_gap_ms();
     let coarse = Coarse::new(params.max_distance_m);
     let found = tracks.each(&|_| true, &|rows| {
         let mut partials = Vec::new();
         let mut points: Vec<GridPoint> = Vec::new();
         for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
             points.clear();
-            let track = clean::clean(fixes, min_gap);
-            grid(fixes, &track, params.max_speed_kn, &mut points);
-            if !in_port {
-                points.retain(|p| ports.locate(p.lat, p.lon, 0.0).is_none());
-            }
+            let track = vessel_on_grid(fixes, params, ports, in_port, &mut points);
             if points.is_empty() {
                 continue;
             }
@@ -266,7 +261,7 @@ fn find_holding(
     let mut notes = match held {
         Some(notes) => notes,
         None if met.is_empty() => Vec::new(),
-        None => notes_of(tracks, &met, params)?,
+        None => notes_of(tracks, &met, params, ports, in_port)?,
     };
     notes.sort_unstable_by_key(|n| n.mmsi);
     let notes_of = |mmsi: u32| notes.binary_search_by_key(&mmsi, |n| n.mmsi).ok().map(|k| &notes[k]);
@@ -299,7 +294,6 @@ fn on_grid(
     spool: &Mutex<Spool<'_>>,
     notes_held: usize,
 ) -> anyhow::Result<Option<Vec<Notes>>> {
-    let min_gap = Behaviour::DEFAULT.min_gap_ms();
     let held = AtomicUsize::new(0);
     let holding = || held.load(Ordering::Relaxed) <= notes_held;
     let notes: Vec<Notes> = tracks
@@ -307,18 +301,7 @@ fn on_grid(
             let (mut points, mut notes) = (Vec::<GridPoint>::new(), Vec::new());
             for fixes in rows.chunk_by(|a, b| a.mmsi == b.mmsi) {
                 let before = points.len();
-                let track = clean::clean(fixes, min_gap);
-                grid(fixes, &track, params.max_speed_kn, &mut points);
-                if !in_port {
-                    let mut kept = before;
-                    for k in before..points.len() {
-                        if ports.locate(points[k].lat, points[k].lon, 0.0).is_none() {
-                            points[kept] = points[k];
-                            kept += 1;
-                        }
-                    }
-                    points.truncate(kept);
-                }
+                let track = vessel_on_grid(fixes, params, ports, in_port, &mut points);
                 if points.len() > before && holding() {
                     let n = Notes::of(fixes, &track, points[before..].iter().map(|p| p.ts_ms));
                     held.fetch_add(n.entries() + 1, Ordering::Relaxed);
@@ -338,20 +321,49 @@ fn on_grid(
 }
 
 /// The notes of the vessels `met` (sorted), read again.
-fn notes_of(tracks: &Tracks, met: &[u32], params: &Params) -> anyhow::Result<Vec<Notes>> {
-    let min_gap = Behaviour::DEFAULT.min_gap_ms();
+fn notes_of(
+    tracks: &Tracks,
+    met: &[u32],
+    params: &Params,
+    ports: &Gazetteer,
+    in_port: bool,
+) -> anyhow::Result<Vec<Notes>> {
     let notes = tracks.each_of(met, &|rows| {
         let mut points = Vec::new();
         rows.chunk_by(|a, b| a.mmsi == b.mmsi)
             .map(|fixes| {
-                let track = clean::clean(fixes, min_gap);
                 points.clear();
-                grid(fixes, &track, params.max_speed_kn, &mut points);
+                let track = vessel_on_grid(fixes, params, ports, in_port, &mut points);
                 Notes::of(fixes, &track, points.iter().map(|p| p.ts_ms))
             })
             .collect::<Vec<_>>()
     })?;
     Ok(notes.into_iter().flatten().collect())
+}
+
+/// One vessel's cleaned track, its grid points added to `points` (those in a port area
+/// left out unless `in_port`).
+fn vessel_on_grid(
+    fixes: &[FixRow],
+    params: &Params,
+    ports: &Gazetteer,
+    in_port: bool,
+    points: &mut Vec<GridPoint>,
+) -> clean::Track {
+    let before = points.len();
+    let track = clean::clean(fixes, Behaviour::DEFAULT.min_gap_ms());
+    grid(fixes, &track, params.max_speed_kn, points);
+    if !in_port {
+        let mut kept = before;
+        for k in before..points.len() {
+            if ports.locate(points[k].lat, points[k].lon, 0.0).is_none() {
+                points[kept] = points[k];
+                kept += 1;
+            }
+        }
+        points.truncate(kept);
+    }
+    track
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ pub fn read_inputs(
     format: Option<InputFormat>,
     err: &mut dyn Write,
 ) -> anyhow::Result<Inputs> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let threads = crate::pool::workers();
     let staging = detect::detection_staging();
     let mut positions = Positions::default();
     let (mut spans, mut records, mut seen) = (Vec::new(), Vec::new(), Vec::new());
